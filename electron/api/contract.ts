@@ -1,0 +1,128 @@
+// THE CONTRACT: every method and event that crosses between the privileged side and the
+// renderer. Both transports (Electron IPC and the WebSocket host) are generated from
+// these two lists, and every message is validated against these schemas both ways.
+import { z } from 'zod';
+import {
+  AggregateEvent,
+  ErrorEvent,
+  RunOptions,
+  ValueEvent,
+  WarningEvent,
+} from './events.js';
+
+const NoParams = z.object({}).strict().optional();
+
+export const SessionState = z.enum(['starting', 'running', 'stopping', 'exited']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const SessionStatus = z.object({
+  state: SessionState,
+  startedAt: z.string(),
+  elapsedMs: z.number(),
+  attachedProbes: z.number().nullable(),
+  /** Events decoded from bpftrace so far (printf lines, map prints, ...). */
+  events: z.number(),
+  printfLines: z.number(),
+  lostEvents: z.number(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+});
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const SessionInfo = z.object({
+  id: z.string(),
+  source: z.string(),
+  recordingPath: z.string().nullable(),
+  status: SessionStatus,
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const Capability = z.object({
+  available: z.boolean(),
+  reason: z.string(),
+  evidence: z.array(z.string()),
+  remedy: z.string().nullable(),
+  /** What works instead on this machine, when something is missing. */
+  alternative: z.string().nullable().optional(),
+});
+export type Capability = z.infer<typeof Capability>;
+
+export const Example = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  source: z.string(),
+});
+export type Example = z.infer<typeof Example>;
+
+/** A coalesced update for one session: at most one per animation frame. */
+export const SessionUpdate = z.object({
+  sessionId: z.string(),
+  seq: z.number().int(),
+  status: SessionStatus,
+  /** New printf text since the last update (the newest lines if there were too many). */
+  printf: z.array(z.object({ t: z.number(), text: z.string() })),
+  /** Lines not sent in this update (flood); they are in the recording. */
+  printfSkipped: z.number().int(),
+  /** Latest value of every aggregation map that changed since the last update. */
+  maps: z.array(AggregateEvent),
+  values: z.array(ValueEvent),
+  errors: z.array(ErrorEvent),
+  warnings: z.array(WarningEvent),
+});
+export type SessionUpdate = z.infer<typeof SessionUpdate>;
+
+export const methods = {
+  version: {
+    params: NoParams,
+    result: z.object({
+      kscope: z.string(),
+      bpftrace: z.object({ path: z.string(), version: z.string() }).nullable(),
+      kernelRelease: z.string(),
+      node: z.string(),
+      root: z.boolean(),
+    }),
+  },
+  capabilities: {
+    params: NoParams,
+    result: z.object({ entries: z.record(z.string(), Capability) }),
+  },
+  examples: {
+    params: NoParams,
+    result: z.array(Example),
+  },
+  run: {
+    params: z
+      .object({ source: z.string().min(1).max(1_000_000), options: RunOptions.optional() })
+      .strict(),
+    result: z.object({ sessionId: z.string(), recordingPath: z.string().nullable() }),
+  },
+  stop: {
+    params: z.object({ sessionId: z.string().max(100) }).strict(),
+    result: z.object({ stopped: z.boolean(), status: SessionStatus }),
+  },
+  sessions: {
+    params: NoParams,
+    result: z.array(SessionInfo),
+  },
+} as const;
+
+export const events = {
+  session: SessionUpdate,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.infer<Methods[M]['result']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+/** The API as each side sees it: one async function per method. */
+export type KscopeApi = { [M in MethodName]: (params?: Params<M>) => Promise<Result<M>> };
+/** What the privileged side implements (params already validated and defaulted). */
+export type KscopeImpl = {
+  [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<M>> | Result<M>;
+};
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];

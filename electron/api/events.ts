@@ -1,0 +1,129 @@
+// The typed events a bpftrace run produces. They are both the recording's lines and
+// what the engine reasons about; the renderer sees them through SessionUpdate.
+import { z } from 'zod';
+
+/** A histogram bucket. `min` absent: underflow (-inf, max]; `max` absent: overflow [min, +inf). */
+export const Bucket = z.object({
+  min: z.number().optional(),
+  max: z.number().optional(),
+  count: z.number(),
+});
+export type Bucket = z.infer<typeof Bucket>;
+
+/** A map key exactly as bpftrace printed it (tuple parts joined by commas); null for a scalar map. */
+export const MapKey = z.string().nullable();
+
+export const StatsValue = z.object({ count: z.number(), average: z.number(), total: z.number() });
+export type StatsValue = z.infer<typeof StatsValue>;
+
+const t = z.number(); // ms since the run started
+
+export const PrintfEvent = z.object({ type: z.literal('printf'), t, text: z.string() });
+export const MapEvent = z.object({
+  type: z.literal('map'),
+  t,
+  name: z.string(),
+  entries: z.array(z.object({ key: MapKey, value: z.unknown() })),
+  snapshot: z.boolean(),
+});
+export const HistEvent = z.object({
+  type: z.literal('hist'),
+  t,
+  name: z.string(),
+  entries: z.array(z.object({ key: MapKey, buckets: z.array(Bucket) })),
+  snapshot: z.boolean(),
+});
+/** stats() maps carry {count, average, total}; avg() maps carry a plain number. */
+export const StatsEvent = z.object({
+  type: z.literal('stats'),
+  t,
+  name: z.string(),
+  entries: z.array(z.object({ key: MapKey, value: z.union([StatsValue, z.number()]) })),
+  snapshot: z.boolean(),
+});
+export const ValueEvent = z.object({ type: z.literal('value'), t, value: z.unknown() });
+export const AttachedEvent = z.object({ type: z.literal('attached'), t, probes: z.number() });
+export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number() });
+export const ErrorEvent = z.object({
+  type: z.literal('error'),
+  t,
+  message: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  endColumn: z.number().optional(),
+  /** bpftrace's own text around the error (source line, caret, extra lines). */
+  detail: z.string().optional(),
+  /** kscope's explanation when it knows more than bpftrace said (e.g. no kprobes here). */
+  hint: z.string().optional(),
+});
+export const WarningEvent = z.object({
+  type: z.literal('warning'),
+  t,
+  message: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  endColumn: z.number().optional(),
+});
+export const ExitEvent = z.object({
+  type: z.literal('exit'),
+  t,
+  code: z.number().nullable(),
+  signal: z.string().nullable(),
+});
+
+export const TraceEvent = z.discriminatedUnion('type', [
+  PrintfEvent,
+  MapEvent,
+  HistEvent,
+  StatsEvent,
+  ValueEvent,
+  AttachedEvent,
+  LostEvent,
+  ErrorEvent,
+  WarningEvent,
+  ExitEvent,
+]);
+export type TraceEvent = z.infer<typeof TraceEvent>;
+export type PrintfEvent = z.infer<typeof PrintfEvent>;
+export type MapEvent = z.infer<typeof MapEvent>;
+export type HistEvent = z.infer<typeof HistEvent>;
+export type StatsEvent = z.infer<typeof StatsEvent>;
+export type ValueEvent = z.infer<typeof ValueEvent>;
+export type AttachedEvent = z.infer<typeof AttachedEvent>;
+export type LostEvent = z.infer<typeof LostEvent>;
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type WarningEvent = z.infer<typeof WarningEvent>;
+export type ExitEvent = z.infer<typeof ExitEvent>;
+export type AggregateEvent = z.infer<typeof AggregateEvent>;
+
+export const RunOptions = z
+  .object({
+    /** Print the script's aggregation maps every N ms (0 disables snapshots). */
+    snapshotMs: z.number().int().min(0).max(60_000).default(1000),
+    /** Stop after this many seconds (none: run until stopped or the script exits). */
+    durationSec: z.number().positive().max(7 * 24 * 3600).optional(),
+    /** Pass --unsafe to bpftrace. Only ever true when the user ticked it for this run. */
+    unsafe: z.boolean().default(false),
+    /** Positional parameters $1..$N. */
+    args: z.array(z.string().max(4096)).max(64).default([]),
+  })
+  .strict();
+export type RunOptions = z.infer<typeof RunOptions>;
+export type RunOptionsInput = z.input<typeof RunOptions>;
+
+export const RECORDING_FORMAT = 1;
+export const RecordingHeader = z.object({
+  type: z.literal('header'),
+  format: z.number().int(),
+  script: z.string(),
+  options: z.unknown(),
+  bpftraceVersion: z.string().nullable(),
+  kernelRelease: z.string(),
+  startedAt: z.string(),
+  kscopeVersion: z.string().optional(),
+  /** What kscope added to the script (the snapshot probe), so a reader can tell. */
+  injected: z.object({ intervalMs: z.number(), maps: z.array(z.string()) }).nullable().optional(),
+});
+export type RecordingHeader = z.infer<typeof RecordingHeader>;
+
+export const AggregateEvent = z.discriminatedUnion('type', [MapEvent, HistEvent, StatsEvent]);

@@ -1,0 +1,4 @@
+// The only module of electron/ that renderer/ may import.
+export * from './events.js';
+export * from './contract.js';
+export * from './rpc.js';

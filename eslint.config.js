@@ -1,0 +1,65 @@
+// Lint, and above all the layering of the house (shared/DESIGN.md): the renderer reaches
+// the privileged side only through electron/api; electron/api imports no side; the
+// `electron` module is imported only by main.ts and preload.ts (and only as a type
+// elsewhere, so tests never start the Electron binary).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const sides = ['engine', 'catalog', 'exports', 'transport', 'host', 'helper', 'main', 'preload', 'cli'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'build/', 'native/build/', 'e2e/output/', 'bench/output/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+electron/(?!api(/index(\\.js)?)?$)',
+              message: 'renderer/ may import only electron/api (DESIGN.md: one contract).',
+            },
+            { regex: '^(electron|node:.*|fs|child_process|path|os|ws)$', message: 'renderer/ runs sandboxed: no Node or Electron modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `^\\.\\./(${sides.join('|')})(/|$|\\.)`, message: 'electron/api imports no side.' },
+            { regex: '^(\\.\\./)+renderer/', message: 'electron/api imports no side.' },
+            { regex: '^(electron|node:.*|ws)$', message: 'electron/api is pure: no Node, DOM or Electron modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main.ts and preload.ts import electron (use import type elsewhere).', allowTypeImports: true }],
+          patterns: [{ regex: '^(\\.\\./)+renderer/', message: 'The privileged side does not import the renderer.' }],
+        },
+      ],
+    },
+  },
+);
