@@ -1,0 +1,123 @@
+// What this kernel and this bpftrace can attach, and why — reasoned from evidence
+// (kernel config, tracefs files, BTF, PMUs, privileges, bpftrace's version), never from
+// `bpftrace --info` alone: it says `kprobe: yes` on kernels built without kprobes.
+import type { Capability } from '../api/index.js';
+import type { Evidence } from './evidence.js';
+
+type Caps = Record<string, Capability>;
+
+const cap = (available: boolean, reason: string, evidence: string[], remedy: string | null = null, alternative: string | null = null): Capability => ({
+  available,
+  reason,
+  evidence,
+  remedy,
+  alternative,
+});
+
+function configLine(ev: Evidence, key: string): string {
+  if (!ev.config) return `${key}: unknown (no kernel config found in /proc/config.gz or /boot)`;
+  const v = ev.config.get(key);
+  return v === undefined ? `# ${key} is not set (${ev.configSource})` : `${key}=${v} (${ev.configSource})`;
+}
+
+/** true / false from the config, null when there is no config to read. */
+function configured(ev: Evidence, key: string): boolean | null {
+  if (!ev.config) return null;
+  const v = ev.config.get(key);
+  return v === 'y' || v === 'm';
+}
+
+export function reasonCapabilities(ev: Evidence): Caps {
+  const caps: Caps = {};
+  const root = ev.uid === 0;
+
+  caps['bpftrace'] = ev.bpftrace
+    ? cap(true, `bpftrace ${ev.bpftrace.version} at ${ev.bpftrace.path}`, [`${ev.bpftrace.path} --version: ${ev.bpftrace.version}`])
+    : cap(false, 'bpftrace is not installed (not found on PATH)', ['PATH lookup for bpftrace failed'], 'Install it: sudo apt-get install bpftrace');
+
+  caps['privilege'] = root
+    ? cap(true, 'running as root', [`uid ${ev.uid}`])
+    : cap(false, 'bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN); kscope is running as an ordinary user', [`uid ${ev.uid}`], 'Run kscope with sudo (e.g. `sudo npx kscope serve`).');
+
+  caps['tracefs'] = ev.tracefs
+    ? cap(true, `tracefs mounted at ${ev.tracefs}`, [`${ev.tracefs}/available_events exists`])
+    : cap(false, 'tracefs is not mounted', ['neither /sys/kernel/tracing nor /sys/kernel/debug/tracing has events'], 'sudo mount -t tracefs nodev /sys/kernel/tracing (kscope does this itself when root)');
+
+  caps['btf'] = ev.btf
+    ? cap(true, 'kernel BTF is available', ['/sys/kernel/btf/vmlinux exists', configLine(ev, 'CONFIG_DEBUG_INFO_BTF')])
+    : cap(false, 'no kernel BTF (/sys/kernel/btf/vmlinux missing)', [configLine(ev, 'CONFIG_DEBUG_INFO_BTF')], 'Use a kernel built with CONFIG_DEBUG_INFO_BTF=y');
+
+  caps['kernel-headers'] = ev.headers
+    ? cap(true, `kernel headers at ${ev.headers}`, [`${ev.headers} exists`])
+    : cap(false, `no kernel headers for ${ev.kernelRelease}: #include <linux/...> fails ('linux/types.h' file not found)`, [`/lib/modules/${ev.kernelRelease}/build and /usr/src/linux-headers-${ev.kernelRelease} are missing`], `sudo apt-get install linux-headers-${ev.kernelRelease}`, ev.btf ? 'Drop the #include lines: with BTF, bpftrace knows kernel structs without headers.' : null);
+
+  caps['lockdown'] =
+    ev.lockdown && ev.lockdown !== 'none'
+      ? cap(false, `kernel lockdown is "${ev.lockdown}": reading kernel memory (and kprobes under confidentiality) is restricted`, [`/sys/kernel/security/lockdown: [${ev.lockdown}]`], 'Boot with lockdown=none (or without Secure Boot enforcement)')
+      : cap(true, ev.lockdown ? 'lockdown is none' : 'no lockdown LSM', [ev.lockdown ? '/sys/kernel/security/lockdown: [none]' : '/sys/kernel/security/lockdown absent']);
+
+  const tracepointsCfg = configured(ev, 'CONFIG_TRACEPOINTS');
+  caps['probe:tracepoint'] =
+    ev.tracefs && tracepointsCfg !== false
+      ? cap(true, 'kernel tracepoints are available', [configLine(ev, 'CONFIG_TRACEPOINTS'), `${ev.tracefs}/events`])
+      : cap(false, tracepointsCfg === false ? 'kernel built without CONFIG_TRACEPOINTS' : 'tracefs is not mounted', [configLine(ev, 'CONFIG_TRACEPOINTS')], caps['tracefs'].remedy);
+
+  // kprobes: the config and the tracefs control file must both say so.
+  const kprobesCfg = configured(ev, 'CONFIG_KPROBES');
+  const kprobeEvents = ev.tracefsFiles.includes('kprobe_events');
+  const kprobeEvidence = [configLine(ev, 'CONFIG_KPROBES'), ev.tracefs ? `${ev.tracefs}/kprobe_events ${kprobeEvents ? 'exists' : 'does not exist'}` : 'tracefs not mounted'];
+  if (ev.bpftraceFeatures['kprobe']) kprobeEvidence.push(`bpftrace --info claims kprobe: ${ev.bpftraceFeatures['kprobe']} (not trusted alone)`);
+  let kprobe: Capability;
+  if (kprobesCfg === false || (ev.tracefs && !kprobeEvents)) {
+    kprobe = cap(
+      false,
+      kprobesCfg === false ? 'the kernel was built without CONFIG_KPROBES (no kprobe_events in tracefs)' : 'tracefs has no kprobe_events: this kernel cannot create kprobes',
+      kprobeEvidence,
+      'Use a kernel built with CONFIG_KPROBES=y (most distribution kernels are).',
+      'Use tracepoints instead (e.g. kretprobe:vfs_read → tracepoint:syscalls:sys_exit_read).',
+    );
+  } else if (ev.lockdown === 'confidentiality') {
+    kprobe = cap(false, 'kernel lockdown=confidentiality forbids kprobes that read kernel memory', kprobeEvidence, 'Boot with lockdown=none', 'Use tracepoints instead.');
+  } else {
+    kprobe = cap(true, 'kprobes are available', kprobeEvidence);
+  }
+  caps['probe:kprobe'] = kprobe;
+  caps['probe:kretprobe'] = { ...kprobe };
+
+  const trampolines = configured(ev, 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS');
+  const kfuncEvidence = [configLine(ev, 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS'), configLine(ev, 'CONFIG_BPF_JIT'), `BTF: ${ev.btf ? 'yes' : 'no'}`];
+  if (ev.bpftraceFeatures['kfunc']) kfuncEvidence.push(`bpftrace --info: kfunc: ${ev.bpftraceFeatures['kfunc']}`);
+  let kfunc: Capability;
+  if (!ev.btf) kfunc = cap(false, 'kfunc (fentry) needs kernel BTF, and this kernel has none', kfuncEvidence, caps['btf'].remedy, 'Use kprobes or tracepoints.');
+  else if (trampolines === false) kfunc = cap(false, 'the kernel was built without BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)', kfuncEvidence, null, 'Use tracepoints.');
+  else if (ev.bpftraceFeatures['kfunc'] === 'no')
+    kfunc = cap(
+      false,
+      `bpftrace ${ev.bpftrace?.version ?? ''} refuses kfunc on this kernel ("kfunc/kretfunc not available for your kernel version") although the kernel has BTF and trampolines`.replace('  ', ' '),
+      kfuncEvidence,
+      'A newer bpftrace (0.20+, where kfunc is called fentry) may attach here.',
+      'Use tracepoints (e.g. tracepoint:syscalls:sys_exit_read for vfs_read).',
+    );
+  else kfunc = cap(true, 'kfunc (fentry/fexit) through BPF trampolines', kfuncEvidence);
+  caps['probe:kfunc'] = kfunc;
+  caps['probe:kretfunc'] = { ...kfunc };
+
+  const uprobesCfg = configured(ev, 'CONFIG_UPROBE_EVENTS') ?? configured(ev, 'CONFIG_UPROBES');
+  const uprobe = uprobesCfg === false ? cap(false, 'the kernel was built without uprobes', [configLine(ev, 'CONFIG_UPROBES')]) : cap(true, 'uprobes are available', [configLine(ev, 'CONFIG_UPROBES'), ev.pmus.includes('uprobe') ? 'PMU uprobe present' : 'PMU uprobe absent']);
+  caps['probe:uprobe'] = uprobe;
+  caps['probe:uretprobe'] = { ...uprobe };
+  caps['probe:usdt'] = { ...uprobe, reason: uprobe.available ? 'USDT probes attach through uprobes' : uprobe.reason };
+
+  const perf = configured(ev, 'CONFIG_PERF_EVENTS') !== false;
+  caps['probe:software'] = perf ? cap(true, 'software perf events are available', [configLine(ev, 'CONFIG_PERF_EVENTS')]) : cap(false, 'kernel built without CONFIG_PERF_EVENTS', [configLine(ev, 'CONFIG_PERF_EVENTS')]);
+  caps['probe:profile'] = { ...caps['probe:software'], reason: perf ? 'timed sampling through perf software clock events' : caps['probe:software'].reason };
+  caps['probe:interval'] = { ...caps['probe:profile'] };
+  const hasCpuPmu = ev.pmus.includes('cpu') || ev.pmus.some((p) => p.startsWith('cpu_'));
+  caps['probe:hardware'] = hasCpuPmu
+    ? cap(true, 'a CPU PMU is present', [`PMUs: ${ev.pmus.join(', ')}`])
+    : cap(false, 'no hardware counters: no CPU PMU is exposed (typical of a VM)', [`/sys/bus/event_source/devices: ${ev.pmus.join(', ') || '(none)'}`], 'Run on bare metal or enable PMU passthrough in the hypervisor', 'Use software events (software:cpu-clock:, software:page-faults:) or profile:hz:99.');
+  caps['probe:watchpoint'] = ev.pmus.includes('breakpoint') ? cap(true, 'hardware breakpoints are available', ['PMU breakpoint present']) : cap(false, 'no breakpoint PMU', [`PMUs: ${ev.pmus.join(', ')}`]);
+  caps['probe:BEGIN'] = cap(true, 'always available', []);
+  caps['probe:END'] = cap(true, 'always available', []);
+  return caps;
+}

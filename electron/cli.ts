@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `kscope record|serve|--version|--help`: the same backend as the app, in a terminal.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RunOptions, type SessionUpdate } from './api/index.js';
+import { createBackend } from './backend.js';
+import { findOnPath } from './engine/bpftrace-binary.js';
+import { RunRefused } from './engine/sessions.js';
+import { startHost } from './host/host.js';
+import { isLoopback } from './host/access.js';
+import { packageVersion, rendererDir } from './paths.js';
+
+const HELP = `kscope — a trace explorer over bpftrace
+
+Usage:
+  kscope record [FILE.bt | -e SCRIPT] [--duration SECONDS] [--output REC.ndjson]
+                [--snapshot-ms N] [--unsafe] [-- ARGS...]
+      Run a script, print its output and a live summary, keep everything in a recording.
+      Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
+  kscope serve [--port N] [--open]
+      Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
+  kscope --version
+  kscope --help
+
+Runs need root (bpftrace does): sudo npx kscope ...`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`kscope: ${message}\n`);
+  process.exit(code);
+}
+
+async function record(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      expr: { type: 'string', short: 'e' },
+      duration: { type: 'string', short: 'd' },
+      output: { type: 'string', short: 'o' },
+      'snapshot-ms': { type: 'string' },
+      unsafe: { type: 'boolean' },
+    },
+  });
+  let source: string;
+  let file = 'stdin';
+  const rest = [...positionals];
+  if (values.expr !== undefined) source = values.expr;
+  else {
+    const f = rest.shift();
+    if (!f) fail('record needs a script: FILE.bt or -e SCRIPT (see kscope --help)');
+    try {
+      source = fs.readFileSync(f, 'utf8');
+    } catch (e) {
+      fail(`cannot read ${f}: ${(e as Error).message}`);
+    }
+    file = f;
+  }
+  const opts = RunOptions.safeParse({
+    snapshotMs: values['snapshot-ms'] !== undefined ? Number(values['snapshot-ms']) : 1000,
+    durationSec: values.duration !== undefined ? Number(values.duration) : undefined,
+    unsafe: values.unsafe ?? false,
+    args: rest,
+  });
+  if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const backend = createBackend();
+  const tty = process.stderr.isTTY;
+  let last: SessionUpdate | null = null;
+  let errors = 0;
+  let skipped = 0;
+  backend.onSessionUpdate((u) => {
+    last = u;
+    for (const p of u.printf) process.stdout.write(p.text);
+    skipped += u.printfSkipped;
+    for (const e of u.errors) {
+      errors++;
+      const where = e.line !== undefined ? `${file}:${e.line}:${e.column ?? 1}: ` : '';
+      process.stderr.write(`${tty ? '\r\x1b[K' : ''}${where}${e.message}\n`);
+      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+    }
+    for (const w of u.warnings) process.stderr.write(`${tty ? '\r\x1b[K' : ''}warning: ${w.message}\n`);
+  });
+  let session;
+  try {
+    session = backend.engine.run(source, opts.data, { recordingPath: values.output });
+  } catch (e) {
+    fail(e instanceof RunRefused ? e.message : `cannot run: ${(e as Error).message}`, 1);
+  }
+  const summary = () => {
+    const s = (last as SessionUpdate | null)?.status ?? session.status();
+    return `kscope: ${s.state} ${(s.elapsedMs / 1000).toFixed(1)}s · ${s.attachedProbes ?? '?'} probes · ${s.events} events · ${s.printfLines} lines · ${s.lostEvents} lost`;
+  };
+  const ticker = setInterval(() => {
+    process.stderr.write(tty ? `\r\x1b[K${summary()}` : `${summary()}\n`);
+  }, 1000);
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) void session.stop();
+    else session.kill();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await session.whenEnded();
+  clearInterval(ticker);
+  const st = session.status();
+  process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summary()}\n`);
+  if (skipped) process.stderr.write(`kscope: ${skipped} output lines were not echoed here (flood); all are in the recording\n`);
+  if (session.recordingPath) process.stderr.write(`kscope: recording: ${session.recordingPath}\n`);
+  // bpftrace exits 0 on its own exit() and on our SIGINT; anything else is a failure.
+  const ok = st.exit?.code === 0 || (st.exit?.signal === 'SIGINT' && errors === 0);
+  return ok ? 0 : 1;
+}
+
+function hasDisplay(): boolean {
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' } },
+  });
+  if (values.host && !isLoopback(values.host)) fail('kscope serve binds 127.0.0.1 only; for a remote machine use an SSH tunnel (ssh -L PORT:127.0.0.1:PORT host)');
+  const port = values.port !== undefined ? Number(values.port) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);
+  const dir = rendererDir();
+  if (!fs.existsSync(`${dir}/index.html`)) fail(`the renderer is not built (${dir}/index.html missing): run npm run build`);
+  const backend = createBackend();
+  const host = await startHost({
+    impl: backend.impl,
+    onSessionUpdate: backend.onSessionUpdate,
+    rendererDir: dir,
+    port,
+    log: (l) => process.stderr.write(l + '\n'),
+  });
+  process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
+  if (process.getuid?.() !== 0) process.stderr.write('kscope: not root: scripts will not run (bpftrace needs root). Restart with sudo to trace.\n');
+  if (values.open) {
+    const browser = ['chromium', 'chromium-browser', 'google-chrome', 'xdg-open'].map((b) => findOnPath(b)).find(Boolean);
+    if (!hasDisplay()) process.stderr.write('kscope: no display: open the URL above in a browser (or over an SSH tunnel)\n');
+    else if (!browser) process.stderr.write('kscope: no browser found: open the URL above\n');
+    else {
+      const args = browser.endsWith('xdg-open') ? [host.url] : [`--app=${host.url}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--user-data-dir=/tmp/kscope-chromium'];
+      spawn(browser, args, { stdio: 'ignore', detached: true }).unref();
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('kscope: stopping runs and closing\n');
+  await backend.shutdown();
+  await host.close();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'record':
+      return record(rest);
+    case 'serve':
+      return serve(rest);
+    case '--version':
+    case '-V':
+      process.stdout.write(`kscope ${packageVersion()}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(HELP + '\n');
+      return 0;
+    default:
+      process.stderr.write(`kscope: unknown command '${cmd}'\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => fail((e as Error).stack ?? String(e), 1),
+);

@@ -1,0 +1,261 @@
+// One bpftrace run: spawn, decode, record, aggregate, stream, stop. The pure parts
+// (decoders, injection, live state, error hints) are separate modules; this is the shell.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
+import { RECORDING_FORMAT } from '../api/index.js';
+import { StdoutDecoder } from './decode-stdout.js';
+import { StderrDecoder } from './decode-stderr.js';
+import { explainError } from './explain-error.js';
+import { injectSnapshot, newFence } from './inject-snapshot.js';
+import { LiveState } from './live-state.js';
+import { RecordingWriter, recordingFileName } from './recording.js';
+
+/** Longest script passed with -e (Linux limits one argument to 128 KiB); longer ones go through a file. */
+const MAX_INLINE_SCRIPT = 100_000;
+/** Updates to the renderer: at most one per animation frame. */
+const UPDATE_INTERVAL_MS = 16;
+const STDERR_IDLE_FLUSH_MS = 150;
+
+export interface StopDeadlines {
+  /** After SIGINT, bpftrace prints its maps and detaches; give it this long. */
+  sigintMs: number;
+  sigtermMs: number;
+}
+
+export interface SessionConfig {
+  id: string;
+  source: string;
+  options: RunOptions;
+  bpftrace: { path: string; version: string };
+  /** setpriv, used to give bpftrace a parent-death signal (it dies with us even on SIGKILL). */
+  setpriv: string | null;
+  kernelRelease: string;
+  kscopeVersion: string;
+  recordingsDir: string | null;
+  /** Write the recording exactly here (the CLI's --output) instead of in recordingsDir. */
+  recordingPath?: string;
+  capabilities: () => Record<string, Capability>;
+  onUpdate: (u: SessionUpdate) => void;
+  onEnd?: () => void;
+  deadlines?: StopDeadlines;
+}
+
+export function locateInSource(source: string, needle: string): { line: number; column: number; endColumn: number } | null {
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i].indexOf(needle);
+    if (c >= 0) return { line: i + 1, column: c + 1, endColumn: c + needle.length };
+  }
+  return null;
+}
+
+export class Session {
+  readonly id: string;
+  readonly source: string;
+  readonly startedAt = new Date();
+  readonly recordingPath: string | null;
+  state: SessionState = 'starting';
+  private readonly t0 = performance.now();
+  private readonly live: LiveState;
+  private readonly stdout: StdoutDecoder;
+  private readonly stderr = new StderrDecoder();
+  private readonly recording: RecordingWriter | null = null;
+  private child: ChildProcess | null = null;
+  private seq = 0;
+  private updateTimer: NodeJS.Timeout | null = null;
+  private stderrTimer: NodeJS.Timeout | null = null;
+  private durationTimer: NodeJS.Timeout | null = null;
+  private stopTimers: NodeJS.Timeout[] = [];
+  private tmpDir: string | null = null;
+  private readonly ended: Promise<void>;
+  private resolveEnded!: () => void;
+  readonly injected: { intervalMs: number; maps: string[] } | null;
+
+  constructor(private readonly cfg: SessionConfig) {
+    this.id = cfg.id;
+    this.source = cfg.source;
+    this.ended = new Promise((r) => (this.resolveEnded = r));
+    const fence = newFence();
+    const inj = cfg.options.snapshotMs > 0 ? injectSnapshot(cfg.source, { intervalMs: cfg.options.snapshotMs, fence }) : null;
+    this.injected = inj && inj.maps.length > 0 ? { intervalMs: cfg.options.snapshotMs, maps: inj.maps } : null;
+    const script = this.injected ? inj!.source : cfg.source;
+    this.live = new LiveState(this.injected ? inj!.injectedProbes : 0);
+    this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null });
+    if (cfg.recordingPath || cfg.recordingsDir) {
+      this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
+      this.recording = new RecordingWriter(this.recordingPath, {
+        type: 'header',
+        format: RECORDING_FORMAT,
+        script: cfg.source,
+        options: cfg.options,
+        bpftraceVersion: cfg.bpftrace.version,
+        kernelRelease: cfg.kernelRelease,
+        startedAt: this.startedAt.toISOString(),
+        kscopeVersion: cfg.kscopeVersion,
+        injected: this.injected,
+      });
+    } else this.recordingPath = null;
+    this.start(script);
+  }
+
+  private now(): number {
+    return Math.round(performance.now() - this.t0);
+  }
+
+  private start(script: string): void {
+    const args = ['-f', 'json'];
+    if (this.cfg.options.unsafe === true) args.push('--unsafe');
+    if (script.length > MAX_INLINE_SCRIPT) {
+      this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-'));
+      const file = path.join(this.tmpDir, 'script.bt');
+      fs.writeFileSync(file, script, { mode: 0o600 });
+      args.push(file);
+    } else args.push('-e', script);
+    args.push(...this.cfg.options.args);
+    const [cmd, argv] = this.cfg.setpriv
+      ? [this.cfg.setpriv, ['--pdeathsig', 'KILL', '--', this.cfg.bpftrace.path, ...args]]
+      : [this.cfg.bpftrace.path, args];
+    let child: ChildProcess;
+    try {
+      child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_COLOR: 'never' } });
+    } catch (e) {
+      this.fail(`could not start bpftrace: ${(e as Error).message}`);
+      return;
+    }
+    this.child = child;
+    this.state = 'running';
+    const outText = new StringDecoder('utf8');
+    const errText = new StringDecoder('utf8');
+    child.stdout!.on('data', (b: Buffer) => this.ingest(this.stdout.push(outText.write(b), this.now())));
+    child.stderr!.on('data', (b: Buffer) => {
+      this.ingestErrors(this.stderr.push(errText.write(b), this.now()));
+      if (this.stderrTimer) clearTimeout(this.stderrTimer);
+      this.stderrTimer = setTimeout(() => this.ingestErrors(this.stderr.flush(this.now())), STDERR_IDLE_FLUSH_MS);
+    });
+    child.on('error', (e) => {
+      this.ingest([{ type: 'error', t: this.now(), message: `could not start bpftrace: ${e.message}` }]);
+      if (child.pid === undefined) this.finish(null, null);
+    });
+    // 'close' (not 'exit'): stdout and stderr are fully drained by then, so the final map
+    // dump bpftrace prints on SIGINT is in the recording before the exit line.
+    child.on('close', (code, signal) => this.finish(code, signal));
+    if (this.cfg.options.durationSec) {
+      this.durationTimer = setTimeout(() => void this.stop(), this.cfg.options.durationSec * 1000);
+    }
+    this.scheduleUpdate();
+  }
+
+  private fail(message: string): void {
+    this.ingest([{ type: 'error', t: this.now(), message }]);
+    this.finish(null, null);
+  }
+
+  private ingestErrors(events: TraceEvent[]): void {
+    if (events.length === 0) return;
+    const caps = this.cfg.capabilities();
+    this.ingest(
+      events.map((e) => {
+        if (e.type !== 'error') return e;
+        let ev: ErrorEvent = explainError(e, caps);
+        if (ev.line === undefined) {
+          const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1];
+          const at = probe ? locateInSource(this.source, probe) : null;
+          if (at) ev = { ...ev, ...at };
+        }
+        return ev;
+      }),
+    );
+  }
+
+  /** Record first, then aggregate and schedule the update to the renderer. */
+  private ingest(events: TraceEvent[]): void {
+    if (events.length === 0) return;
+    this.recording?.append(events);
+    if (this.recording?.failure && this.state === 'running') {
+      const failure = this.recording.failure;
+      this.live.apply([{ type: 'error', t: this.now(), message: `recording stopped: ${failure}; bpftrace was stopped so nothing goes unrecorded` }]);
+      void this.stop();
+    }
+    this.live.apply(events);
+    this.scheduleUpdate();
+  }
+
+  private scheduleUpdate(): void {
+    if (this.updateTimer) return;
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = null;
+      this.emitUpdate();
+    }, UPDATE_INTERVAL_MS);
+  }
+
+  private emitUpdate(): void {
+    const pending = this.live.take();
+    this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), ...pending });
+  }
+
+  status(): SessionStatus {
+    return {
+      state: this.state,
+      startedAt: this.startedAt.toISOString(),
+      elapsedMs: this.now(),
+      attachedProbes: this.live.attachedProbes,
+      events: this.live.events,
+      printfLines: this.live.printfLines,
+      lostEvents: this.live.lostEvents,
+      exit: this.live.exit,
+    };
+  }
+
+  /** SIGINT, then SIGTERM, then SIGKILL after deadlines. Resolves when bpftrace is gone. */
+  async stop(): Promise<boolean> {
+    if (this.state !== 'running' && this.state !== 'starting') {
+      await this.ended;
+      return false;
+    }
+    this.state = 'stopping';
+    this.scheduleUpdate();
+    const child = this.child;
+    const d = this.cfg.deadlines ?? { sigintMs: 5000, sigtermMs: 2000 };
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      this.stopTimers.push(
+        setTimeout(() => {
+          child.kill('SIGTERM');
+          this.stopTimers.push(setTimeout(() => child.kill('SIGKILL'), d.sigtermMs));
+        }, d.sigintMs),
+      );
+    }
+    await this.ended;
+    return true;
+  }
+
+  /** Resolves when the run has ended and its recording is closed. */
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.state === 'exited') return;
+    const t = this.now();
+    this.ingest(this.stdout.end(t));
+    this.ingestErrors(this.stderr.flush(t));
+    this.state = 'exited';
+    this.ingest([{ type: 'exit', t, code, signal: signal ?? null }]);
+    for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
+    this.updateTimer = null;
+    this.recording?.close();
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    this.emitUpdate();
+    this.resolveEnded();
+    this.cfg.onEnd?.();
+  }
+
+  /** Kill without ceremony (app shutdown). */
+  kill(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,211 @@
+// The window: top bar, editor + problems on the left, maps + output on the right, status.
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+  type ReactNode,
+} from 'react';
+import { run, start, startOnce, stop } from './actions.js';
+import { Editor } from './editor/Editor.js';
+import { isActive, useSession } from './state/session.js';
+import { useUi } from './state/ui.js';
+import { MapTable } from './views/MapTable.js';
+import { PrintfLog } from './views/PrintfLog.js';
+import { Problems, useProblems } from './views/Problems.js';
+import { StatusBar } from './views/StatusBar.js';
+import { TopBar } from './views/TopBar.js';
+import { formatNumber } from './views/format.js';
+
+function ConnectionScreen() {
+  const connection = useUi((s) => s.connection);
+  if (connection.kind === 'open') return null;
+  let title: string;
+  let body: ReactNode;
+  if (connection.kind === 'connecting') {
+    title = 'Connecting…';
+    body = <p>Opening the connection to the kscope host.</p>;
+  } else if (connection.kind === 'no-token') {
+    title = 'No access token';
+    body = (
+      <>
+        <p>This page needs the token printed by the host. Open the URL it printed, which looks like:</p>
+        <pre className="conn-code">http://127.0.0.1:PORT/#token=…</pre>
+        <p>
+          Start the host with <code>kscope serve</code> if it is not running.
+        </p>
+      </>
+    );
+  } else {
+    title = 'Disconnected from the kscope host';
+    body = (
+      <>
+        <p className="conn-reason" data-testid="connection-reason">
+          {connection.reason}
+        </p>
+        <p>Any running trace keeps its recording on the host side.</p>
+      </>
+    );
+  }
+  return (
+    <div className="conn-screen" data-testid="connection-screen" data-state={connection.kind}>
+      <div className="conn-card">
+        <div className="brand conn-brand">
+          <span className="brand-mark" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          <span className="brand-name">kscope</span>
+        </div>
+        <h1>{title}</h1>
+        {body}
+        {connection.kind !== 'connecting' ? (
+          <button className="btn btn-run" data-testid="reconnect-button" onClick={() => void start()}>
+            Reconnect
+          </button>
+        ) : (
+          <div className="spinner" />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Toasts() {
+  const toasts = useUi((s) => s.toasts);
+  const dismiss = useUi((s) => s.dismiss);
+  return (
+    <div className="toasts" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast" role="alert">
+          <span className="toast-msg">{t.message}</span>
+          <button className="toast-close" onClick={() => dismiss(t.id)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function PaneHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="pane-header">
+      <span className="pane-title">{title}</span>
+      {children}
+    </div>
+  );
+}
+
+/** Window-level shortcuts, for when the focus is not in the editor (which has its own). */
+function useGlobalShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as Element | null;
+      if (target?.closest?.('.monaco-editor')) return;
+      const ctrl = e.ctrlKey || e.metaKey;
+      if (ctrl && e.key === 'Enter') {
+        e.preventDefault();
+        void run();
+      } else if (ctrl && e.key === '.') {
+        e.preventDefault();
+        void stop();
+      } else if (e.key === 'Escape' && isActive(useSession.getState().phase)) {
+        if (target instanceof HTMLSelectElement) return;
+        e.preventDefault();
+        void stop();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function useSplit(initial: number, min: number, max: number) {
+  const [fraction, setFraction] = useState(initial);
+  const container = useRef<HTMLDivElement>(null);
+  const onPointerDown = useCallback(
+    (e: ReactPointerEvent<HTMLDivElement>) => {
+      e.preventDefault();
+      const el = container.current;
+      if (!el) return;
+      const rect = el.getBoundingClientRect();
+      const handle = e.currentTarget;
+      handle.setPointerCapture(e.pointerId);
+      const move = (ev: PointerEvent) => {
+        const f = (ev.clientX - rect.left) / rect.width;
+        setFraction(Math.min(max, Math.max(min, f)));
+      };
+      const up = () => {
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', up);
+    },
+    [min, max],
+  );
+  return { fraction, container, onPointerDown };
+}
+
+export function App() {
+  const connection = useUi((s) => s.connection);
+  const problems = useProblems();
+  const printfSeen = useSession((s) => s.printfSeen);
+  const mapCount = useSession((s) => s.mapOrder.length);
+  const split = useSplit(0.46, 0.25, 0.75);
+  useGlobalShortcuts();
+  useEffect(() => {
+    void startOnce();
+  }, []);
+
+  const errorCount = problems.filter((p) => p.severity === 'error').length;
+  const warnCount = problems.length - errorCount;
+
+  return (
+    <div className="app">
+      <TopBar />
+      <div className="main" ref={split.container}>
+        <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
+          <div className="pane editor-pane">
+            <PaneHeader title="Script">
+              <span className="pane-note">bpftrace</span>
+            </PaneHeader>
+            <Editor />
+          </div>
+          <div className="pane problems-pane">
+            <PaneHeader title="Problems">
+              {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
+              {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+            </PaneHeader>
+            <Problems />
+          </div>
+        </div>
+        <div
+          className="splitter"
+          role="separator"
+          aria-orientation="vertical"
+          onPointerDown={split.onPointerDown}
+          data-testid="splitter"
+        />
+        <div className="column right">
+          <div className="pane maps-pane">
+            <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
+            <MapTable />
+          </div>
+          <div className="pane output-pane">
+            <PaneHeader title="Output">
+              {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
+            </PaneHeader>
+            <PrintfLog />
+          </div>
+        </div>
+      </div>
+      <StatusBar />
+      <Toasts />
+      {connection.kind !== 'open' ? <ConnectionScreen /> : null}
+    </div>
+  );
+}

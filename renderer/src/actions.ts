@@ -1,0 +1,111 @@
+// The thin shell between the stores and the client: connect, load examples, run, stop.
+import { KscopeRpcError, type KscopeClient } from '../../electron/api/index.js';
+import { connect } from './connection.js';
+import { useEditor } from './state/editor.js';
+import { isActive, useSession } from './state/session.js';
+import { pickStartExample, useUi } from './state/ui.js';
+
+let client: KscopeClient | null = null;
+let unsubscribe: (() => void) | null = null;
+
+function message(e: unknown): string {
+  if (e instanceof KscopeRpcError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+let started: Promise<void> | null = null;
+/** The first connection (React may run mount effects twice in development). */
+export function startOnce(): Promise<void> {
+  started ??= start();
+  return started;
+}
+
+export async function start(): Promise<void> {
+  const ui = useUi.getState();
+  ui.setConnection({ kind: 'connecting' });
+  unsubscribe?.();
+  unsubscribe = null;
+  client = null;
+  const r = await connect();
+  if (!r.ok) {
+    ui.setConnection(r.kind === 'no-token' ? { kind: 'no-token' } : { kind: 'closed', reason: r.reason });
+    return;
+  }
+  client = r.client;
+  r.onClose((reason) => {
+    client = null;
+    useUi.getState().setConnection({ kind: 'closed', reason });
+  });
+  unsubscribe = client.on('session', (u) => useSession.getState().applyUpdate(u));
+  ui.setConnection({ kind: 'open' });
+
+  try {
+    const examples = await client.examples();
+    ui.setExamples(examples);
+    if (useEditor.getState().source === '') {
+      const ex = pickStartExample(examples, location.search, location.hash);
+      if (ex) useEditor.getState().setSource(ex.source, ex.id);
+    }
+  } catch (e) {
+    ui.toast('error', `Could not load the examples: ${message(e)}`);
+  }
+  client
+    .version()
+    .then((v) => ui.setBpftrace(v.bpftrace ? `bpftrace ${v.bpftrace.version}` : 'bpftrace not found'))
+    .catch(() => ui.setBpftrace(null));
+}
+
+export function loadExample(id: string): void {
+  const ex = useUi.getState().examples.find((e) => e.id === id);
+  if (ex) useEditor.getState().setSource(ex.source, ex.id);
+}
+
+export async function run(): Promise<void> {
+  const session = useSession.getState();
+  if (isActive(session.phase)) return;
+  const source = useEditor.getState().source;
+  const ui = useUi.getState();
+  if (!source.trim()) {
+    ui.toast('info', 'The script is empty.');
+    return;
+  }
+  session.startRun();
+  if (!client) {
+    useSession.getState().runFailed('Not connected to the kscope host.');
+    ui.toast('error', 'Not connected to the kscope host.');
+    return;
+  }
+  try {
+    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs } });
+    useSession.getState().runStarted(r.sessionId, r.recordingPath);
+    // Stop was pressed before the run call answered: stop now that the id is known.
+    if (useSession.getState().phase === 'stopping' && client) {
+      const st = await client.stop({ sessionId: r.sessionId });
+      useSession.getState().applyStatus(st.status);
+    }
+  } catch (e) {
+    const m = message(e);
+    useSession.getState().runFailed(m);
+    ui.toast('error', `Run failed: ${m}`);
+  }
+}
+
+export async function stop(): Promise<void> {
+  const s = useSession.getState();
+  if (!isActive(s.phase) || s.phase === 'stopping') return;
+  s.stopRequested();
+  const id = s.sessionId;
+  if (!id || !client) return;
+  try {
+    const r = await client.stop({ sessionId: id });
+    if (useSession.getState().sessionId === id) useSession.getState().applyStatus(r.status);
+  } catch (e) {
+    useUi.getState().toast('error', `Stop failed: ${message(e)}`);
+  }
+}
+
+export function toggleRun(): void {
+  if (isActive(useSession.getState().phase)) void stop();
+  else void run();
+}

@@ -1,0 +1,180 @@
+// The session store: what the current run has produced so far. The reducers are pure
+// (state in, state out) so they are unit-tested without a DOM; the store is a thin shell.
+import { create } from 'zustand';
+import type {
+  AggregateEvent,
+  ErrorEvent,
+  SessionStatus,
+  SessionUpdate,
+  ValueEvent,
+  WarningEvent,
+} from '../../../electron/api/index.js';
+
+/** The printf window kept in memory; older lines stay in the recording. */
+export const PRINTF_WINDOW = 5000;
+/** printed values (print(x)) kept in memory. */
+export const VALUES_WINDOW = 200;
+
+export type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'exited';
+
+export interface PrintfLine {
+  /** 1-based number of the line in the whole run (skipped lines included). */
+  n: number;
+  t: number;
+  text: string;
+}
+
+export interface SessionData {
+  sessionId: string | null;
+  recordingPath: string | null;
+  phase: Phase;
+  status: SessionStatus | null;
+  /** performance.now()-like clock of the last status received (for a ticking elapsed time). */
+  statusAt: number;
+  lastSeq: number;
+  printf: PrintfLine[];
+  /** Lines seen in the run, skipped ones included (numbering of the next line). */
+  printfSeen: number;
+  printfSkipped: number;
+  maps: Record<string, AggregateEvent>;
+  /** Map names in order of first appearance. */
+  mapOrder: string[];
+  values: ValueEvent[];
+  errors: ErrorEvent[];
+  warnings: WarningEvent[];
+  /** A run or stop call that failed (bpftrace missing, two runs refused, ...). */
+  runError: string | null;
+}
+
+export const initialSession: SessionData = {
+  sessionId: null,
+  recordingPath: null,
+  phase: 'idle',
+  status: null,
+  statusAt: 0,
+  lastSeq: -1,
+  printf: [],
+  printfSeen: 0,
+  printfSkipped: 0,
+  maps: {},
+  mapOrder: [],
+  values: [],
+  errors: [],
+  warnings: [],
+  runError: null,
+};
+
+/** A new run was asked for: everything of the previous run is dropped. */
+export function startRun(_state: SessionData): SessionData {
+  return { ...initialSession, phase: 'starting' };
+}
+
+/** The run call answered with the session id. */
+export function runStarted(state: SessionData, sessionId: string, recordingPath: string | null): SessionData {
+  if (state.sessionId !== null && state.sessionId !== sessionId) return state;
+  return { ...state, sessionId, recordingPath };
+}
+
+/** The run call failed: no session, the message goes to Problems. */
+export function runFailed(state: SessionData, message: string): SessionData {
+  return { ...state, phase: state.sessionId ? state.phase : 'idle', runError: message };
+}
+
+export function stopRequested(state: SessionData): SessionData {
+  if (state.phase !== 'running' && state.phase !== 'starting') return state;
+  return { ...state, phase: 'stopping' };
+}
+
+function phaseOf(status: SessionStatus): Phase {
+  return status.state;
+}
+
+/** Apply a status that came back from somewhere (an update or the stop call). */
+export function applyStatus(state: SessionData, status: SessionStatus, now = 0): SessionData {
+  // Never go back from exited (a late reply must not revive the run).
+  if (state.phase === 'exited') return { ...state, status: state.status ?? status };
+  let phase = phaseOf(status);
+  // The user asked to stop: stay "stopping" until the engine says exited.
+  if (state.phase === 'stopping' && phase === 'running') phase = 'stopping';
+  return { ...state, status, statusAt: now, phase };
+}
+
+function appendBounded<T>(list: T[], add: T[], max: number): T[] {
+  if (add.length === 0) return list;
+  if (add.length >= max) return add.slice(add.length - max);
+  const joined = list.concat(add);
+  return joined.length > max ? joined.slice(joined.length - max) : joined;
+}
+
+/**
+ * Fold one coalesced update into the state. Updates of another session are ignored;
+ * when no session is known yet (the run reply may arrive after the first update), the
+ * first one adopts its session. Out-of-order or repeated updates (seq not increasing)
+ * are ignored.
+ */
+export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0): SessionData {
+  if (state.sessionId !== null && update.sessionId !== state.sessionId) return state;
+  if (state.sessionId === null && state.phase === 'exited') return state;
+  if (state.sessionId === update.sessionId && update.seq <= state.lastSeq) return state;
+
+  let next: SessionData = { ...state, sessionId: update.sessionId, lastSeq: update.seq };
+  next = applyStatus(next, update.status, now);
+
+  const skipped = Math.max(0, update.printfSkipped);
+  if (update.printf.length > 0 || skipped > 0) {
+    const first = state.printfSeen + skipped + 1;
+    const lines = update.printf.map((l, i) => ({ n: first + i, t: l.t, text: l.text }));
+    next.printf = appendBounded(state.printf, lines, PRINTF_WINDOW);
+    next.printfSeen = state.printfSeen + skipped + update.printf.length;
+    next.printfSkipped = state.printfSkipped + skipped;
+  }
+
+  if (update.maps.length > 0) {
+    const maps = { ...state.maps };
+    const added: string[] = [];
+    for (const m of update.maps) {
+      if (!(m.name in maps)) added.push(m.name);
+      maps[m.name] = m;
+    }
+    next.maps = maps;
+    if (added.length > 0) next.mapOrder = state.mapOrder.concat(added);
+  }
+  if (update.values.length > 0) next.values = appendBounded(state.values, update.values, VALUES_WINDOW);
+  if (update.errors.length > 0) next.errors = state.errors.concat(update.errors);
+  if (update.warnings.length > 0) next.warnings = state.warnings.concat(update.warnings);
+  return next;
+}
+
+export interface SessionStore extends SessionData {
+  startRun(): void;
+  runStarted(sessionId: string, recordingPath: string | null): void;
+  runFailed(message: string): void;
+  stopRequested(): void;
+  applyStatus(status: SessionStatus): void;
+  applyUpdate(update: SessionUpdate): void;
+  reset(): void;
+}
+
+const clock = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export const useSession = create<SessionStore>()((set) => ({
+  ...initialSession,
+  startRun: () => set((s) => startRun(s)),
+  runStarted: (id, path) => set((s) => runStarted(s, id, path)),
+  runFailed: (message) => set((s) => runFailed(s, message)),
+  stopRequested: () => set((s) => stopRequested(s)),
+  applyStatus: (status) => set((s) => applyStatus(s, status, clock())),
+  applyUpdate: (update) => set((s) => applyUpdate(s, update, clock())),
+  reset: () => set(() => ({ ...initialSession })),
+}));
+
+/** Elapsed time shown in the status bar: the engine's value, ticking locally while running. */
+export function elapsedNow(s: Pick<SessionData, 'status' | 'statusAt' | 'phase'>, now: number): number {
+  if (!s.status) return 0;
+  const live = s.phase === 'running' || s.phase === 'stopping' || s.phase === 'starting';
+  return s.status.elapsedMs + (live ? Math.max(0, now - s.statusAt) : 0);
+}
+
+export function isActive(phase: Phase): boolean {
+  return phase === 'starting' || phase === 'running' || phase === 'stopping';
+}

@@ -1,0 +1,67 @@
+// Errors and warnings of the run (and a failed run call); a click moves the editor there.
+import { useEditor } from '../state/editor.js';
+import { useSession } from '../state/session.js';
+
+interface Item {
+  severity: 'error' | 'warning';
+  message: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+  detail?: string;
+}
+
+export function useProblems(): Item[] {
+  const errors = useSession((s) => s.errors);
+  const warnings = useSession((s) => s.warnings);
+  const runError = useSession((s) => s.runError);
+  const items: Item[] = [];
+  if (runError) items.push({ severity: 'error', message: runError });
+  for (const e of errors) items.push({ severity: 'error', ...e });
+  for (const w of warnings) items.push({ severity: 'warning', ...w });
+  return items;
+}
+
+export function Problems() {
+  const items = useProblems();
+  const revealAt = useEditor((s) => s.revealAt);
+  return (
+    <div className="problems scroll" data-testid="problems">
+      {items.length === 0 ? <div className="empty small">No problems.</div> : null}
+      {items.map((p, i) => {
+        const where = p.line !== undefined ? `${p.line}:${p.column ?? 1}` : null;
+        const clickable = p.line !== undefined;
+        return (
+          <div
+            key={i}
+            className={`problem problem-${p.severity}${clickable ? ' clickable' : ''}`}
+            data-testid="problem"
+            data-severity={p.severity}
+            role={clickable ? 'button' : undefined}
+            tabIndex={clickable ? 0 : undefined}
+            onClick={clickable ? () => revealAt(p.line!, p.column ?? 1) : undefined}
+            onKeyDown={
+              clickable
+                ? (e) => {
+                    if (e.key === 'Enter' || e.key === ' ') revealAt(p.line!, p.column ?? 1);
+                  }
+                : undefined
+            }
+          >
+            <span className={`problem-icon icon-${p.severity}`} aria-label={p.severity}>
+              {p.severity === 'error' ? '✕' : '!'}
+            </span>
+            <div className="problem-body">
+              <div className="problem-line">
+                {where ? <span className="problem-loc">{where}</span> : null}
+                <span className="problem-message">{p.message}</span>
+              </div>
+              {p.hint ? <div className="problem-hint">{p.hint}</div> : null}
+              {p.detail ? <pre className="problem-detail">{p.detail}</pre> : null}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}

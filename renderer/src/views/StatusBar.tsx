@@ -1,0 +1,76 @@
+// The bottom bar: run state, attached probes, elapsed time, events, lost events, exit.
+import { useEffect, useState } from 'react';
+import { elapsedNow, isActive, useSession } from '../state/session.js';
+import { useUi } from '../state/ui.js';
+import { formatDuration, formatNumber } from './format.js';
+
+function useTick(active: boolean, ms: number): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => setNow(performance.now()), ms);
+    return () => clearInterval(id);
+  }, [active, ms]);
+  return active ? now : performance.now();
+}
+
+export function StatusBar() {
+  const phase = useSession((s) => s.phase);
+  const status = useSession((s) => s.status);
+  const statusAt = useSession((s) => s.statusAt);
+  const sessionId = useSession((s) => s.sessionId);
+  const bpftrace = useUi((s) => s.bpftrace);
+  const now = useTick(isActive(phase), 100);
+  const elapsed = elapsedNow({ status, statusAt, phase }, now);
+  const lost = status?.lostEvents ?? 0;
+  const exit = status?.exit ?? null;
+  const exitText = exit
+    ? exit.signal
+      ? `signal ${exit.signal}`
+      : `exit ${exit.code ?? '?'}`
+    : null;
+  const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
+
+  return (
+    <footer className={`status-bar state-${phase}`} data-testid="status-bar">
+      <span className="status-item status-state-wrap">
+        <span className={`dot dot-${phase}`} />
+        <span data-testid="status-state">{phase}</span>
+      </span>
+      <span className="status-item" title="probes attached by bpftrace">
+        <span className="status-label">probes</span>
+        <span data-testid="status-probes">{status?.attachedProbes ?? '–'}</span>
+      </span>
+      <span className="status-item" title="elapsed time">
+        <span className="status-label">elapsed</span>
+        <span data-testid="status-elapsed" className="mono">
+          {status ? formatDuration(elapsed) : '–'}
+        </span>
+      </span>
+      <span className="status-item" title="events decoded from bpftrace">
+        <span className="status-label">events</span>
+        <span data-testid="status-events" className="mono">
+          {status ? formatNumber(status.events) : '–'}
+        </span>
+      </span>
+      <span className={`status-item${lost > 0 ? ' status-lost' : ''}`} title="events lost by the kernel ring buffer">
+        <span className="status-label">lost</span>
+        <span data-testid="status-lost" className="mono">
+          {status ? formatNumber(lost) : '–'}
+        </span>
+      </span>
+      {exitText ? (
+        <span className={`status-item${exitBad ? ' status-bad' : ''}`} data-testid="status-exit">
+          {exitText}
+        </span>
+      ) : null}
+      <span className="status-spacer" />
+      {sessionId ? (
+        <span className="status-item status-dim" title="session id">
+          {sessionId}
+        </span>
+      ) : null}
+      {bpftrace ? <span className="status-item status-dim">{bpftrace}</span> : null}
+    </footer>
+  );
+}

@@ -1,0 +1,137 @@
+// The top bar: name, examples, run/stop, snapshot interval, keyboard help.
+import { useState } from 'react';
+import { loadExample, run, stop } from '../actions.js';
+import { useEditor } from '../state/editor.js';
+import { isActive, useSession } from '../state/session.js';
+import { useUi } from '../state/ui.js';
+
+const SNAPSHOTS: [number, string][] = [
+  [250, '250 ms'],
+  [500, '500 ms'],
+  [1000, '1 s'],
+  [2000, '2 s'],
+  [5000, '5 s'],
+  [0, 'off'],
+];
+
+export const SHORTCUTS: [string, string][] = [
+  ['Ctrl+Enter', 'Run the script'],
+  ['Ctrl+.', 'Stop the run'],
+  ['Esc', 'Stop the run (when no editor widget is open)'],
+  ['Ctrl+F', 'Find in the script'],
+  ['Ctrl+/', 'Toggle line comment'],
+  ['F8', 'Next problem in the script'],
+];
+
+export function TopBar() {
+  const examples = useUi((s) => s.examples);
+  const snapshotMs = useUi((s) => s.snapshotMs);
+  const setSnapshotMs = useUi((s) => s.setSnapshotMs);
+  const exampleId = useEditor((s) => s.exampleId);
+  const phase = useSession((s) => s.phase);
+  const active = isActive(phase);
+  const [help, setHelp] = useState(false);
+  const current = examples.find((e) => e.id === exampleId);
+
+  return (
+    <header className="top-bar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </span>
+        <span className="brand-name">kscope</span>
+      </div>
+      <div className="top-group">
+        <label className="field">
+          <span className="field-label">Example</span>
+          <select
+            data-testid="example-select"
+            value={current ? current.id : ''}
+            onChange={(e) => loadExample(e.target.value)}
+            title={current?.description ?? 'Load an example script'}
+          >
+            {current ? null : (
+              <option value="" disabled>
+                {examples.length ? 'Choose an example…' : 'No examples'}
+              </option>
+            )}
+            {examples.map((e) => (
+              <option key={e.id} value={e.id} title={e.description}>
+                {e.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        {current ? <span className="example-desc" title={current.description}>{current.description}</span> : null}
+      </div>
+      <div className="top-spacer" />
+      <div className="top-group">
+        <label className="field" title="How often kscope prints the script's maps while it runs">
+          <span className="field-label">Snapshot</span>
+          <select
+            data-testid="snapshot-select"
+            value={snapshotMs}
+            disabled={active}
+            onChange={(e) => setSnapshotMs(Number(e.target.value))}
+          >
+            {SNAPSHOTS.map(([ms, label]) => (
+              <option key={ms} value={ms}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {active ? (
+          <button
+            className="btn btn-stop"
+            data-testid="stop-button"
+            onClick={() => void stop()}
+            disabled={phase === 'stopping'}
+            title="Stop (Ctrl+. or Esc)"
+          >
+            <span className="btn-icon stop-icon" aria-hidden="true" />
+            {phase === 'stopping' ? 'Stopping…' : 'Stop'}{'  '}
+            <kbd>Ctrl+.</kbd>
+          </button>
+        ) : (
+          <button className="btn btn-run" data-testid="run-button" onClick={() => void run()} title="Run (Ctrl+Enter)">
+            <span className="btn-icon run-icon" aria-hidden="true" />
+            Run{'  '}
+            <kbd>Ctrl+Enter</kbd>
+          </button>
+        )}
+        <div className="help-wrap">
+          <button
+            className="btn btn-ghost help-button"
+            data-testid="shortcuts-help"
+            aria-expanded={help}
+            onClick={() => setHelp((h) => !h)}
+            onBlur={() => setHelp(false)}
+            title="Keyboard shortcuts"
+          >
+            ?
+          </button>
+          {help ? (
+            <div className="help-popover" role="tooltip" data-testid="shortcuts-popover">
+              <div className="help-title">Keyboard shortcuts</div>
+              <table>
+                <tbody>
+                  {SHORTCUTS.map(([k, d]) => (
+                    <tr key={k}>
+                      <td>
+                        <kbd>{k}</kbd>
+                      </td>
+                      <td>{d}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,33 @@
+// Build everything that runs: the Node side (esbuild: cli, Electron main, sandboxed
+// preload as CommonJS bundles) and the renderer (Vite). The native addon is built by
+// scripts/build-native.sh (npm run build:native), called from scripts/setup.sh.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const only = process.argv[2];
+fs.mkdirSync('dist/electron', { recursive: true });
+
+if (!only || only === 'electron') {
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    external: ['electron', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'warning',
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/electron/cli.cjs', }),
+    build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
+    // Sandboxed preloads must be a single CommonJS file that requires only 'electron'.
+    build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser', format: 'cjs' }),
+  ]);
+  fs.chmodSync('dist/electron/cli.cjs', 0o755);
+  console.log('built dist/electron/{cli,main,preload}.cjs');
+}
+if (!only || only === 'renderer') {
+  execFileSync('npx', ['--no-install', 'vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  console.log('built dist/renderer');
+}
