@@ -31,7 +31,7 @@ export function loadNative(candidates = nativeAddonCandidates()): NativeAddon {
   try {
     loaded = req(file) as NativeAddon;
   } catch (e) {
-    throw new Error(`kscope's native addon at ${file} failed to load: ${(e as Error).message}; rebuild it with npm run build:native`);
+    throw new Error(`kscope's native addon at ${file} failed to load: ${(e as Error).message}; rebuild it with npm run build:native`, { cause: e });
   }
   return loaded;
 }

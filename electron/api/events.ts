@@ -63,6 +63,7 @@ export const WarningEvent = z.object({
   line: z.number().optional(),
   column: z.number().optional(),
   endColumn: z.number().optional(),
+  detail: z.string().optional(),
 });
 export const ExitEvent = z.object({
   type: z.literal('exit'),

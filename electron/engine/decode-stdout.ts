@@ -268,7 +268,7 @@ export class StdoutDecoder {
   /** Feed a decoded text chunk (may end mid-line); t = ms since run start. */
   push(chunk: string, t: number): TraceEvent[] {
     const out: TraceEvent[] = [];
-    let buf = this.rest.length > 0 ? this.rest + chunk : chunk;
+    const buf = this.rest.length > 0 ? this.rest + chunk : chunk;
     let start = 0;
     let nl = buf.indexOf('\n', start);
     while (nl !== -1) {
@@ -277,7 +277,6 @@ export class StdoutDecoder {
       nl = buf.indexOf('\n', start);
     }
     this.rest = start < buf.length ? buf.slice(start) : '';
-    buf = '';
     return out;
   }
 

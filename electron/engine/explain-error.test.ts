@@ -81,7 +81,9 @@ describe('explainError on real 0.17 errors', () => {
   it('kfunc refused: reason plus the tracepoint for the function', () => {
     const ev = fixtureError('kfunc-error');
     const hint = explainError(ev, thisMachine).hint ?? '';
-    expect(hint).toContain('bpftrace 0.17 refuses kfunc on this kernel');
+    expect(hint).toBe(
+      'kfunc/kretfunc (fentry/fexit) probes are not available here: bpftrace 0.17 refuses kfunc on this kernel. Use tracepoint:syscalls:sys_enter_read instead.',
+    );
   });
 
   it('hardware counters missing', () => {

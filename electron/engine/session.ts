@@ -53,6 +53,11 @@ export function locateInSource(source: string, needle: string): { line: number; 
   return null;
 }
 
+export function memlockIrrelevant(kernelRelease: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(kernelRelease);
+  return !!m && (Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 11));
+}
+
 export class Session {
   readonly id: string;
   readonly source: string;
@@ -154,7 +159,10 @@ export class Session {
     this.finish(null, null);
   }
 
-  private ingestErrors(events: TraceEvent[]): void {
+  private ingestErrors(all: TraceEvent[]): void {
+    // bpftrace warns that it could not raise RLIMIT_MEMLOCK; since Linux 5.11 BPF memory is
+    // charged to the memory cgroup and that limit no longer applies, so the warning is noise.
+    const events = memlockIrrelevant(this.cfg.kernelRelease) ? all.filter((e) => !(e.type === 'warning' && /RLIMIT_MEMLOCK/.test(e.message))) : all;
     if (events.length === 0) return;
     const caps = this.cfg.capabilities();
     this.ingest(
