@@ -23,15 +23,18 @@ export function nativeAddonCandidates(): string[] {
 
 let loaded: NativeAddon | null = null;
 
-export function loadNative(candidates = nativeAddonCandidates()): NativeAddon {
-  if (loaded) return loaded;
+/** Load the addon (cached); `candidates` overrides where to look (and skips the cache). */
+export function loadNative(paths?: string[]): NativeAddon {
+  if (loaded && !paths) return loaded;
+  const candidates = paths ?? nativeAddonCandidates();
   const file = candidates.find((c) => fs.existsSync(c));
   if (!file) throw new Error(`kscope's native addon is not built (looked in ${candidates.join(', ')}): run npm run build:native (needs g++, make, python3)`);
   const req = createRequire(typeof __dirname === 'string' ? path.join(__dirname, 'x.js') : path.join(process.cwd(), 'x.js'));
   try {
-    loaded = req(file) as NativeAddon;
+    const addon = req(file) as NativeAddon;
+    if (!paths) loaded = addon;
+    return addon;
   } catch (e) {
     throw new Error(`kscope's native addon at ${file} failed to load: ${(e as Error).message}; rebuild it with npm run build:native`, { cause: e });
   }
-  return loaded;
 }

@@ -1,0 +1,31 @@
+// The layering rule of DESIGN.md, proven on code that breaks it.
+import { ESLint } from 'eslint';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+const eslint = new ESLint({ cwd: root });
+
+async function errors(file: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint rule', () => {
+  it('renderer may import electron/api', async () => {
+    expect(await errors('renderer/src/x.ts', "import { methods } from '../../electron/api/index.js';\nexport const m = methods;\n")).toEqual([]);
+  });
+  it('renderer may not import the engine or Node', async () => {
+    expect(await errors('renderer/src/x.ts', "import { Engine } from '../../electron/engine/sessions.js';\nexport const e = Engine;\n")).toHaveLength(1);
+    expect(await errors('renderer/src/x.ts', "import fs from 'node:fs';\nexport const f = fs;\n")).toHaveLength(1);
+  });
+  it('electron/api imports no side', async () => {
+    expect(await errors('electron/api/x.ts', "import { Engine } from '../engine/sessions.js';\nexport const e = Engine;\n")).toHaveLength(1);
+    expect(await errors('electron/api/x.ts', "import fs from 'node:fs';\nexport const f = fs;\n")).toHaveLength(1);
+  });
+  it('only main.ts and preload.ts import electron (types are fine)', async () => {
+    expect(await errors('electron/engine/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
+    expect(await errors('electron/engine/x.ts', "import type { App } from 'electron';\nexport type A = App;\n")).toEqual([]);
+    expect(await errors('electron/main.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+  });
+});
