@@ -1,0 +1,67 @@
+// Start the real `kscope serve` (the built CLI) and Debian's Chromium for e2e tests.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const OUTPUT_DIR = path.resolve('e2e/output');
+
+/** Why e2e cannot run here, or null. */
+export function e2eSkipReason(): string | null {
+  if (!fs.existsSync(CHROMIUM)) return `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
+  return null;
+}
+
+export function ensureBuilt(): void {
+  if (fs.existsSync('dist/electron/cli.cjs') && fs.existsSync('dist/renderer/index.html')) return;
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+export interface Served {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  dataHome: string;
+  stop(): Promise<void>;
+}
+
+export async function startServe(): Promise<Served> {
+  ensureBuilt();
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-e2e-'));
+  const proc = spawn(process.execPath, ['dist/electron/cli.cjs', 'serve'], { env: { ...process.env, XDG_DATA_HOME: dataHome }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`kscope serve printed no URL: ${out} ${stderr}`)), 20_000);
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.on('exit', (c) => reject(new Error(`kscope serve exited (${c}): ${stderr}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    proc,
+    dataHome,
+    stop: async () => {
+      proc.kill('SIGINT');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up kscope on a fresh Debian/Ubuntu machine: system packages (bpftrace, Chromium for
+# browser mode and e2e, the native addon's toolchain and libraries), npm ci, the native
+# addon, the build. Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1mkscope setup:\033[0m %s\n' "$*"; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    log "not root and no sudo: install these packages yourself, then rerun: bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config"
+  fi
+fi
+
+packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+  log "Node.js 20.19+ is required (https://nodejs.org or your distribution's nodejs package)"; exit 1
+fi
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || { log "Node.js $(node --version) is too old: kscope needs 20.19 or newer"; exit 1; }
+
+log "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+log "building the native addon"
+npm run --silent build:native >/dev/null
+log "building kscope"
+npm run --silent build
+log "ready"
