@@ -7,7 +7,7 @@ import {
   type PointerEvent as ReactPointerEvent,
   type ReactNode,
 } from 'react';
-import { run, start, startOnce, stop } from './actions.js';
+import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
 import { isActive, useSession } from './state/session.js';
 import { useUi } from './state/ui.js';
@@ -159,6 +159,8 @@ export function App() {
   useGlobalShortcuts();
   useEffect(() => {
     void startOnce();
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
   const errorCount = problems.filter((p) => p.severity === 'error').length;

@@ -15,6 +15,18 @@ function message(e: unknown): string {
 }
 
 let started: Promise<void> | null = null;
+
+/** The fragment changed (a new token, or #…&example=ID): reconnect or load the example. */
+export function onHashChange(): void {
+  const ui = useUi.getState();
+  if (ui.connection.kind !== 'open') {
+    void start();
+    return;
+  }
+  const id = new URLSearchParams(location.hash.replace(/^#/, '')).get('example');
+  if (id) loadExample(id);
+}
+
 /** The first connection (React may run mount effects twice in development). */
 export function startOnce(): Promise<void> {
   started ??= start();
@@ -32,16 +44,18 @@ export async function start(): Promise<void> {
     ui.setConnection(r.kind === 'no-token' ? { kind: 'no-token' } : { kind: 'closed', reason: r.reason });
     return;
   }
-  client = r.client;
+  const c = r.client;
+  client = c;
   r.onClose((reason) => {
+    if (client !== c) return;
     client = null;
     useUi.getState().setConnection({ kind: 'closed', reason });
   });
-  unsubscribe = client.on('session', (u) => useSession.getState().applyUpdate(u));
+  unsubscribe = c.on('session', (u) => useSession.getState().applyUpdate(u));
   ui.setConnection({ kind: 'open' });
 
   try {
-    const examples = await client.examples();
+    const examples = await c.examples();
     ui.setExamples(examples);
     if (useEditor.getState().source === '') {
       const ex = pickStartExample(examples, location.search, location.hash);
@@ -50,7 +64,7 @@ export async function start(): Promise<void> {
   } catch (e) {
     ui.toast('error', `Could not load the examples: ${message(e)}`);
   }
-  client
+  c
     .version()
     .then((v) => ui.setBpftrace(v.bpftrace ? `bpftrace ${v.bpftrace.version}` : 'bpftrace not found'))
     .catch(() => ui.setBpftrace(null));

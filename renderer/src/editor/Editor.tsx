@@ -41,6 +41,7 @@ export function Editor() {
       folding: true,
       lineNumbersMinChars: 3,
       overviewRulerLanes: 2,
+      hideCursorInOverviewRuler: true,
       scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
       'semanticHighlighting.enabled': false,
       ariaLabel: 'bpftrace script',

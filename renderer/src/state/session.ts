@@ -108,13 +108,14 @@ function appendBounded<T>(list: T[], add: T[], max: number): T[] {
 
 /**
  * Fold one coalesced update into the state. Updates of another session are ignored;
- * when no session is known yet (the run reply may arrive after the first update), the
- * first one adopts its session. Out-of-order or repeated updates (seq not increasing)
+ * while a run is starting and its id is not known yet (the run reply may arrive after the
+ * first update), the first update adopts its session. Out-of-order or repeated updates (seq not increasing)
  * are ignored.
  */
 export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0): SessionData {
   if (state.sessionId !== null && update.sessionId !== state.sessionId) return state;
-  if (state.sessionId === null && state.phase === 'exited') return state;
+  // Only a window that asked for a run adopts a session it has not heard of yet.
+  if (state.sessionId === null && state.phase !== 'starting') return state;
   if (state.sessionId === update.sessionId && update.seq <= state.lastSeq) return state;
 
   let next: SessionData = { ...state, sessionId: update.sessionId, lastSeq: update.seq };

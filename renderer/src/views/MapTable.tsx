@@ -225,7 +225,7 @@ export function MapTable() {
             ? 'Maps appear here while a script runs (e.g. @[comm] = count()).'
             : phase === 'exited'
               ? 'This run produced no maps.'
-              : 'Waiting for the first snapshot…'}
+              : 'No maps yet.'}
         </div>
       ) : null}
       {order.map((name) => (

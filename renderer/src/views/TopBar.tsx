@@ -84,11 +84,14 @@ export function TopBar() {
           </select>
         </label>
         {active ? (
+          // Distinct keys: Run and Stop must be different DOM nodes, so a click aimed at
+          // one can never land on the other after a re-render.
           <button
+            key="stop"
             className="btn btn-stop"
             data-testid="stop-button"
             onClick={() => void stop()}
-            disabled={phase === 'stopping'}
+            aria-busy={phase === 'stopping'}
             title="Stop (Ctrl+. or Esc)"
           >
             <span className="btn-icon stop-icon" aria-hidden="true" />
@@ -96,7 +99,13 @@ export function TopBar() {
             <kbd>Ctrl+.</kbd>
           </button>
         ) : (
-          <button className="btn btn-run" data-testid="run-button" onClick={() => void run()} title="Run (Ctrl+Enter)">
+          <button
+            key="run"
+            className="btn btn-run"
+            data-testid="run-button"
+            onClick={() => void run()}
+            title="Run (Ctrl+Enter)"
+          >
             <span className="btn-icon run-icon" aria-hidden="true" />
             Run{'  '}
             <kbd>Ctrl+Enter</kbd>

@@ -107,7 +107,14 @@ export function isStats(v: unknown): v is StatsValue {
 /** A key as shown: null (scalar map) → "", stack keys (start with \n) keep their frames. */
 export function formatKey(key: string | null): string {
   if (key === null) return '';
-  return key.startsWith('\n') ? key.replace(/^\n+/, '').replace(/\n\s*/g, ' ← ').trim() : key;
+  if (!key.startsWith('\n')) return key;
+  // Stack keys: frames one a line, maybe followed by ",other,parts" after the last newline.
+  return key
+    .split('\n')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0)
+    .join(' ← ')
+    .replace(/ ← ,/g, ', ');
 }
 
 export interface Row<V> {

@@ -1,0 +1,215 @@
+// Dev-only: drive the built renderer over the fake host in Chromium and save screenshots.
+//   node renderer/dev/fake-host.mjs &   then   node renderer/dev/shoot.mjs [base-url]
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+
+const BASE = process.argv[2] ?? 'http://127.0.0.1:5178/';
+const OUT = new URL('./screenshots/', import.meta.url).pathname;
+await mkdir(OUT, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 880 }, deviceScaleFactor: 1 });
+const page = await context.newPage();
+const problems = [];
+page.on('console', (m) => {
+  if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+});
+page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const shot = async (name) => {
+  await page.screenshot({ path: `${OUT}${name}.png` });
+  console.log(`saved ${name}.png`);
+};
+const only = process.env.ONLY?.split(',');
+const want = (n) => !only || only.includes(n);
+
+async function open(hash = '#token=dev', query = '') {
+  await page.goto('about:blank');
+  await page.goto(`${BASE}${query}${hash}`);
+}
+async function runFor(ms) {
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('stop-button').waitFor();
+  await sleep(ms);
+}
+async function stopRun() {
+  await page.getByTestId('stop-button').click();
+  await page.getByTestId('run-button').waitFor();
+  await page.waitForFunction(() => globalThis.document.querySelector('[data-testid=status-state]')?.textContent === 'exited');
+}
+
+if (want('idle') || want('running')) {
+  await open();
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await sleep(400);
+  if (want('idle')) await shot('01-idle');
+  await runFor(2600);
+  await shot('02-running');
+  await stopRun();
+  await sleep(200);
+  await shot('03-stopped');
+}
+
+if (want('hist')) {
+  await open('#token=dev&example=lesson-5');
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await runFor(2200);
+  await shot('04-hist');
+  await stopRun();
+}
+
+if (want('stats')) {
+  await open('#token=dev', '?example=stats-demo');
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await runFor(2500);
+  await shot('05-stats');
+  await stopRun();
+}
+
+if (want('error')) {
+  await open();
+  await page.getByTestId('example-select').selectOption('syntax-error');
+  await sleep(200);
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('problem').first().waitFor();
+  await page.locator('.squiggly-error').first().waitFor();
+  await sleep(300);
+  await page.getByTestId('problem').first().click();
+  await sleep(200);
+  await shot('06-syntax-error');
+  // hover the squiggle to show the marker message
+  await page.locator('.squiggly-error').first().hover({ force: true });
+  await sleep(1200);
+  await shot('06b-syntax-error-hover');
+}
+
+if (want('kprobe')) {
+  await open('#token=dev&example=lesson-6');
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('problem').first().waitFor();
+  await sleep(400);
+  await shot('07-kprobe');
+}
+
+if (want('flood')) {
+  await open('#token=dev&example=lesson-2');
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n// flood lost\n');
+  await runFor(2500);
+  // scroll up to stop following
+  await page.getByTestId('printf-log').evaluate((el) => (el.scrollTop = 200));
+  await sleep(600);
+  await shot('08-flood-lost');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('run-button').waitFor();
+}
+
+if (want('help')) {
+  await open();
+  await page.getByTestId('shortcuts-help').click();
+  await sleep(200);
+  await shot('09-help');
+}
+
+if (want('conn')) {
+  await open('');
+  await page.getByTestId('connection-screen').waitFor();
+  await sleep(200);
+  await shot('10-no-token');
+  await open('#token=wrong');
+  await page.getByTestId('connection-reason').waitFor();
+  await sleep(200);
+  await shot('11-refused');
+}
+
+if (want('keys')) {
+  await open();
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('stop-button').waitFor();
+  await sleep(800);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('run-button').waitFor();
+  console.log('keys: Ctrl+Enter / Esc in the editor ok');
+  await page.locator('.pane-title').first().click(); // focus outside the editor
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('stop-button').waitFor();
+  await sleep(500);
+  await page.keyboard.press('Control+.');
+  await page.getByTestId('run-button').waitFor();
+  console.log('keys: window-level Ctrl+Enter / Ctrl+. ok');
+}
+
+if (want('runfail') && process.env.NOBPF_URL) {
+  await page.goto('about:blank');
+  await page.goto(`${process.env.NOBPF_URL}#token=dev`);
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('toast').waitFor();
+  await page.getByTestId('problem').first().waitFor();
+  await sleep(300);
+  await shot('12-run-failed');
+}
+
+if (want('twice')) {
+  // A second window asks for a run while the first one runs: the host refuses.
+  await open();
+  await runFor(300);
+  const other = await context.newPage();
+  await other.goto(`${BASE}#token=dev`);
+  await other.locator('.monaco-editor .view-lines').waitFor();
+  await other.getByTestId('run-button').click();
+  await other.getByTestId('toast').waitFor();
+  await sleep(300);
+  await other.screenshot({ path: `${OUT}13-second-run-refused.png` });
+  console.log('saved 13-second-run-refused.png');
+  await other.close();
+  await stopRun();
+}
+
+if (want('bridge')) {
+  // The Electron path: a fake preload bridge (window.kscope) instead of the WebSocket.
+  const bridgePage = await context.newPage();
+  await bridgePage.addInitScript(() => {
+    const listeners = new Set();
+    const status = (state, ms) => ({ state, startedAt: new Date().toISOString(), elapsedMs: ms, attachedProbes: 1, events: 3, printfLines: 1, lostEvents: 0, exit: state === 'exited' ? { code: 0, signal: null } : null });
+    const ex = [{ id: 'bridge-ex', title: 'Bridge example', description: 'from window.kscope', source: 'BEGIN { printf("via bridge\\n"); exit(); }' }];
+    globalThis.kscope = {
+      version: async () => ({ kscope: 'x', bpftrace: { path: '/b', version: 'v0.26.0' }, kernelRelease: 'k', node: 'n', root: true }),
+      capabilities: async () => ({ entries: {} }),
+      examples: async () => ex,
+      sessions: async () => [],
+      stop: async () => ({ stopped: true, status: status('exited', 5) }),
+      run: async () => {
+        setTimeout(() => {
+          for (const l of listeners) l('session', { sessionId: 'b1', seq: 0, status: status('exited', 5), printf: [{ t: 1, text: 'via bridge' }], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] });
+        }, 50);
+        return { sessionId: 'b1', recordingPath: null };
+      },
+      onEvent: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+  });
+  await bridgePage.goto(BASE); // no token: the bridge is used
+  await bridgePage.locator('.monaco-editor .view-lines').waitFor();
+  await bridgePage.getByTestId('run-button').click();
+  await bridgePage.getByTestId('printf-line').first().waitFor();
+  const text = await bridgePage.getByTestId('printf-line').first().textContent();
+  const state = await bridgePage.getByTestId('status-state').textContent();
+  console.log(`bridge: printf=${JSON.stringify(text)} state=${state}`);
+  await bridgePage.close();
+}
+
+await browser.close();
+if (problems.length) {
+  console.log('--- console problems ---');
+  for (const p of [...new Set(problems)]) console.log(p);
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionStatus, SessionUpdate } from '../../../electron/api/index.js';
+import {
+  PRINTF_WINDOW,
+  applyStatus,
+  applyUpdate,
+  elapsedNow,
+  initialSession,
+  runFailed,
+  runStarted,
+  startRun,
+  stopRequested,
+  type SessionData,
+} from './session.js';
+
+const status = (over: Partial<SessionStatus> = {}): SessionStatus => ({
+  state: 'running',
+  startedAt: '2025-01-01T00:00:00.000Z',
+  elapsedMs: 1000,
+  attachedProbes: 1,
+  events: 10,
+  printfLines: 0,
+  lostEvents: 0,
+  exit: null,
+  ...over,
+});
+
+const update = (over: Partial<SessionUpdate> = {}): SessionUpdate => ({
+  sessionId: 's1',
+  seq: 0,
+  status: status(),
+  printf: [],
+  printfSkipped: 0,
+  maps: [],
+  values: [],
+  errors: [],
+  warnings: [],
+  ...over,
+});
+
+const started = (): SessionData => runStarted(startRun(initialSession), 's1', '/tmp/s1.ndjson');
+
+describe('session reducers', () => {
+  it('a new run clears the previous one and starts', () => {
+    const dirty: SessionData = { ...initialSession, phase: 'exited', errors: [{ type: 'error', t: 0, message: 'x' }], runError: 'boom' };
+    const s = startRun(dirty);
+    expect(s.phase).toBe('starting');
+    expect(s.errors).toEqual([]);
+    expect(s.runError).toBeNull();
+    expect(s.sessionId).toBeNull();
+  });
+
+  it('applies status, printf, maps, errors and warnings of an update', () => {
+    const s = applyUpdate(
+      started(),
+      update({
+        printf: [
+          { t: 5, text: 'a' },
+          { t: 6, text: 'b' },
+        ],
+        maps: [{ type: 'map', t: 10, name: '@', snapshot: true, entries: [{ key: 'bash', value: 3 }] }],
+        errors: [{ type: 'error', t: 1, message: 'bad', line: 2, column: 5, endColumn: 9 }],
+        warnings: [{ type: 'warning', t: 1, message: 'meh' }],
+        values: [{ type: 'value', t: 3, value: 42 }],
+      }),
+      500,
+    );
+    expect(s.phase).toBe('running');
+    expect(s.statusAt).toBe(500);
+    expect(s.printf.map((l) => [l.n, l.text])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(s.mapOrder).toEqual(['@']);
+    expect(s.maps['@'].entries[0]).toEqual({ key: 'bash', value: 3 });
+    expect(s.errors).toHaveLength(1);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.values).toHaveLength(1);
+  });
+
+  it('keeps the latest map per name and the order of first appearance', () => {
+    let s = applyUpdate(started(), update({ seq: 0, maps: [{ type: 'map', t: 1, name: '@a', snapshot: true, entries: [] }] }));
+    s = applyUpdate(s, update({ seq: 1, maps: [{ type: 'hist', t: 2, name: '@b', snapshot: true, entries: [] }] }));
+    s = applyUpdate(s, update({ seq: 2, maps: [{ type: 'map', t: 3, name: '@a', snapshot: true, entries: [{ key: 'x', value: 1 }] }] }));
+    expect(s.mapOrder).toEqual(['@a', '@b']);
+    expect(s.maps['@a'].t).toBe(3);
+    expect(s.maps['@b'].type).toBe('hist');
+  });
+
+  it('bounds the printf window to the last lines and counts skipped lines', () => {
+    let s = started();
+    const many = Array.from({ length: PRINTF_WINDOW - 10 }, (_, i) => ({ t: i, text: `l${i + 1}` }));
+    s = applyUpdate(s, update({ seq: 0, printf: many }));
+    s = applyUpdate(s, update({ seq: 1, printfSkipped: 100, printf: Array.from({ length: 20 }, (_, i) => ({ t: i, text: `m${i}` })) }));
+    expect(s.printf).toHaveLength(PRINTF_WINDOW);
+    expect(s.printfSkipped).toBe(100);
+    expect(s.printfSeen).toBe(PRINTF_WINDOW - 10 + 100 + 20);
+    // numbering accounts for the skipped lines
+    expect(s.printf[s.printf.length - 1]).toMatchObject({ n: PRINTF_WINDOW - 10 + 100 + 20, text: 'm19' });
+    // the window starts 10 lines in (5010 kept lines, 5000 fit); skipped ones are not in it
+    expect(s.printf[0]).toMatchObject({ n: 11, text: 'l11' });
+    // an update bigger than the window keeps only its newest lines
+    const huge = Array.from({ length: PRINTF_WINDOW + 5 }, (_, i) => ({ t: i, text: `h${i}` }));
+    s = applyUpdate(s, update({ seq: 2, printf: huge }));
+    expect(s.printf).toHaveLength(PRINTF_WINDOW);
+    expect(s.printf[0].text).toBe('h5');
+  });
+
+  it('ignores updates of another session and stale sequence numbers', () => {
+    const s = applyUpdate(started(), update({ seq: 3, printf: [{ t: 1, text: 'x' }] }));
+    expect(applyUpdate(s, update({ sessionId: 'other', seq: 9, printf: [{ t: 1, text: 'y' }] }))).toBe(s);
+    expect(applyUpdate(s, update({ seq: 3 }))).toBe(s);
+    expect(applyUpdate(s, update({ seq: 2 }))).toBe(s);
+  });
+
+  it('adopts the session of the first update when the run reply has not arrived yet', () => {
+    const s = applyUpdate(startRun(initialSession), update({ sessionId: 's9', seq: 0 }));
+    expect(s.sessionId).toBe('s9');
+    expect(runStarted(s, 's9', null).sessionId).toBe('s9');
+    // a reply for another id does not override what the updates established
+    expect(runStarted(s, 's10', null)).toBe(s);
+  });
+
+  it('an idle window ignores the sessions of other windows', () => {
+    expect(applyUpdate(initialSession, update({ sessionId: 's9' }))).toBe(initialSession);
+  });
+
+  it('stays stopping until the engine says exited, and never revives an exited run', () => {
+    let s = applyUpdate(started(), update({ seq: 0 }));
+    s = stopRequested(s);
+    expect(s.phase).toBe('stopping');
+    s = applyUpdate(s, update({ seq: 1, status: status({ state: 'running' }) }));
+    expect(s.phase).toBe('stopping');
+    s = applyUpdate(s, update({ seq: 2, status: status({ state: 'exited', exit: { code: null, signal: 'SIGINT' } }) }));
+    expect(s.phase).toBe('exited');
+    expect(s.status?.exit?.signal).toBe('SIGINT');
+    const late = applyStatus(s, status({ state: 'running' }));
+    expect(late.phase).toBe('exited');
+  });
+
+  it('a failed run call goes back to idle with the message', () => {
+    const s = runFailed(startRun(initialSession), 'bpftrace not found');
+    expect(s.phase).toBe('idle');
+    expect(s.runError).toBe('bpftrace not found');
+  });
+
+  it('elapsed time ticks locally only while the run is live', () => {
+    const live = { status: status({ elapsedMs: 1000 }), statusAt: 100, phase: 'running' as const };
+    expect(elapsedNow(live, 600)).toBe(1500);
+    expect(elapsedNow({ ...live, phase: 'exited' }, 600)).toBe(1000);
+    expect(elapsedNow({ status: null, statusAt: 0, phase: 'idle' }, 600)).toBe(0);
+  });
+});
