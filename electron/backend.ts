@@ -2,7 +2,7 @@
 // WebSocket host and the CLI: engine + capabilities + examples behind one object.
 import os from 'node:os';
 import path from 'node:path';
-import type { Capability, KscopeImpl, SessionUpdate } from './api/index.js';
+import { RunOptions, type Capability, type KscopeImpl, type SessionUpdate } from './api/index.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
 import { gatherEvidence } from './catalog/evidence.js';
 import { checkBpftrace } from './engine/bpftrace-binary.js';
@@ -54,7 +54,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     capabilities: () => ({ entries: capabilities() }),
     examples: () => loadExamples(examplesDir),
     run: ({ source, options }) => {
-      const s = engine.run(source, options ?? { snapshotMs: 1000, unsafe: false, args: [] });
+      const s = engine.run(source, options ?? RunOptions.parse({}));
       return { sessionId: s.id, recordingPath: s.recordingPath };
     },
     stop: async ({ sessionId }) => {

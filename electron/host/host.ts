@@ -95,8 +95,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       off();
       for (const ws of wss.clients) ws.close(1001, 'kscope is shutting down');
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections(); // keep-alive HTTP connections would hold close() open
+      await closed;
     },
   };
 }
