@@ -1,7 +1,8 @@
 // Runtime tier: the injected snapshot probe is accepted and run by the real bpftrace.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureTracefs } from '../catalog/tracefs.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { injectSnapshot, newFence } from './inject-snapshot.js';
 
@@ -14,6 +15,8 @@ function runFor(source: string, seconds: number) {
 }
 
 describe.skipIf(!canRun)('injected snapshot probe on real bpftrace', () => {
+  // bpftrace finds tracepoints through tracefs; a fresh machine may not have it mounted.
+  beforeAll(() => void ensureTracefs());
   it('runs with a syscall counter and yields fenced snapshots plus a final dump', () => {
     const fence = newFence();
     const user = 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); @ns = hist(nsecs % 4096); }';
