@@ -3,11 +3,57 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
+export interface BtfParam {
+  name: string;
+  /** C type as text, e.g. "struct file *", "const char *", "size_t". */
+  type: string;
+}
+export interface BtfFunction {
+  name: string;
+  returnType: string;
+  params: BtfParam[];
+  /** "vmlinux" or the module name. */
+  module: string;
+}
+export interface BtfStruct {
+  name: string;
+  size: number;
+  members: { name: string; type: string; offset: number; size: number; bitfieldSize?: number }[];
+}
+export interface ElfSymbol {
+  name: string;
+  /** st_value as a number (fits: user-space addresses are below 2^53). */
+  address: number;
+  size: number;
+  kind: 'func' | 'object' | 'other';
+  binding: 'global' | 'local' | 'weak' | 'other';
+}
+export interface UsdtNote {
+  provider: string;
+  name: string;
+  address: number;
+  semaphore: number;
+  /** The argument spec string, e.g. "-4@%edi 8@%rsi". */
+  args: string;
+}
+
 export interface NativeAddon {
   version(): string;
   getParentDeathSignal(): number;
   setParentDeathSignal(sig: number): boolean;
   parentPid(): number;
+  /** Every FUNC in a BTF file with its prototype. Module BTF needs the vmlinux BTF as base. */
+  btfFunctions(path: string, basePath?: string): BtfFunction[];
+  /** A struct or union by name (null when absent). */
+  btfStruct(path: string, name: string, basePath?: string): BtfStruct | null;
+  /** Function and object symbols of an ELF file (.symtab, else .dynsym); throws on non-ELF. */
+  elfSymbols(path: string): ElfSymbol[];
+  /** The .note.stapsdt USDT probes of an ELF file (empty when none). */
+  usdtNotes(path: string): UsdtNote[];
+  /** Effective capabilities of this process by name (e.g. ["CAP_BPF", "CAP_SYS_ADMIN", ...]). */
+  effectiveCapabilities(): string[];
+  /** Try perf_event_open of a hardware CPU-cycles counter: does this machine have hardware counters? */
+  probeHardwareCounters(): { ok: boolean; errno: number; message: string };
 }
 
 declare const __dirname: string | undefined;

@@ -9,6 +9,14 @@ import {
   ValueEvent,
   WarningEvent,
 } from './events.js';
+import {
+  Diagnostic,
+  ListProbesParams,
+  ListProbesResult,
+  ProbeDescription,
+  ProbeTreeResult,
+  StructLayout,
+} from './catalog.js';
 
 const NoParams = z.object({}).strict().optional();
 
@@ -103,6 +111,35 @@ export const methods = {
   sessions: {
     params: NoParams,
     result: z.array(SessionInfo),
+  },
+  /** Probes matching a bpftrace -l pattern or fuzzy words, ranked; paged. */
+  listProbes: {
+    params: ListProbesParams,
+    result: ListProbesResult,
+  },
+  /** The browser's tree: every probe type with its availability, counts and groups. */
+  probeTree: {
+    params: z.object({ binary: z.string().max(4096).optional(), pid: z.number().int().positive().optional() }).strict().optional(),
+    result: ProbeTreeResult,
+  },
+  describeProbe: {
+    params: z.object({ name: z.string().min(1).max(4096), binary: z.string().max(4096).optional() }).strict(),
+    result: ProbeDescription,
+  },
+  /** A kernel struct's members from BTF (for casts such as lesson 12's). */
+  describeStruct: {
+    params: z.object({ name: z.string().min(1).max(256) }).strict(),
+    result: StructLayout,
+  },
+  /** Attach a count to one probe for a few seconds: events per second, before tracing. */
+  measureRate: {
+    params: z.object({ probe: z.string().min(1).max(4096), seconds: z.number().min(1).max(30).default(5) }).strict(),
+    result: z.object({ probe: z.string(), events: z.number(), seconds: z.number(), perSecond: z.number() }),
+  },
+  /** Check a script without running it (bpftrace dry run + what this kernel lacks). */
+  diagnose: {
+    params: z.object({ source: z.string().max(1_000_000) }).strict(),
+    result: z.object({ diagnostics: z.array(Diagnostic), tookMs: z.number() }),
   },
 } as const;
 

@@ -1,4 +1,5 @@
 // The only module of electron/ that renderer/ may import.
 export * from './events.js';
+export * from './catalog.js';
 export * from './contract.js';
 export * from './rpc.js';
