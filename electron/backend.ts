@@ -4,8 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunOptions, type Capability, type KscopeImpl, type SessionUpdate } from './api/index.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
-import { gatherEvidence } from './catalog/evidence.js';
+import { createCatalog } from './catalog/catalog.js';
+import { gatherEvidence, SYSTEM_ROOTS } from './catalog/evidence.js';
+import type { CatalogService } from './catalog/service.js';
 import { checkBpftrace } from './engine/bpftrace-binary.js';
+import { bpftraceDryRun, capabilityDiagnostics, mergeDiagnostics } from './engine/diagnose.js';
+import { measureRate } from './engine/measure-rate.js';
+import { loadNative, type NativeAddon } from './native.js';
 import { defaultRecordingsDir } from './engine/recording.js';
 import { Engine, type EngineConfig } from './engine/sessions.js';
 import { loadExamples } from './examples.js';
@@ -13,6 +18,8 @@ import { packageVersion, resourcesDir } from './paths.js';
 
 export interface BackendOptions {
   recordingsDir?: string | null;
+  /** The catalog's on-disk cache (default: $XDG_CACHE_HOME/kscope); null disables it. */
+  cacheDir?: string | null;
   resourcesDir?: string;
   engine?: Partial<EngineConfig>;
 }
@@ -20,9 +27,23 @@ export interface BackendOptions {
 export interface Backend {
   impl: KscopeImpl;
   engine: Engine;
+  catalog(): CatalogService;
   capabilities(): Record<string, Capability>;
   onSessionUpdate(l: (u: SessionUpdate) => void): () => void;
   shutdown(): Promise<void>;
+}
+
+/** The native addon, or null (capabilities then say what they could not check). */
+export function tryLoadNative(): NativeAddon | null {
+  try {
+    return loadNative();
+  } catch {
+    return null;
+  }
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'kscope');
 }
 
 export function createBackend(opts: BackendOptions = {}): Backend {
@@ -30,9 +51,11 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   let caps: { at: number; value: Record<string, Capability> } | null = null;
   const capabilities = () => {
     // Evidence changes rarely (a mount, an install); re-read at most every 10 s.
-    if (!caps || Date.now() - caps.at > 10_000) caps = { at: Date.now(), value: reasonCapabilities(gatherEvidence()) };
+    if (!caps || Date.now() - caps.at > 10_000) caps = { at: Date.now(), value: reasonCapabilities(gatherEvidence(SYSTEM_ROOTS, { native: tryLoadNative() })) };
     return caps.value;
   };
+  let catalogService: CatalogService | null = null;
+  const catalog = () => (catalogService ??= createCatalog({ capabilities, cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir }));
   const engine = new Engine({
     kscopeVersion: version,
     recordingsDir: opts.recordingsDir === undefined ? defaultRecordingsDir() : opts.recordingsDir,
@@ -64,10 +87,24 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       return { stopped, status: s.status() };
     },
     sessions: () => engine.list(),
+    listProbes: (q) => catalog().listProbes(q),
+    probeTree: (p) => catalog().probeTree(p ?? {}),
+    describeProbe: ({ name, binary }) => catalog().describeProbe(name, binary),
+    describeStruct: ({ name }) => catalog().describeStruct(name),
+    measureRate: ({ probe, seconds }) => measureRate(engine, probe, seconds),
+    diagnose: async ({ source }) => {
+      const t0 = performance.now();
+      if (!source.trim()) return { diagnostics: [], tookMs: 0 };
+      const ours = capabilityDiagnostics(source, capabilities());
+      const b = checkBpftrace(opts.engine?.env);
+      const theirs = b.ok ? await bpftraceDryRun(b.path, source) : [{ severity: 'warning' as const, message: b.message }];
+      return { diagnostics: mergeDiagnostics(ours, theirs), tookMs: Math.round(performance.now() - t0) };
+    },
   };
   return {
     impl,
     engine,
+    catalog,
     capabilities,
     onSessionUpdate: (l) => engine.onUpdate(l),
     shutdown: () => engine.stopAll(),

@@ -11,14 +11,25 @@ export interface BtfParam {
 export interface BtfFunction {
   name: string;
   returnType: string;
+  /** In order; the name is "" for an unnamed parameter. */
   params: BtfParam[];
+  /** Present (true) when the function takes "..." after `params`. */
+  variadic?: boolean;
   /** "vmlinux" or the module name. */
   module: string;
 }
 export interface BtfStruct {
   name: string;
+  /** Always set by the addon (optional so fixtures may omit it). */
+  kind?: 'struct' | 'union';
   size: number;
-  members: { name: string; type: string; offset: number; size: number; bitfieldSize?: number }[];
+  /**
+   * In declaration order. Members of anonymous struct/union members are flattened in, at
+   * their absolute offsets, as bpftrace reaches them. `offset` is in bytes (bit offset / 8),
+   * `size` the member type's size (0 for a flexible array); bitfields also give their
+   * width and absolute bit offset.
+   */
+  members: { name: string; type: string; offset: number; size: number; bitfieldSize?: number; bitOffset?: number }[];
 }
 export interface ElfSymbol {
   name: string;
@@ -31,8 +42,12 @@ export interface ElfSymbol {
 export interface UsdtNote {
   provider: string;
   name: string;
+  /** The probe's pc (link-time address), adjusted by .stapsdt.base's actual address minus `base`. */
   address: number;
+  /** 0 when the probe has no semaphore. */
   semaphore: number;
+  /** The .stapsdt.base address recorded in the note (always set by the addon). */
+  base?: number;
   /** The argument spec string, e.g. "-4@%edi 8@%rsi". */
   args: string;
 }
@@ -42,18 +57,65 @@ export interface NativeAddon {
   getParentDeathSignal(): number;
   setParentDeathSignal(sig: number): boolean;
   parentPid(): number;
-  /** Every FUNC in a BTF file with its prototype. Module BTF needs the vmlinux BTF as base. */
+  /**
+   * Every FUNC in a BTF file with its prototype, in BTF order (a name may repeat: static
+   * functions of different files). Module BTF needs the vmlinux BTF as base and then lists
+   * only the module's own functions. Throws "BTF not found at <path>", "not a BTF file: ...".
+   */
   btfFunctions(path: string, basePath?: string): BtfFunction[];
   /** A struct or union by name (null when absent). */
   btfStruct(path: string, name: string, basePath?: string): BtfStruct | null;
-  /** Function and object symbols of an ELF file (.symtab, else .dynsym); throws on non-ELF. */
+  /**
+   * Defined function (FUNC, GNU_IFUNC) and object symbols of an ELF file (.symtab, else
+   * .dynsym), sorted by address then name, identical entries once; imports (undefined
+   * symbols) are left out. Throws "no such file: <path>", "not an ELF file: <path>".
+   */
   elfSymbols(path: string): ElfSymbol[];
-  /** The .note.stapsdt USDT probes of an ELF file (empty when none). */
+  /** The .note.stapsdt USDT probes of an ELF file (empty when none); throws as elfSymbols. */
   usdtNotes(path: string): UsdtNote[];
   /** Effective capabilities of this process by name (e.g. ["CAP_BPF", "CAP_SYS_ADMIN", ...]). */
   effectiveCapabilities(): string[];
   /** Try perf_event_open of a hardware CPU-cycles counter: does this machine have hardware counters? */
-  probeHardwareCounters(): { ok: boolean; errno: number; message: string };
+  probeHardwareCounters(): PerfProbe;
+  /** The same with a software CPU-clock counter, which every kernel with perf events has. */
+  probeSoftwareCounter(): PerfProbe;
+}
+
+export interface PerfProbe {
+  ok: boolean;
+  /** 0 when ok. */
+  errno: number;
+  message: string;
+}
+
+/** What the .node file exports: btfFunctions is packed there (see kscope_native.cc). */
+export interface RawNativeAddon extends Omit<NativeAddon, 'btfFunctions'> {
+  btfFunctionsPacked(path: string, basePath?: string): { module: string; strings: string; functions: Uint32Array };
+}
+
+/** Builds the function objects from the addon's packed form (string table + indices). */
+export function unpackBtfFunctions(p: { module: string; strings: string; functions: Uint32Array }): BtfFunction[] {
+  const s = p.strings.split('\0');
+  const w = p.functions;
+  const out: BtfFunction[] = [];
+  for (let i = 0; i < w.length; ) {
+    const name = s[w[i++]];
+    const returnType = s[w[i++]];
+    const flags = w[i++];
+    const n = flags & 0xffff;
+    const params: BtfParam[] = new Array<BtfParam>(n);
+    for (let j = 0; j < n; j++) params[j] = { name: s[w[i++]], type: s[w[i++]] };
+    const f: BtfFunction = { name, returnType, params, module: p.module };
+    if (flags & 0x10000) f.variadic = true;
+    out.push(f);
+  }
+  return out;
+}
+
+function wrap(raw: RawNativeAddon): NativeAddon {
+  if (typeof raw.btfFunctionsPacked !== 'function') throw new Error('it predates btfFunctionsPacked (out of date)');
+  const { btfFunctionsPacked, ...rest } = raw;
+  return { ...rest, btfFunctions: (path, basePath) => unpackBtfFunctions(btfFunctionsPacked(path, basePath)) };
 }
 
 declare const __dirname: string | undefined;
@@ -77,7 +139,7 @@ export function loadNative(paths?: string[]): NativeAddon {
   if (!file) throw new Error(`kscope's native addon is not built (looked in ${candidates.join(', ')}): run npm run build:native (needs g++, make, python3)`);
   const req = createRequire(typeof __dirname === 'string' ? path.join(__dirname, 'x.js') : path.join(process.cwd(), 'x.js'));
   try {
-    const addon = req(file) as NativeAddon;
+    const addon = wrap(req(file) as RawNativeAddon);
     if (!paths) loaded = addon;
     return addon;
   } catch (e) {

@@ -54,6 +54,8 @@ describe('capabilities reasoned from evidence', () => {
     const caps = reasonCapabilities(gatherEvidence(roots('distro-kprobes'), { kernelRelease: '6.1.0-13-amd64', uid: 1000, bpftrace: null }));
     expect(caps['privilege'].available).toBe(false);
     expect(caps['privilege'].reason).toMatch(/CAP_BPF/);
+    expect(caps['perf_event_paranoid']).toMatchObject({ available: false, remedy: expect.stringMatching(/sysctl kernel.perf_event_paranoid=1/) });
+    expect(caps['unprivileged_bpf_disabled'].available).toBe(false);
   });
 
   it('parses kernel config lines', () => {
@@ -61,5 +63,22 @@ describe('capabilities reasoned from evidence', () => {
     expect(c.get('CONFIG_A')).toBe('y');
     expect(c.has('CONFIG_B')).toBe(false);
     expect(c.get('CONFIG_C')).toBe('str');
+  });
+
+  it('a non-root process with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN may trace', () => {
+    const native = { effectiveCapabilities: () => ['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN'], probeHardwareCounters: () => ({ ok: false, errno: 2, message: 'No such file or directory' }) };
+    const caps = reasonCapabilities(gatherEvidence(roots('distro-kprobes'), { kernelRelease: '6.1.0-13-amd64', uid: 1000, bpftrace: null, native }));
+    expect(caps['privilege']).toMatchObject({ available: true, reason: expect.stringMatching(/holding CAP_BPF/) });
+    // the PMU directory exists, but perf_event_open says no: the evidence wins
+    expect(caps['probe:hardware'].available).toBe(false);
+    expect(caps['probe:hardware'].evidence.join('\n')).toMatch(/perf_event_open\(PERF_COUNT_HW_CPU_CYCLES\): failed/);
+  });
+
+  it('root without the capabilities (a restricted container) is told which are missing', () => {
+    const native = { effectiveCapabilities: () => ['CAP_CHOWN'], probeHardwareCounters: () => ({ ok: true, errno: 0, message: '' }) };
+    const caps = reasonCapabilities(gatherEvidence(roots('distro-kprobes'), { kernelRelease: '6.1.0-13-amd64', uid: 0, bpftrace: null, native }));
+    expect(caps['privilege'].available).toBe(false);
+    expect(caps['privilege'].reason).toMatch(/without CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN/);
+    expect(caps['probe:hardware'].available).toBe(true);
   });
 });

@@ -35,9 +35,41 @@ export function reasonCapabilities(ev: Evidence): Caps {
     ? cap(true, `bpftrace ${ev.bpftrace.version} at ${ev.bpftrace.path}`, [`${ev.bpftrace.path} --version: ${ev.bpftrace.version}`])
     : cap(false, 'bpftrace is not installed (not found on PATH)', ['PATH lookup for bpftrace failed'], 'Install it: sudo apt-get install bpftrace');
 
-  caps['privilege'] = root
-    ? cap(true, 'running as root', [`uid ${ev.uid}`])
-    : cap(false, 'bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN); kscope is running as an ordinary user', [`uid ${ev.uid}`], 'Run kscope with sudo (e.g. `sudo npx kscope serve`).');
+  const needed = ['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN'];
+  const have = ev.effectiveCaps;
+  const capsLine = have ? `effective capabilities: ${needed.map((c) => `${c} ${have.includes(c) ? 'yes' : 'no'}`).join(', ')}` : 'effective capabilities: unknown (native addon not loaded)';
+  const withCaps = have !== null && needed.every((c) => have.includes(c));
+  caps['privilege'] =
+    root && (have === null || withCaps)
+      ? cap(true, 'running as root', [`uid ${ev.uid}`, capsLine])
+      : withCaps
+        ? cap(true, 'not root, but holding CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN', [`uid ${ev.uid}`, capsLine])
+        : cap(
+            false,
+            root
+              ? `running as root without ${needed.filter((c) => !have!.includes(c)).join(', ')} (a restricted container?)`
+              : 'bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN); kscope is running as an ordinary user',
+            [`uid ${ev.uid}`, capsLine],
+            'Run kscope with sudo (e.g. `sudo npx kscope serve`).',
+          );
+  if (ev.perfEventParanoid !== null) {
+    const p = ev.perfEventParanoid;
+    caps['perf_event_paranoid'] = cap(
+      root || withCaps || p <= 1,
+      `perf_event_paranoid is ${p}${p >= 2 ? ': only privileged users may profile the kernel (root is not affected)' : ''}`,
+      [`/proc/sys/kernel/perf_event_paranoid: ${p}`],
+      p >= 2 && !root ? 'Run as root, or lower it: sudo sysctl kernel.perf_event_paranoid=1' : null,
+    );
+  }
+  if (ev.unprivilegedBpfDisabled !== null) {
+    const u = ev.unprivilegedBpfDisabled;
+    caps['unprivileged_bpf_disabled'] = cap(
+      root || withCaps || u === 0,
+      u === 0 ? 'unprivileged BPF is allowed' : `unprivileged BPF is disabled (${u}): bpftrace must run as root or with CAP_BPF`,
+      [`/proc/sys/kernel/unprivileged_bpf_disabled: ${u}`],
+      u !== 0 && !root ? 'Run kscope as root (the privileged helper does this for you)' : null,
+    );
+  }
 
   caps['tracefs'] = ev.tracefs
     ? cap(true, `tracefs mounted at ${ev.tracefs}`, [`${ev.tracefs}/available_events exists`])
@@ -113,9 +145,18 @@ export function reasonCapabilities(ev: Evidence): Caps {
   caps['probe:profile'] = { ...caps['probe:software'], reason: perf ? 'timed sampling through perf software clock events' : caps['probe:software'].reason };
   caps['probe:interval'] = { ...caps['probe:profile'] };
   const hasCpuPmu = ev.pmus.includes('cpu') || ev.pmus.some((p) => p.startsWith('cpu_'));
-  caps['probe:hardware'] = hasCpuPmu
-    ? cap(true, 'a CPU PMU is present', [`PMUs: ${ev.pmus.join(', ')}`])
-    : cap(false, 'no hardware counters: no CPU PMU is exposed (typical of a VM)', [`/sys/bus/event_source/devices: ${ev.pmus.join(', ') || '(none)'}`], 'Run on bare metal or enable PMU passthrough in the hypervisor', 'Use software events (software:cpu-clock:, software:page-faults:) or profile:hz:99.');
+  const hwEvidence = [`/sys/bus/event_source/devices: ${ev.pmus.join(', ') || '(none)'}`];
+  if (ev.hardwareCounters) hwEvidence.push(`perf_event_open(PERF_COUNT_HW_CPU_CYCLES): ${ev.hardwareCounters.ok ? 'ok' : `failed: ${ev.hardwareCounters.message}`}`);
+  const hwWorks = ev.hardwareCounters ? ev.hardwareCounters.ok : hasCpuPmu;
+  caps['probe:hardware'] = hwWorks
+    ? cap(true, 'hardware counters are available', hwEvidence)
+    : cap(
+        false,
+        `no hardware counters: ${hasCpuPmu ? 'perf_event_open of a hardware event fails' : 'no CPU PMU is exposed'} (typical of a VM)`,
+        hwEvidence,
+        'Run on bare metal or enable PMU passthrough in the hypervisor',
+        'Use software events (software:cpu-clock:, software:page-faults:) or profile:hz:99.',
+      );
   caps['probe:watchpoint'] = ev.pmus.includes('breakpoint') ? cap(true, 'hardware breakpoints are available', ['PMU breakpoint present']) : cap(false, 'no breakpoint PMU', [`PMUs: ${ev.pmus.join(', ')}`]);
   caps['probe:BEGIN'] = cap(true, 'always available', []);
   caps['probe:END'] = cap(true, 'always available', []);

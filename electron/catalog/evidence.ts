@@ -1,6 +1,6 @@
 // Gather the facts capabilities are reasoned from. Every root is a parameter so tests
 // run on fixture trees (a distro kernel with kprobes, a locked-down one, ...).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import zlib from 'node:zlib';
@@ -22,6 +22,12 @@ export interface Evidence {
   bpftrace: { path: string; version: string } | null;
   /** bpftrace's own feature claims (`--info`), used only alongside other evidence. */
   bpftraceFeatures: Record<string, string>;
+  /** Effective capabilities of this process (null: could not ask: native addon missing). */
+  effectiveCaps: string[] | null;
+  perfEventParanoid: number | null;
+  unprivilegedBpfDisabled: number | null;
+  /** perf_event_open of a hardware counter (null: not tried). */
+  hardwareCounters: { ok: boolean; message: string } | null;
 }
 
 export interface Roots {
@@ -83,7 +89,21 @@ const readText = (p: string): string | null => {
   }
 };
 
-export function gatherEvidence(roots: Roots = SYSTEM_ROOTS, opts: { kernelRelease?: string; uid?: number; bpftrace?: string | null } = {}): Evidence {
+export interface NativeProbes {
+  effectiveCapabilities(): string[];
+  probeHardwareCounters(): { ok: boolean; errno: number; message: string };
+}
+
+const readInt = (p: string): number | null => {
+  const t = readText(p);
+  const n = t === null ? NaN : Number(t.trim());
+  return Number.isFinite(n) ? n : null;
+};
+
+export function gatherEvidence(
+  roots: Roots = SYSTEM_ROOTS,
+  opts: { kernelRelease?: string; uid?: number; bpftrace?: string | null; native?: NativeProbes | null } = {},
+): Evidence {
   const kernelRelease = opts.kernelRelease ?? os.release();
   const { config, source } = readConfig(roots, kernelRelease);
   const tracefs = findTracefs(roots.tracefsCandidates);
@@ -109,14 +129,31 @@ export function gatherEvidence(roots: Roots = SYSTEM_ROOTS, opts: { kernelReleas
   const version = bpfPath ? bpftraceVersion(bpfPath) : null;
   let bpftraceFeatures: Record<string, string> = {};
   if (bpfPath && version) {
+    // bpftrace prints --info on stderr (0.17) or stdout (newer): read both.
+    const r = spawnSync(bpfPath, ['--info'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    bpftraceFeatures = parseBpftraceInfo(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+  }
+  let effectiveCaps: string[] | null = null;
+  let hardwareCounters: Evidence['hardwareCounters'] = null;
+  if (opts.native) {
     try {
-      bpftraceFeatures = parseBpftraceInfo(execFileSync(bpfPath, ['--info'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }));
+      effectiveCaps = opts.native.effectiveCapabilities();
     } catch {
-      bpftraceFeatures = {};
+      effectiveCaps = null;
+    }
+    try {
+      const h = opts.native.probeHardwareCounters();
+      hardwareCounters = { ok: h.ok, message: h.message };
+    } catch {
+      hardwareCounters = null;
     }
   }
   return {
     kernelRelease,
+    effectiveCaps,
+    hardwareCounters,
+    perfEventParanoid: readInt(`${roots.proc}/sys/kernel/perf_event_paranoid`),
+    unprivilegedBpfDisabled: readInt(`${roots.proc}/sys/kernel/unprivileged_bpf_disabled`),
     config,
     configSource: source,
     tracefs,

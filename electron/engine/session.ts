@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
+import type { AggregateEvent, Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
 import { RECORDING_FORMAT } from '../api/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
@@ -202,6 +202,7 @@ export class Session {
       void this.stop();
     }
     this.live.apply(events);
+    for (const e of events) if (e.type === 'error' && this.errors.length < 1000) this.errors.push(e);
     this.scheduleUpdate();
   }
 
@@ -216,6 +217,14 @@ export class Session {
   private emitUpdate(): void {
     const pending = this.live.take();
     this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), ...pending });
+  }
+
+  /** Every error this run reported (bpftrace's, explained). */
+  readonly errors: ErrorEvent[] = [];
+
+  /** The latest value of every map this run printed. */
+  get maps(): ReadonlyMap<string, AggregateEvent> {
+    return this.live.maps;
   }
 
   status(): SessionStatus {

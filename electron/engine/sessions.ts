@@ -33,7 +33,7 @@ export class Engine {
     return () => this.listeners.delete(l);
   }
 
-  run(source: string, options: RunOptions, extra: { recordingPath?: string } = {}): Session {
+  run(source: string, options: RunOptions, extra: { recordingPath?: string; record?: boolean } = {}): Session {
     const isRoot = this.cfg.isRoot ?? (() => process.getuid?.() === 0);
     const bpf = checkBpftrace(this.cfg.env);
     if (!bpf.ok) throw new RunRefused(bpf.message);
@@ -55,7 +55,7 @@ export class Engine {
       setpriv: findOnPath('setpriv', this.cfg.env?.PATH),
       kernelRelease: os.release(),
       kscopeVersion: this.cfg.kscopeVersion,
-      recordingsDir: this.cfg.recordingsDir,
+      recordingsDir: extra.record === false ? null : this.cfg.recordingsDir,
       recordingPath: extra.recordingPath,
       capabilities: this.cfg.capabilities,
       deadlines: this.cfg.deadlines,

@@ -18,6 +18,16 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     },
     stop: () => ({ stopped: true, status }),
     sessions: () => [],
+    listProbes: (q) => ({ mode: 'glob', total: 1, probes: [{ name: `tracepoint:x:${q.query}`, type: 'tracepoint', group: 'x', available: true }], suggestions: [], notes: [], tookMs: 0 }),
+    probeTree: () => ({ types: [], notes: [] }),
+    describeProbe: () => {
+      throw new Error('not used');
+    },
+    describeStruct: () => {
+      throw new Error('not used');
+    },
+    measureRate: () => ({ probe: 'x', events: 0, seconds: 1, perSecond: 0 }),
+    diagnose: () => ({ diagnostics: [], tookMs: 0 }),
   };
 }
 
@@ -54,6 +64,13 @@ describe('the contract over an in-memory channel pair', () => {
     // @ts-expect-error unknown key on purpose
     await expect(client.run({ source: 'BEGIN{}', options: { flags: '--unsafe' } })).rejects.toThrow(KscopeRpcError);
     expect(impl.runs).toHaveLength(0);
+  });
+
+  it('defaults catalog query params from the schema', async () => {
+    const { client } = pair();
+    const r = await client.listProbes({ query: 'sched' });
+    expect(r.probes[0].name).toBe('tracepoint:x:sched');
+    await expect(client.listProbes({ query: 'x'.repeat(10_001) })).rejects.toThrow(/query/);
   });
 
   it('turns an implementation error into a failed reply', async () => {

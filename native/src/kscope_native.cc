@@ -1,49 +1,210 @@
-// kscope's native addon. For now: the process facts the engine needs (parent-death
-// signal, parent pid). The catalog issue adds BTF, ELF symbols and USDT notes over
-// libbpf/libelf here.
+// kscope's native addon: registration, argument checks and JS conversion. The work is in
+// btf.cc (libbpf), elf_symbols.cc and usdt.cc (libelf) and process.cc (prctl, capget,
+// perf_event_open); they throw kscope::Error, which reaches JS as a thrown Error.
 #include <napi.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <unordered_map>
+
+#include "kscope.h"
+
 namespace {
 
+// Turns C++ failures into JS exceptions with the same message.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
+std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsString())
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+
+// An optional string argument: undefined or null mean "absent" ("").
+std::string OptionalStringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || info[i].IsUndefined() || info[i].IsNull()) return "";
+  return StringArg(info, i, what);
+}
+
+// Addresses are uint64; JS numbers hold them exactly below 2^53 (all user-space addresses).
+Napi::Number Address(Napi::Env env, uint64_t v) { return Napi::Number::New(env, static_cast<double>(v)); }
+
 Napi::Value Version(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), "kscope-native 1");
+  return Napi::String::New(info.Env(), "kscope-native 2");
 }
 
 // The signal this process receives when its parent dies (0: none).
 Napi::Value GetParentDeathSignal(const Napi::CallbackInfo& info) {
   int sig = 0;
-  if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) != 0) {
-    Napi::Error::New(info.Env(), "prctl(PR_GET_PDEATHSIG) failed").ThrowAsJavaScriptException();
-    return info.Env().Undefined();
-  }
+  if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) != 0) throw Napi::Error::New(info.Env(), "prctl(PR_GET_PDEATHSIG) failed");
   return Napi::Number::New(info.Env(), sig);
 }
 
 Napi::Value SetParentDeathSignal(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(info.Env(), "signal number expected").ThrowAsJavaScriptException();
-    return info.Env().Undefined();
-  }
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "signal number expected");
   int sig = info[0].As<Napi::Number>().Int32Value();
-  if (sig < 0 || sig >= NSIG || prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0) {
-    Napi::Error::New(info.Env(), "prctl(PR_SET_PDEATHSIG) failed").ThrowAsJavaScriptException();
-    return info.Env().Undefined();
-  }
+  if (sig < 0 || sig >= NSIG || prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0)
+    throw Napi::Error::New(info.Env(), "prctl(PR_SET_PDEATHSIG) failed");
   return Napi::Boolean::New(info.Env(), true);
 }
 
-Napi::Value ParentPid(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), getppid());
+Napi::Value ParentPid(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getppid()); }
+
+// Every FUNC, packed: creating 60k+ objects through N-API costs ~250 ms where the BTF work
+// takes ~20, so we hand JS one '\0'-joined string table and a Uint32Array of indices into
+// it, and electron/native.ts builds the objects (~20 ms). Layout per function:
+//   name, returnType, flags (param count | 0x10000 when variadic), then name, type per param.
+Napi::Value BtfFunctionsPacked(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = StringArg(info, 0, "path");
+  std::string base = OptionalStringArg(info, 1, "basePath");
+  std::vector<kscope::BtfFunction> fns = kscope::BtfFunctions(path, base);
+
+  std::unordered_map<std::string, uint32_t> index;
+  std::string table;
+  auto intern = [&](const std::string& s) -> uint32_t {
+    auto [it, added] = index.emplace(s, static_cast<uint32_t>(index.size()));
+    if (added) {
+      if (it->second) table += '\0';
+      table += s;
+    }
+    return it->second;
+  };
+  std::vector<uint32_t> words;
+  words.reserve(fns.size() * 9);
+  for (const kscope::BtfFunction& f : fns) {
+    words.push_back(intern(f.name));
+    words.push_back(intern(f.returnType));
+    words.push_back(static_cast<uint32_t>(f.params.size()) | (f.variadic ? 0x10000u : 0u));
+    for (const kscope::BtfParam& p : f.params) {
+      words.push_back(intern(p.name));
+      words.push_back(intern(p.type));
+    }
+  }
+  Napi::Uint32Array packed = Napi::Uint32Array::New(env, words.size());
+  std::copy(words.begin(), words.end(), packed.Data());
+
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("module", base.empty() ? std::string("vmlinux") : path.substr(path.find_last_of('/') + 1));
+  o.Set("strings", Napi::String::New(env, table));
+  o.Set("functions", packed);
+  return o;
+}
+
+Napi::Value BtfStruct(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = StringArg(info, 0, "path");
+  std::string name = StringArg(info, 1, "name");
+  std::string base = OptionalStringArg(info, 2, "basePath");
+  std::optional<kscope::BtfStructInfo> s = kscope::BtfStruct(path, name, base);
+  if (!s) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("name", s->name);
+  o.Set("kind", s->isUnion ? "union" : "struct");
+  o.Set("size", s->size);
+  Napi::Array members = Napi::Array::New(env, s->members.size());
+  for (size_t i = 0; i < s->members.size(); i++) {
+    const kscope::BtfMember& m = s->members[i];
+    Napi::Object mo = Napi::Object::New(env);
+    mo.Set("name", m.name);
+    mo.Set("type", m.type);
+    mo.Set("offset", m.offset);
+    mo.Set("size", m.size);
+    if (m.bitfieldSize) {
+      mo.Set("bitfieldSize", m.bitfieldSize);
+      mo.Set("bitOffset", m.bitOffset);
+    }
+    members.Set(static_cast<uint32_t>(i), mo);
+  }
+  o.Set("members", members);
+  return o;
+}
+
+Napi::Value ElfSymbols(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<kscope::ElfSymbol> syms = kscope::ElfSymbols(StringArg(info, 0, "path"));
+  Napi::String kName = Napi::String::New(env, "name"), kAddress = Napi::String::New(env, "address"),
+               kSize = Napi::String::New(env, "size"), kKind = Napi::String::New(env, "kind"),
+               kBinding = Napi::String::New(env, "binding");
+  Napi::Array out = Napi::Array::New(env, syms.size());
+  for (size_t i = 0; i < syms.size(); i++) {
+    Napi::HandleScope scope(env);
+    const kscope::ElfSymbol& s = syms[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set(kName, Napi::String::New(env, s.name));
+    o.Set(kAddress, Address(env, s.address));
+    o.Set(kSize, Address(env, s.size));
+    o.Set(kKind, Napi::String::New(env, s.kind));
+    o.Set(kBinding, Napi::String::New(env, s.binding));
+    out.Set(static_cast<uint32_t>(i), o);
+  }
+  return out;
+}
+
+Napi::Value UsdtNotes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<kscope::UsdtNote> notes = kscope::UsdtNotes(StringArg(info, 0, "path"));
+  Napi::Array out = Napi::Array::New(env, notes.size());
+  for (size_t i = 0; i < notes.size(); i++) {
+    const kscope::UsdtNote& n = notes[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("provider", n.provider);
+    o.Set("name", n.name);
+    o.Set("address", Address(env, n.address));
+    o.Set("semaphore", Address(env, n.semaphore));
+    o.Set("base", Address(env, n.base));
+    o.Set("args", n.args);
+    out.Set(static_cast<uint32_t>(i), o);
+  }
+  return out;
+}
+
+Napi::Value EffectiveCapabilities(const Napi::CallbackInfo& info) {
+  std::vector<std::string> caps = kscope::EffectiveCapabilities();
+  Napi::Array out = Napi::Array::New(info.Env(), caps.size());
+  for (size_t i = 0; i < caps.size(); i++) out.Set(static_cast<uint32_t>(i), caps[i]);
+  return out;
+}
+
+Napi::Value PerfProbeResult(Napi::Env env, const kscope::PerfProbe& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("ok", r.ok);
+  o.Set("errno", r.err);
+  o.Set("message", r.message);
+  return o;
+}
+
+Napi::Value ProbeHardwareCounters(const Napi::CallbackInfo& info) {
+  return PerfProbeResult(info.Env(), kscope::ProbeHardwareCounters());
+}
+
+Napi::Value ProbeSoftwareCounter(const Napi::CallbackInfo& info) {
+  return PerfProbeResult(info.Env(), kscope::ProbeSoftwareCounter());
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("version", Napi::Function::New(env, Version));
-  exports.Set("getParentDeathSignal", Napi::Function::New(env, GetParentDeathSignal));
-  exports.Set("setParentDeathSignal", Napi::Function::New(env, SetParentDeathSignal));
-  exports.Set("parentPid", Napi::Function::New(env, ParentPid));
+  exports.Set("version", Napi::Function::New(env, Guarded<Version>));
+  exports.Set("getParentDeathSignal", Napi::Function::New(env, Guarded<GetParentDeathSignal>));
+  exports.Set("setParentDeathSignal", Napi::Function::New(env, Guarded<SetParentDeathSignal>));
+  exports.Set("parentPid", Napi::Function::New(env, Guarded<ParentPid>));
+  exports.Set("btfFunctionsPacked", Napi::Function::New(env, Guarded<BtfFunctionsPacked>));
+  exports.Set("btfStruct", Napi::Function::New(env, Guarded<BtfStruct>));
+  exports.Set("elfSymbols", Napi::Function::New(env, Guarded<ElfSymbols>));
+  exports.Set("usdtNotes", Napi::Function::New(env, Guarded<UsdtNotes>));
+  exports.Set("effectiveCapabilities", Napi::Function::New(env, Guarded<EffectiveCapabilities>));
+  exports.Set("probeHardwareCounters", Napi::Function::New(env, Guarded<ProbeHardwareCounters>));
+  exports.Set("probeSoftwareCounter", Napi::Function::New(env, Guarded<ProbeSoftwareCounter>));
   return exports;
 }
 

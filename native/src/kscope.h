@@ -1,0 +1,93 @@
+// Shared declarations of kscope's native addon. The concern files (btf.cc, elf_symbols.cc,
+// usdt.cc, process.cc) are plain C++ that throw kscope::Error; kscope_native.cc turns
+// their results into JS values and their errors into thrown JS Errors.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kscope {
+
+// Any failure meant for the JS caller; what() is the whole message (path + reason).
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// errno of a failed open()/stat() of `path` as a message ("no such file: /x").
+inline std::string FileErrorMessage(const std::string& path, int err) {
+  switch (err) {
+    case ENOENT: return "no such file: " + path;
+    case EACCES:
+    case EPERM: return "permission denied: " + path;
+    case ENOTDIR: return "not a directory in path: " + path;
+    default: return "cannot open " + path + ": " + strerror(err);
+  }
+}
+
+// ---- btf.cc
+struct BtfParam {
+  std::string name;
+  std::string type;
+};
+struct BtfFunction {
+  std::string name;
+  std::string returnType;
+  std::vector<BtfParam> params;
+  bool variadic = false;
+};
+struct BtfMember {
+  std::string name;
+  std::string type;
+  uint32_t offset = 0;       // bytes
+  uint32_t size = 0;         // bytes of the member's type
+  uint32_t bitOffset = 0;    // bits from the start of the struct
+  uint32_t bitfieldSize = 0; // 0: not a bitfield
+};
+struct BtfStructInfo {
+  std::string name;
+  bool isUnion = false;
+  uint32_t size = 0;
+  std::vector<BtfMember> members;
+};
+// Functions of `path` (a split/module BTF when basePath is non-empty: its own FUNCs only).
+std::vector<BtfFunction> BtfFunctions(const std::string& path, const std::string& basePath);
+std::optional<BtfStructInfo> BtfStruct(const std::string& path, const std::string& name,
+                                       const std::string& basePath);
+
+// ---- elf_symbols.cc
+struct ElfSymbol {
+  std::string name;
+  uint64_t address = 0;
+  uint64_t size = 0;
+  const char* kind = "other";     // "func" | "object" | "other"
+  const char* binding = "other";  // "global" | "local" | "weak" | "other"
+};
+std::vector<ElfSymbol> ElfSymbols(const std::string& path);
+
+// ---- usdt.cc
+struct UsdtNote {
+  std::string provider;
+  std::string name;
+  uint64_t address = 0;    // pc, adjusted for prelink via .stapsdt.base
+  uint64_t semaphore = 0;  // 0: none
+  uint64_t base = 0;       // the note's recorded .stapsdt.base address
+  std::string args;
+};
+std::vector<UsdtNote> UsdtNotes(const std::string& path);
+
+// ---- process.cc
+std::vector<std::string> EffectiveCapabilities();
+struct PerfProbe {
+  bool ok = false;
+  int err = 0;
+  std::string message;
+};
+PerfProbe ProbeHardwareCounters();
+PerfProbe ProbeSoftwareCounter();
+
+}  // namespace kscope
