@@ -44,6 +44,7 @@ export const StatsEvent = z.object({
 export const ValueEvent = z.object({ type: z.literal('value'), t, value: z.unknown() });
 export const AttachedEvent = z.object({ type: z.literal('attached'), t, probes: z.number() });
 export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number() });
+/** Positions are 1-based; endColumn is exclusive (bpftrace's `stdin:1:14-17` covers 14..16). */
 export const ErrorEvent = z.object({
   type: z.literal('error'),
   t,

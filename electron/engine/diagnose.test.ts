@@ -11,7 +11,7 @@ describe('diagnostics from capabilities', () => {
   it('marks a kretprobe on a kernel without kprobes, at the probe, with the tracepoint to use', () => {
     const d = capabilityDiagnostics('BEGIN {}\nkretprobe:vfs_read { @ = count(); }', caps);
     expect(d).toHaveLength(1);
-    expect(d[0]).toMatchObject({ severity: 'error', line: 2, column: 1, endColumn: 18 });
+    expect(d[0]).toMatchObject({ severity: 'error', line: 2, column: 1, endColumn: 19 });
     expect(d[0].message).toMatch(/CONFIG_KPROBES/);
     expect(d[0].hint).toMatch(/tracepoint:syscalls:sys_exit_read/);
   });

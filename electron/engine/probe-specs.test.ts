@@ -11,7 +11,7 @@ describe('finding the probe specs of a script', () => {
       ['tracepoint:syscalls:sys_enter_*', 'tracepoint', 4, 1],
       ['BEGIN', 'BEGIN', 5, 1],
     ]);
-    expect(specs[0].endColumn).toBe(15);
+    expect(specs[0].endColumn).toBe(16);
   });
   it('ignores what is inside actions, strings, comments and #include lines', () => {
     expect(findProbeSpecs('#include <linux/path.h>\n/* kprobe:x */ uprobe:/bin/bash:readline { $x = kprobe; }').map((s) => s.spec)).toEqual(['uprobe:/bin/bash:readline']);

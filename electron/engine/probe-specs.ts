@@ -79,7 +79,7 @@ export function findProbeSpecs(source: string): ProbeSpec[] {
         const spec = m[0];
         const type = probeTypeOf(spec);
         if (type && (spec.includes(':') || type === 'BEGIN' || type === 'END')) {
-          out.push({ spec, type, line, column: col, endColumn: col + spec.length - 1 });
+          out.push({ spec, type, line, column: col, endColumn: col + spec.length }); // endColumn exclusive, as bpftrace and Monaco count
         }
         i += spec.length;
         col += spec.length;

@@ -50,7 +50,7 @@ export function locateInSource(source: string, needle: string): { line: number; 
   const lines = source.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const c = lines[i].indexOf(needle);
-    if (c >= 0) return { line: i + 1, column: c + 1, endColumn: c + needle.length };
+    if (c >= 0) return { line: i + 1, column: c + 1, endColumn: c + 1 + needle.length }; // end exclusive, like bpftrace
   }
   return null;
 }

@@ -7,11 +7,13 @@
 //
 // A source containing `syntax_error` fails at line 2, columns 5-9; `kprobe:` fails as on
 // this machine (no kprobes); `lost` makes the run lose events; `flood` skips printf lines.
+// The catalog methods answer from fake-catalog.mjs (this machine's tracefs and kallsyms).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import * as catalog from './fake-catalog.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -363,6 +365,12 @@ const impl = {
       }, 250),
     );
   },
+  listProbes: (p) => catalog.listProbes(p),
+  probeTree: () => catalog.probeTree(),
+  describeProbe: (p) => catalog.describeProbe(p),
+  describeStruct: (p) => catalog.describeStruct(p),
+  measureRate: (p) => catalog.measureRate(p),
+  diagnose: (p) => catalog.diagnose(p),
   sessions: () => (current ? [{ id: current.id, source: current.source, recordingPath: null, status: current.status() }] : []),
 };
 

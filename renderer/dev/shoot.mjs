@@ -208,6 +208,188 @@ if (want('bridge')) {
   await bridgePage.close();
 }
 
+
+// ---------- probe browser and editor knowledge ----------
+async function editorReady() {
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await sleep(300);
+}
+async function typeScript(text) {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text, { delay: 5 });
+}
+const node = (type, kind = 'type') => page.locator(`[data-testid=probe-node][data-kind=${kind}][data-type=${type}]`);
+
+if (want('probes-tree')) {
+  await open();
+  await editorReady();
+  await page.getByTestId('probe-tree').waitFor();
+  await node('uprobe').click();
+  await page.locator('[data-testid=probe-node][data-kind=group][data-type=uprobe]').first().click();
+  await node('profile').click();
+  await page.locator('[data-testid=probe-node][data-kind=probe][data-type=profile]').first().waitFor();
+  await node('kprobe').click();
+  await page.getByTestId('probe-unavailable').waitFor();
+  const title = await node('kprobe').getAttribute('title');
+  console.log(`kprobe node: available=${await node('kprobe').getAttribute('data-available')} title=${JSON.stringify(title)}`);
+  await node('kprobe').hover();
+  await sleep(300);
+  await shot('20-probe-tree');
+  await node('kprobe').click(); // collapse
+  await node('uprobe').click();
+  await node('profile').click();
+  await node('tracepoint').click();
+  await page.locator('[data-testid=probe-node][data-kind=group]', { hasText: /^block\d/ }).first().click();
+  await page.locator('[data-testid=probe-node][data-kind=probe][data-type=tracepoint]').nth(3).click();
+  await page.getByTestId('probe-details').waitFor();
+  await sleep(300);
+  await shot('20b-probe-tree-tracepoints');
+}
+
+if (want('probes-search')) {
+  await open();
+  await editorReady();
+  await page.getByTestId('probe-search').click();
+  await page.keyboard.type('sys_enter_open');
+  await page.getByTestId('probe-result').first().waitFor();
+  await sleep(250);
+  console.log(`fuzzy: ${await page.getByTestId('probe-search-meta').textContent()}`);
+  await page.keyboard.press('ArrowDown');
+  await sleep(100);
+  await shot('21-search-fuzzy');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('probe-details').waitFor();
+  await sleep(300);
+  await shot('21b-search-enter');
+}
+
+if (want('probes-glob')) {
+  await open('#token=dev&probes=tracepoint:syscalls:sys_enter_*');
+  await editorReady();
+  await page.getByTestId('probe-result').first().waitFor();
+  await sleep(250);
+  console.log(`glob: ${await page.getByTestId('probe-search-meta').textContent()}`);
+  await shot('22-search-glob');
+  await page.getByTestId('probe-search').fill('tracepoint:sched:sched_swich');
+  await page.getByTestId('probe-nomatch').waitFor();
+  await sleep(150);
+  await shot('22b-search-nomatch');
+  await page.getByTestId('probe-search').press('Escape');
+  await page.getByTestId('probe-tree').waitFor();
+  console.log('esc: back to the tree');
+}
+
+if (want('probes-details')) {
+  await open();
+  await editorReady();
+  await page.getByTestId('probe-search').fill('sys_enter_openat');
+  await page.locator('[data-testid=probe-result][data-name="tracepoint:syscalls:sys_enter_openat"]').click();
+  await page.getByTestId('probe-args').waitFor();
+  await sleep(200);
+  await shot('23-details-openat');
+  await page.getByTestId('probe-measure').click();
+  await page.getByTestId('probe-measure-progress').waitFor();
+  await sleep(1500);
+  await shot('23b-measuring');
+  await page.getByTestId('probe-rate').waitFor({ timeout: 10000 });
+  console.log(`rate: ${await page.getByTestId('probe-rate').textContent()}`);
+  await page.getByTestId('probe-new-script').click();
+  await page.getByTestId('probe-template').first().waitFor();
+  await shot('23c-templates');
+  await page.getByTestId('probe-template').first().click();
+  await sleep(200);
+  // The editor now has the template; edit it and ask again: a confirmation.
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('// edited\n');
+  await page.getByTestId('probe-new-script').click();
+  await page.getByTestId('probe-template').nth(1).click();
+  await page.getByTestId('probe-template-confirm').waitFor();
+  await shot('23d-template-confirm');
+  await page.getByTestId('probe-template-replace').click();
+  await sleep(200);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.getByTestId('probe-insert').click();
+  await sleep(200);
+  await shot('23e-inserted');
+}
+
+if (want('complete')) {
+  await open();
+  await editorReady();
+  await typeScript('tracepoint:sched:');
+  await page.locator('.suggest-widget.visible').waitFor();
+  await sleep(400);
+  await shot('24-complete-probes');
+  await page.keyboard.press('Escape');
+  await typeScript('tracepoint:');
+  await page.locator('.suggest-widget.visible').waitFor();
+  await sleep(300);
+  await shot('24b-complete-groups');
+  await page.keyboard.press('Escape');
+  await typeScript('tracepoint:syscalls:sys_enter_openat\n{\nprintf("%s\\n", str(args->');
+  await page.locator('.suggest-widget.visible').waitFor();
+  await sleep(400);
+  await shot('25-complete-args');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
+  await page.keyboard.type('\n@[comm] = hi');
+  await page.locator('.suggest-widget.visible').waitFor();
+  await sleep(400);
+  await shot('25b-complete-functions');
+  await page.keyboard.press('Escape');
+}
+
+if (want('hover')) {
+  await open('#token=dev&example=lesson-2');
+  await editorReady();
+  await page.locator('.monaco-editor .view-line span', { hasText: /^str$/ }).first().hover();
+  await page.locator('.monaco-hover').first().waitFor({ state: 'visible' });
+  await sleep(500);
+  await shot('26-hover-function');
+  await page.mouse.move(5, 5);
+  await sleep(300);
+  await page.locator('.monaco-editor .view-line span', { hasText: 'sys_enter_openat' }).first().hover();
+  await sleep(1500);
+  await shot('26b-hover-probe');
+}
+
+if (want('diagnose')) {
+  await open();
+  await editorReady();
+  await typeScript('kprobe:vfs_read\n{\n@start[tid] = nsecs;\n');
+  await page.locator('.squiggly-error').first().waitFor({ timeout: 5000 });
+  await sleep(300);
+  await page.locator('.squiggly-error').first().hover({ force: true });
+  await sleep(1200);
+  await shot('27-diagnose');
+}
+
+if (want('ctrlp')) {
+  await open();
+  await editorReady();
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+P');
+  await sleep(100);
+  const focused = await page.evaluate(() => globalThis.document.activeElement?.getAttribute('data-testid'));
+  console.log(`ctrl+p from the editor focuses: ${focused}`);
+  await page.getByTestId('probe-browser-toggle').click();
+  await sleep(100);
+  await page.locator('.pane-title').first().click();
+  await page.keyboard.press('Control+P');
+  await sleep(100);
+  const focused2 = await page.evaluate(() => globalThis.document.activeElement?.getAttribute('data-testid'));
+  console.log(`ctrl+p with the browser hidden reopens it and focuses: ${focused2}`);
+  await page.getByTestId('probe-browser-toggle').click();
+  await sleep(150);
+  await shot('28-collapsed');
+}
+
 await browser.close();
 if (problems.length) {
   console.log('--- console problems ---');

@@ -9,6 +9,8 @@ import {
 } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
+import { focusSearch, wireCatalog } from './probes/browser.js';
+import { ProbeBrowser } from './probes/ProbeBrowser.js';
 import { isActive, useSession } from './state/session.js';
 import { useUi } from './state/ui.js';
 import { MapTable } from './views/MapTable.js';
@@ -106,7 +108,10 @@ function useGlobalShortcuts() {
       const target = e.target as Element | null;
       if (target?.closest?.('.monaco-editor')) return;
       const ctrl = e.ctrlKey || e.metaKey;
-      if (ctrl && e.key === 'Enter') {
+      if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'p') {
+        e.preventDefault();
+        focusSearch();
+      } else if (ctrl && e.key === 'Enter') {
         e.preventDefault();
         void run();
       } else if (ctrl && e.key === '.') {
@@ -158,6 +163,7 @@ export function App() {
   const split = useSplit(0.46, 0.25, 0.75);
   useGlobalShortcuts();
   useEffect(() => {
+    wireCatalog();
     void startOnce();
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
@@ -169,39 +175,42 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      <div className="main" ref={split.container}>
-        <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
-          <div className="pane editor-pane">
-            <PaneHeader title="Script">
-              <span className="pane-note">bpftrace</span>
-            </PaneHeader>
-            <Editor />
+      <div className="main">
+        <ProbeBrowser />
+        <div className="main-split" ref={split.container}>
+          <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
+            <div className="pane editor-pane">
+              <PaneHeader title="Script">
+                <span className="pane-note">bpftrace</span>
+              </PaneHeader>
+              <Editor />
+            </div>
+            <div className="pane problems-pane">
+              <PaneHeader title="Problems">
+                {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
+                {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+              </PaneHeader>
+              <Problems />
+            </div>
           </div>
-          <div className="pane problems-pane">
-            <PaneHeader title="Problems">
-              {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
-              {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
-            </PaneHeader>
-            <Problems />
-          </div>
-        </div>
-        <div
-          className="splitter"
-          role="separator"
-          aria-orientation="vertical"
-          onPointerDown={split.onPointerDown}
-          data-testid="splitter"
-        />
-        <div className="column right">
-          <div className="pane maps-pane">
-            <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
-            <MapTable />
-          </div>
-          <div className="pane output-pane">
-            <PaneHeader title="Output">
-              {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
-            </PaneHeader>
-            <PrintfLog />
+          <div
+            className="splitter"
+            role="separator"
+            aria-orientation="vertical"
+            onPointerDown={split.onPointerDown}
+            data-testid="splitter"
+          />
+          <div className="column right">
+            <div className="pane maps-pane">
+              <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
+              <MapTable />
+            </div>
+            <div className="pane output-pane">
+              <PaneHeader title="Output">
+                {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
+              </PaneHeader>
+              <PrintfLog />
+            </div>
           </div>
         </div>
       </div>

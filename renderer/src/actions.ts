@@ -16,6 +16,19 @@ function message(e: unknown): string {
 
 let started: Promise<void> | null = null;
 
+/** The connected client, or null (the catalog and the language service use it). */
+export function getClient(): KscopeClient | null {
+  return client;
+}
+
+const openListeners = new Set<(c: KscopeClient) => void>();
+/** Called with the client each time a connection opens (the catalog loads its tree). */
+export function onConnected(listener: (c: KscopeClient) => void): () => void {
+  openListeners.add(listener);
+  if (client) listener(client);
+  return () => openListeners.delete(listener);
+}
+
 /** The fragment changed (a new token, or #…&example=ID): reconnect or load the example. */
 export function onHashChange(): void {
   const ui = useUi.getState();
@@ -25,6 +38,14 @@ export function onHashChange(): void {
   }
   const id = new URLSearchParams(location.hash.replace(/^#/, '')).get('example');
   if (id) loadExample(id);
+  for (const l of hashListeners) l();
+}
+
+const hashListeners = new Set<() => void>();
+/** Called when the fragment changes on an open connection (#…&probes=PATTERN). */
+export function onHashParams(listener: () => void): () => void {
+  hashListeners.add(listener);
+  return () => hashListeners.delete(listener);
 }
 
 /** The first connection (React may run mount effects twice in development). */
@@ -54,8 +75,12 @@ export async function start(): Promise<void> {
   unsubscribe = c.on('session', (u) => useSession.getState().applyUpdate(u));
   ui.setConnection({ kind: 'open' });
 
+  // Ask for the examples first: the script to show matters more than the catalog.
+  const examplesAnswer = c.examples();
+  examplesAnswer.catch(() => {});
+  for (const l of openListeners) l(c);
   try {
-    const examples = await c.examples();
+    const examples = await examplesAnswer;
     ui.setExamples(examples);
     if (useEditor.getState().source === '') {
       const ex = pickStartExample(examples, location.search, location.hash);
@@ -66,7 +91,10 @@ export async function start(): Promise<void> {
   }
   c
     .version()
-    .then((v) => ui.setBpftrace(v.bpftrace ? `bpftrace ${v.bpftrace.version}` : 'bpftrace not found'))
+    .then((v) => {
+      ui.setBpftrace(v.bpftrace ? `bpftrace ${v.bpftrace.version}` : 'bpftrace not found');
+      ui.setBpftraceVersion(v.bpftrace?.version ?? null);
+    })
     .catch(() => ui.setBpftrace(null));
 }
 

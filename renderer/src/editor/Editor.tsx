@@ -2,11 +2,25 @@
 // session's errors and warnings as markers.
 import { useEffect, useRef } from 'react';
 import { run, stop } from '../actions.js';
-import { markersFor, useEditor } from '../state/editor.js';
+import { diagnose } from '../probes/api.js';
+import { focusSearch } from '../probes/browser.js';
+import { markersFor, useEditor, type Marker } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
+import { DiagnoseScheduler, diagnosticMarkers } from './diagnostics.js';
+import { registerLanguageService } from './language.js';
 import { LANGUAGE_ID, setupMonaco, monaco } from './monaco.js';
 
 const OWNER = 'bpftrace';
+/** Markers of the while-typing check, kept apart from the run's. */
+export const DIAGNOSE_OWNER = 'kscope-diagnose';
+
+function toMonaco(markers: Marker[], source: string): monaco.editor.IMarkerData[] {
+  return markers.map((m) => ({
+    ...m,
+    severity: m.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+    source,
+  }));
+}
 
 export function Editor() {
   const host = useRef<HTMLDivElement>(null);
@@ -15,10 +29,13 @@ export function Editor() {
   const warnings = useSession((s) => s.warnings);
   const phase = useSession((s) => s.phase);
   const reveal = useEditor((s) => s.reveal);
+  const insert = useEditor((s) => s.insert);
+  const focusNonce = useEditor((s) => s.focusNonce);
   const runningKey = useRef<monaco.editor.IContextKey<boolean> | null>(null);
 
   useEffect(() => {
     setupMonaco();
+    registerLanguageService();
     const el = host.current!;
     const model = monaco.editor.createModel(useEditor.getState().source, LANGUAGE_ID);
     const editor = monaco.editor.create(el, {
@@ -44,6 +61,10 @@ export function Editor() {
       hideCursorInOverviewRuler: true,
       scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
       'semanticHighlighting.enabled': false,
+      // Enter after a fully typed probe name makes a new line rather than re-accepting it.
+      acceptSuggestionOnEnter: 'smart',
+      suggest: { showStatusBar: false, preview: false },
+      quickSuggestions: { other: true, comments: false, strings: false },
       ariaLabel: 'bpftrace script',
     });
     editorRef.current = editor;
@@ -71,9 +92,30 @@ export function Editor() {
       run: () => void stop(),
     });
 
+    editor.addAction({
+      id: 'kscope.searchProbes',
+      label: 'Search probes',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyP],
+      run: () => focusSearch(),
+    });
+
+    const diagnostics = new DiagnoseScheduler({
+      diagnose: async (source) => (await diagnose(source)).diagnostics,
+      apply: (source, d) => {
+        if (model.isDisposed()) return;
+        monaco.editor.setModelMarkers(model, DIAGNOSE_OWNER, toMonaco(diagnosticMarkers(source, d), 'kscope'));
+      },
+      clear: () => {
+        if (!model.isDisposed()) monaco.editor.setModelMarkers(model, DIAGNOSE_OWNER, []);
+      },
+    });
+    diagnostics.update(model.getValue());
+
     const sub = model.onDidChangeContent(() => {
       monaco.editor.setModelMarkers(model, OWNER, []);
-      useEditor.getState().setSource(model.getValue());
+      const source = model.getValue();
+      useEditor.getState().setSource(source);
+      diagnostics.update(source);
     });
     // Source replaced from outside (an example was picked).
     const unsub = useEditor.subscribe((s, prev) => {
@@ -85,6 +127,7 @@ export function Editor() {
     });
     editor.focus();
     return () => {
+      diagnostics.dispose();
       unsub();
       sub.dispose();
       editor.dispose();
@@ -96,12 +139,7 @@ export function Editor() {
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model) return;
-    const markers = markersFor(model.getValue(), errors, warnings).map((m) => ({
-      ...m,
-      severity: m.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
-      source: 'bpftrace',
-    }));
-    monaco.editor.setModelMarkers(model, OWNER, markers);
+    monaco.editor.setModelMarkers(model, OWNER, toMonaco(markersFor(model.getValue(), errors, warnings), 'bpftrace'));
   }, [errors, warnings]);
 
   useEffect(() => {
@@ -116,6 +154,20 @@ export function Editor() {
     editor.revealPositionInCenterIfOutsideViewport(pos);
     editor.focus();
   }, [reveal]);
+
+  // Insert text at the cursor (the probe browser's Insert).
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || !insert) return;
+    const selection = editor.getSelection() ?? new monaco.Selection(1, 1, 1, 1);
+    editor.executeEdits('kscope.insert', [{ range: selection, text: insert.text, forceMoveMarkers: true }]);
+    editor.pushUndoStop();
+    editor.focus();
+  }, [insert]);
+
+  useEffect(() => {
+    if (focusNonce > 0) editorRef.current?.focus();
+  }, [focusNonce]);
 
   return <div className="editor-host" ref={host} data-testid="editor" />;
 }

@@ -6,6 +6,9 @@ import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/bracketMatching/register';
 import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/suggest/register';
+// The suggest widget itself (features/suggest only registers inline suggestions).
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/features/snippet/register';
 import 'monaco-editor/features/wordHighlighter/register';
 import 'monaco-editor/features/clipboard/register';
 import 'monaco-editor/features/contextmenu/register';

@@ -59,8 +59,18 @@ export interface RevealRequest {
   nonce: number;
 }
 
+export interface InsertRequest {
+  text: string;
+  nonce: number;
+}
+
 export interface EditorStore {
   source: string;
+  /** The text as last loaded from outside (an example, a template): edited = source !== pristine. */
+  pristine: string;
+  insert: InsertRequest | null;
+  /** Bumped to ask the editor to take the focus. */
+  focusNonce: number;
   /** Which example the text came from (null once unknown/edited is not tracked). */
   exampleId: string | null;
   /** Bumped when the source changes by the user; markers for an older version are stale. */
@@ -69,12 +79,20 @@ export interface EditorStore {
   setSource(source: string, exampleId?: string | null): void;
   /** Ask the editor to move its cursor to a location (from the Problems list). */
   revealAt(line: number, column?: number): void;
+  /** Insert text at the editor's cursor (replacing the selection). */
+  insertText(text: string): void;
+  focus(): void;
 }
+
+export const isEdited = (s: Pick<EditorStore, 'source' | 'pristine'>) => s.source.trim() !== '' && s.source !== s.pristine;
 
 let nonce = 0;
 
 export const useEditor = create<EditorStore>()((set) => ({
   source: '',
+  pristine: '',
+  insert: null,
+  focusNonce: 0,
   exampleId: null,
   version: 0,
   reveal: null,
@@ -82,7 +100,14 @@ export const useEditor = create<EditorStore>()((set) => ({
     set((s) =>
       s.source === source && (exampleId === undefined || exampleId === s.exampleId)
         ? s
-        : { source, version: s.version + 1, exampleId: exampleId === undefined ? s.exampleId : exampleId },
+        : {
+            source,
+            version: s.version + 1,
+            exampleId: exampleId === undefined ? s.exampleId : exampleId,
+            pristine: exampleId === undefined ? s.pristine : source,
+          },
     ),
   revealAt: (line, column = 1) => set({ reveal: { line, column, nonce: ++nonce } }),
+  insertText: (text) => set({ insert: { text, nonce: ++nonce } }),
+  focus: () => set((s) => ({ focusNonce: s.focusNonce + 1 })),
 }));

@@ -20,10 +20,13 @@ export interface UiStore {
   snapshotMs: number;
   toasts: Toast[];
   bpftrace: string | null;
+  /** bpftrace's version as `version()` reports it (`v0.17.0`), for version-dependent syntax. */
+  bpftraceVersion: string | null;
   setConnection(c: ConnectionState): void;
   setExamples(e: Example[]): void;
   setSnapshotMs(ms: number): void;
   setBpftrace(v: string | null): void;
+  setBpftraceVersion(v: string | null): void;
   toast(kind: Toast['kind'], message: string): void;
   dismiss(id: number): void;
 }
@@ -36,10 +39,12 @@ export const useUi = create<UiStore>()((set, get) => ({
   snapshotMs: 1000,
   toasts: [],
   bpftrace: null,
+  bpftraceVersion: null,
   setConnection: (connection) => set({ connection }),
   setExamples: (examples) => set({ examples }),
   setSnapshotMs: (snapshotMs) => set({ snapshotMs }),
   setBpftrace: (bpftrace) => set({ bpftrace }),
+  setBpftraceVersion: (bpftraceVersion) => set({ bpftraceVersion }),
   toast: (kind, message) => {
     const id = ++toastId;
     set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] });

@@ -21,6 +21,8 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+F', 'Find in the script'],
   ['Ctrl+/', 'Toggle line comment'],
   ['F8', 'Next problem in the script'],
+  ['Ctrl+P', 'Search probes (also in the editor)'],
+  ['Ctrl+Space', 'Suggest probes, fields, functions'],
 ];
 
 export function TopBar() {
