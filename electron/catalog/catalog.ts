@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_TYPES, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../api/index.js';
 import { loadNative, type BtfFunction, type NativeAddon } from '../native.js';
-import { cacheFile, cacheKey, loadCache, readKeyInput, saveCache, type CatalogData } from './cache.js';
+import { CACHE_FORMAT, cacheFile, cacheKey, loadCache, readKeyInput, saveCache, type CatalogData } from './cache.js';
 import { describe } from './describe.js';
 import { fixedProbeFor, fixedProbes, probeTypeOf } from './fixed.js';
 import { kfuncName, readKfuncs } from './kfuncs.js';
@@ -102,7 +102,7 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const kp = readKprobeFunctions(r);
     const kf = readKfuncs(r.btfDir, native);
     return {
-      format: 1,
+      format: CACHE_FORMAT,
       key,
       builtAt: new Date().toISOString(),
       tracepoints: tps.names.map((n) => `${n.subsys}:${n.event}`),
