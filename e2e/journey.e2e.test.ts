@@ -2,31 +2,24 @@
 // it, watch the table update live, stop; a script with an error gets a marker on its line.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served } from './serve.js';
+import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the journey runs bpftrace' : null);
 if (skip) console.warn(`skipping e2e journey: ${skip}`);
 
 describe.skipIf(skip !== null)('browser mode journey', () => {
-  let served: Served;
-  let browser: Browser;
+  let app: OpenApp;
   let page: Page;
 
   beforeAll(async () => {
-    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-    served = await startServe();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(served.url);
-    await page.waitForSelector('.monaco-editor', { timeout: 30_000 });
+    app = await openApp({ width: 1440, height: 900 }, '.monaco-editor');
+    page = app.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await app?.close();
   });
 
   it('opens with an example loaded', async () => {
@@ -53,7 +46,7 @@ describe.skipIf(skip !== null)('browser mode journey', () => {
     await page.keyboard.press('Escape');
     await page.click('[data-testid="stop-button"]').catch(() => {}); // Esc may already have stopped it
     await expect.poll(() => page.locator('[data-testid="status-state"]').innerText(), { timeout: 15_000 }).toMatch(/exited/i);
-    expect(fs.readdirSync(path.join(served.dataHome, 'kscope', 'recordings')).length).toBeGreaterThan(0);
+    expect(fs.readdirSync(path.join(app.served.dataHome, 'kscope', 'recordings')).length).toBeGreaterThan(0);
   });
 
   it('shows a bpftrace error as a marker on the right line', async () => {

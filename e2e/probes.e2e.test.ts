@@ -2,32 +2,25 @@
 // greyed kprobe node with its reason, a search, a tracepoint's details, Ctrl+P.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served } from './serve.js';
+import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
 
 const skip = e2eSkipReason();
 if (skip) console.warn(`skipping e2e probe browser: ${skip}`);
 const noKprobes = !fs.existsSync('/sys/kernel/tracing/kprobe_events') && !fs.existsSync('/sys/kernel/debug/tracing/kprobe_events');
 
 describe.skipIf(skip !== null)('probe browser', () => {
-  let served: Served;
-  let browser: Browser;
+  let app: OpenApp;
   let page: Page;
 
   beforeAll(async () => {
-    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-    served = await startServe();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(served.url);
-    await page.waitForSelector('[data-testid="probe-tree"]', { timeout: 30_000 });
+    app = await openApp({ width: 1600, height: 950 }, '[data-testid="probe-tree"]');
+    page = app.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await app?.close();
   });
 
   it('shows every probe type with counts, kprobe greyed with its reason on this kernel', async () => {

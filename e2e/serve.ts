@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT_DIR = path.resolve('e2e/output');
@@ -64,4 +64,31 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
   });
+}
+
+export interface OpenApp {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** `kscope serve` + Chromium + a page on the app, waiting for `readySelector`. */
+export async function openApp(viewport: { width: number; height: number }, readySelector: string): Promise<OpenApp> {
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  const served = await startServe();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(served.url);
+  await page.waitForSelector(readySelector, { timeout: 30_000 });
+  return {
+    served,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await served.stop();
+    },
+  };
 }

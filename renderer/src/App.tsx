@@ -17,6 +17,7 @@ import { MapTable } from './views/MapTable.js';
 import { PrintfLog } from './views/PrintfLog.js';
 import { Problems, useProblems } from './views/Problems.js';
 import { StatusBar } from './views/StatusBar.js';
+import { Brand } from './views/Brand.js';
 import { TopBar } from './views/TopBar.js';
 import { formatNumber } from './views/format.js';
 
@@ -53,14 +54,7 @@ function ConnectionScreen() {
   return (
     <div className="conn-screen" data-testid="connection-screen" data-state={connection.kind}>
       <div className="conn-card">
-        <div className="brand conn-brand">
-          <span className="brand-mark" aria-hidden="true">
-            <span />
-            <span />
-            <span />
-          </span>
-          <span className="brand-name">kscope</span>
-        </div>
+        <Brand className="conn-brand" />
         <h1>{title}</h1>
         {body}
         {connection.kind !== 'connecting' ? (

@@ -4,6 +4,7 @@ import { loadExample, run, stop } from '../actions.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
+import { Brand } from './Brand.js';
 
 const SNAPSHOTS: [number, string][] = [
   [250, '250 ms'],
@@ -37,14 +38,7 @@ export function TopBar() {
 
   return (
     <header className="top-bar">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </span>
-        <span className="brand-name">kscope</span>
-      </div>
+      <Brand />
       <div className="top-group">
         <label className="field">
           <span className="field-label">Example</span>
