@@ -34,10 +34,12 @@ fi
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || { log "Node.js $(node --version) is too old: kscope needs 20.19 or newer"; exit 1; }
 
-log "npm ci"
+log "npm ci (also builds the native addon)"
 npm ci --no-audit --no-fund --loglevel=error
-log "building the native addon"
-npm run --silent build:native >/dev/null
+if [ ! -f native/build/Release/kscope_native.node ]; then
+  log "building the native addon"
+  npm run --silent build:native
+fi
 log "building kscope"
 npm run --silent build
 log "ready"

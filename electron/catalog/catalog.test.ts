@@ -192,6 +192,12 @@ describe('describeProbe', () => {
     expect(f.args.map((a) => a.name)).toEqual(['file', 'buf', 'count', 'pos', 'retval']);
     expect(c.listProbes(q('kfunc:*')).probes.map((p) => p.name)).toEqual(['kfunc:vfs_read']);
   });
+  it('without kernel BTF: no kfunc names, a note, and struct layouts say what is missing', () => {
+    const c = vm({ native: fakeNative() }); // vmRoots.btfDir does not exist
+    expect(c.listProbes(q('kfunc:*')).total).toBe(0);
+    expect(c.listProbes(q('kfunc:*')).notes.join('\n')).toMatch(/BTF/);
+    expect(() => c.describeStruct('task_struct')).toThrow(/no kernel BTF .*CONFIG_DEBUG_INFO_BTF/);
+  });
   it('without the native addon: no kfunc names, a note, no crash', () => {
     const r = vm({ roots: { ...vmRoots, btfDir: `${FIX}/vm/btf` } }).listProbes(q('kfunc:*'));
     expect(r.total).toBe(0);
