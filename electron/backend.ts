@@ -87,6 +87,12 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       return { stopped, status: s.status() };
     },
     sessions: () => engine.list(),
+    readLog: () => {
+      throw new Error('readLog: not wired yet');
+    },
+    flameGraph: () => {
+      throw new Error('flameGraph: not wired yet');
+    },
     listProbes: (q) => catalog().listProbes(q),
     probeTree: (p) => catalog().probeTree(p ?? {}),
     describeProbe: ({ name, binary }) => catalog().describeProbe(name, binary),

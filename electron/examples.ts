@@ -12,7 +12,7 @@ export function parseExample(id: string, text: string): Example {
   while (lines.length && !lines[0].trim()) lines.shift();
   const title = lines.shift()?.trim() || id;
   const description = lines.join('\n').trim();
-  return { id, title, description, source: text };
+  return { id, title, description, source: text, lesson: null, needs: [], runnable: true, reason: null, equivalent: null, action: 'run', pattern: null, view: 'table' };
 }
 
 /** Lessons first in lesson order, then the rest by id. */

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import {
   AggregateEvent,
+  FlameNode,
+  FlameSnapshot,
   ErrorEvent,
   RunOptions,
   ValueEvent,
@@ -59,6 +61,21 @@ export const Example = z.object({
   title: z.string(),
   description: z.string(),
   source: z.string(),
+  /** The seed's lesson number (1–12), when this is one of Brendan Gregg's twelve lessons. */
+  lesson: z.number().int().nullable().default(null),
+  /** Probe types the original needs. */
+  needs: z.array(z.string()).default([]),
+  /** false when this kernel lacks what the original needs (then `equivalent` runs instead). */
+  runnable: z.boolean().default(true),
+  /** Why the original cannot run here. */
+  reason: z.string().nullable().default(null),
+  /** The nearest script that works on this kernel, when the original cannot run. */
+  equivalent: z.object({ source: z.string(), title: z.string(), why: z.string() }).nullable().default(null),
+  /** 'run' loads and runs the script; 'browse' opens the probe browser with `pattern` (lesson 1). */
+  action: z.enum(['run', 'browse']).default('run'),
+  pattern: z.string().nullable().default(null),
+  /** What the result looks like: which view it promises (for the gallery card). */
+  view: z.enum(['printf', 'table', 'histogram', 'flamegraph', 'stats', 'probes']).default('table'),
 });
 export type Example = z.infer<typeof Example>;
 
@@ -67,6 +84,8 @@ export const SessionUpdate = z.object({
   sessionId: z.string(),
   seq: z.number().int(),
   status: SessionStatus,
+  /** Stack maps folded into flame graphs (changed since the last update). */
+  flames: z.array(FlameSnapshot).default([]),
   /** New printf text since the last update (the newest lines if there were too many). */
   printf: z.array(z.object({ t: z.number(), text: z.string() })),
   /** Lines not sent in this update (flood); they are in the recording. */
@@ -135,6 +154,23 @@ export const methods = {
   measureRate: {
     params: z.object({ probe: z.string().min(1).max(4096), seconds: z.number().min(1).max(30).default(5) }).strict(),
     result: z.object({ probe: z.string(), events: z.number(), seconds: z.number(), perSecond: z.number() }),
+  },
+  /** Printf lines of a run by index, paged from its recording (the log keeps only a window in memory). */
+  readLog: {
+    params: z.object({ sessionId: z.string().max(100), start: z.number().int().min(0), count: z.number().int().min(1).max(5000) }).strict(),
+    result: z.object({ total: z.number().int(), lines: z.array(z.object({ index: z.number().int(), t: z.number(), text: z.string() })) }),
+  },
+  /** A stack map's flame graph at another resolution (min frame fraction; 0 = show all), optionally below a frame path. */
+  flameGraph: {
+    params: z
+      .object({
+        sessionId: z.string().max(100),
+        map: z.string().max(256),
+        minFraction: z.number().min(0).max(1).default(0),
+        focus: z.array(z.string().max(4096)).max(1024).default([]),
+      })
+      .strict(),
+    result: z.object({ total: z.number(), nodes: z.number(), prunedNodes: z.number(), tree: FlameNode }),
   },
   /** Check a script without running it (bpftrace dry run + what this kernel lacks). */
   diagnose: {

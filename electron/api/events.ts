@@ -108,6 +108,16 @@ export const RunOptions = z
     unsafe: z.boolean().default(false),
     /** Positional parameters $1..$N. */
     args: z.array(z.string().max(4096)).max(64).default([]),
+    /**
+     * BPFTRACE_MAP_KEYS_MAX for this run (bpftrace's default of 4096 silently drops keys;
+     * profiling runs raise it). The engine warns when a map reaches it.
+     */
+    mapKeysMax: z.number().int().min(1).max(10_000_000).optional(),
+    /** Which gallery example this run is, and whether the original or this kernel's equivalent ran (and why). */
+    example: z
+      .object({ id: z.string().max(100), variant: z.enum(['original', 'equivalent']), reason: z.string().max(2000).nullable() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type RunOptions = z.infer<typeof RunOptions>;
@@ -129,3 +139,34 @@ export const RecordingHeader = z.object({
 export type RecordingHeader = z.infer<typeof RecordingHeader>;
 
 export const AggregateEvent = z.discriminatedUnion('type', [MapEvent, HistEvent, StatsEvent]);
+
+/** A flame graph node: name, samples (inclusive), children. Compact keys: trees are large. */
+export interface FlameNode {
+  n: string;
+  v: number;
+  c?: FlameNode[];
+}
+export const FlameNode: z.ZodType<FlameNode> = z.lazy(() => z.object({ n: z.string(), v: z.number(), c: z.array(FlameNode).optional() }));
+
+/**
+ * A stack map folded by the engine (maps whose key holds kstack/ustack): one tree, rooted at
+ * "all", grouped first by the key's other parts (comm, pid, ...) when there are any. Frames
+ * narrower than `minFraction` of the total are merged into a "(pruned)" child of their parent.
+ */
+export const FlameSnapshot = z.object({
+  name: z.string(),
+  t: z.number(),
+  snapshot: z.boolean(),
+  total: z.number(),
+  /** Stacks (map keys) folded. */
+  stacks: z.number(),
+  /** What the key is made of, in order: e.g. ['kstack'], ['kstack', 'string']. */
+  keyParts: z.array(z.enum(['kstack', 'ustack', 'string', 'number'])),
+  minFraction: z.number(),
+  nodes: z.number(),
+  prunedNodes: z.number(),
+  /** The map reached BPFTRACE_MAP_KEYS_MAX: stacks beyond it were dropped by bpftrace. */
+  atKeyLimit: z.boolean(),
+  tree: FlameNode,
+});
+export type FlameSnapshot = z.infer<typeof FlameSnapshot>;

@@ -216,7 +216,7 @@ export class Session {
 
   private emitUpdate(): void {
     const pending = this.live.take();
-    this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), ...pending });
+    this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), flames: [], ...pending });
   }
 
   /** Every error this run reported (bpftrace's, explained). */

@@ -90,7 +90,7 @@ describe('kscope serve host', () => {
     expect((await client.version()).kscope).toBe('1.2.3');
     const got: SessionUpdate[] = [];
     client.on('session', (u) => got.push(u));
-    const u: SessionUpdate = { sessionId: 's1', seq: 0, status: { state: 'running', startedAt: 'x', elapsedMs: 0, attachedProbes: null, events: 0, printfLines: 0, lostEvents: 0, exit: null }, printf: [], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] };
+    const u: SessionUpdate = { sessionId: 's1', seq: 0, status: { state: 'running', startedAt: 'x', elapsedMs: 0, attachedProbes: null, events: 0, printfLines: 0, lostEvents: 0, exit: null }, flames: [], printf: [], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] };
     listeners.forEach((l) => l(u));
     await new Promise((r) => setTimeout(r, 50));
     expect(got).toHaveLength(1);

@@ -11,7 +11,7 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     runs,
     version: () => ({ kscope: '9.9.9', bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' }, kernelRelease: '6.18', node: '20', root: true }),
     capabilities: () => ({ entries: { 'probe:kprobe': { available: false, reason: 'no kprobes', evidence: ['x'], remedy: null } } }),
-    examples: () => [{ id: 'lesson-2', title: 'Hello', description: '', source: 'BEGIN {}' }],
+    examples: () => [{ id: 'lesson-2', title: 'Hello', description: '', source: 'BEGIN {}', lesson: 2, needs: [], runnable: true, reason: null, equivalent: null, action: 'run', pattern: null, view: 'printf' }],
     run: (p) => {
       runs.push(p);
       return { sessionId: 'abc', recordingPath: null };
@@ -28,6 +28,8 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     },
     measureRate: () => ({ probe: 'x', events: 0, seconds: 1, perSecond: 0 }),
     diagnose: () => ({ diagnostics: [], tookMs: 0 }),
+    readLog: () => ({ total: 0, lines: [] }),
+    flameGraph: () => ({ total: 0, nodes: 1, prunedNodes: 0, tree: { n: 'all', v: 0 } }),
   };
 }
 
@@ -93,7 +95,7 @@ describe('the contract over an in-memory channel pair', () => {
     const { client, served, invalid } = pair();
     const got: SessionUpdate[] = [];
     client.on('session', (u) => got.push(u));
-    const u: SessionUpdate = { sessionId: 'abc', seq: 0, status, printf: [{ t: 1, text: 'hi\n' }], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] };
+    const u: SessionUpdate = { sessionId: 'abc', seq: 0, status, flames: [], printf: [{ t: 1, text: 'hi\n' }], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] };
     served.emit('session', u);
     served.emit('session', { ...u, seq: 'x' } as never); // dropped by the server
     await new Promise((r) => setTimeout(r, 5));

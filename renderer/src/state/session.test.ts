@@ -29,6 +29,7 @@ const update = (over: Partial<SessionUpdate> = {}): SessionUpdate => ({
   sessionId: 's1',
   seq: 0,
   status: status(),
+  flames: [],
   printf: [],
   printfSkipped: 0,
   maps: [],

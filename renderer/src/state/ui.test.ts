@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeClose, tokenFromHash } from '../connection.js';
+import { Example } from '../../../electron/api/index.js';
 import { pickStartExample } from './ui.js';
 
-const ex = (id: string) => ({ id, title: id, description: '', source: id });
+const ex = (id: string) => Example.parse({ id, title: id, description: '', source: id });
 const examples = [ex('lesson-1'), ex('lesson-4'), ex('hist')];
 
 describe('start example', () => {
