@@ -75,7 +75,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       };
     },
     capabilities: () => ({ entries: capabilities() }),
-    examples: () => loadExamples(examplesDir),
+    examples: () => loadExamples(examplesDir, capabilities()),
     run: ({ source, options }) => {
       const s = engine.run(source, options ?? RunOptions.parse({}));
       return { sessionId: s.id, recordingPath: s.recordingPath };
@@ -87,11 +87,16 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       return { stopped, status: s.status() };
     },
     sessions: () => engine.list(),
-    readLog: () => {
-      throw new Error('readLog: not wired yet');
+    readLog: ({ sessionId, start, count }) => {
+      const s = engine.get(sessionId);
+      if (!s) throw new Error(`no such session: ${sessionId} (it ended long ago or never ran)`);
+      return s.readLog(start, count);
     },
-    flameGraph: () => {
-      throw new Error('flameGraph: not wired yet');
+    flameGraph: ({ sessionId, map, minFraction, focus }) => {
+      const s = engine.get(sessionId);
+      if (!s) throw new Error(`no such session: ${sessionId}`);
+      const r = s.flameGraph(map, minFraction, focus);
+      return { total: r.total, nodes: r.nodes, prunedNodes: r.prunedNodes, tree: r.tree };
     },
     listProbes: (q) => catalog().listProbes(q),
     probeTree: (p) => catalog().probeTree(p ?? {}),

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { RunOptions, type SessionUpdate } from './api/index.js';
 import { createBackend } from './backend.js';
 import { capabilitiesCommand } from './cli-capabilities.js';
+import { examplesCommand, loadGallery, planExampleRecord } from './cli-examples.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
@@ -20,10 +21,13 @@ import { gatherEvidence } from './catalog/evidence.js';
 const HELP = `kscope — a trace explorer over bpftrace
 
 Usage:
-  kscope record [FILE.bt | -e SCRIPT] [--duration SECONDS] [--output REC.ndjson]
+  kscope record [FILE.bt | -e SCRIPT | --example ID] [--duration SECONDS] [--output REC.ndjson]
                 [--snapshot-ms N] [--unsafe] [-- ARGS...]
       Run a script, print its output and a live summary, keep everything in a recording.
       Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
+      --example ID runs a gallery example (or its equivalent when this kernel lacks what it needs).
+  kscope examples [--json]
+      The example gallery (the seed's twelve lessons and more), and what runs here.
   kscope capabilities [--json]
       What this kernel and this bpftrace can trace, and why not when they cannot.
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
@@ -47,6 +51,7 @@ async function record(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       expr: { type: 'string', short: 'e' },
+      example: { type: 'string' },
       duration: { type: 'string', short: 'd' },
       output: { type: 'string', short: 'o' },
       'snapshot-ms': { type: 'string' },
@@ -56,7 +61,15 @@ async function record(argv: string[]): Promise<number> {
   let source: string;
   let file = 'stdin';
   const rest = [...positionals];
-  if (values.expr !== undefined) source = values.expr;
+  let example: { id: string; variant: 'original' | 'equivalent'; reason: string | null } | undefined;
+  if (values.example !== undefined) {
+    const plan = planExampleRecord(values.example, loadGallery());
+    if (!plan.ok) fail(plan.message, plan.code);
+    process.stderr.write(`kscope: ${plan.message}\n`);
+    source = plan.source;
+    file = plan.file;
+    example = plan.example;
+  } else if (values.expr !== undefined) source = values.expr;
   else {
     const f = rest.shift();
     if (!f) fail('record needs a script: FILE.bt or -e SCRIPT (see kscope --help)');
@@ -72,6 +85,7 @@ async function record(argv: string[]): Promise<number> {
     durationSec: values.duration !== undefined ? Number(values.duration) : undefined,
     unsafe: values.unsafe ?? false,
     args: rest,
+    example,
   });
   if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const backend = createBackend();
@@ -255,6 +269,8 @@ export async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case 'catalog':
       return catalogCommand(rest);
+    case 'examples':
+      return examplesCommand(rest, loadGallery);
     case 'capabilities':
       return capabilitiesCommand(rest, () => createBackend({ recordingsDir: null }).capabilities());
     case '--version':

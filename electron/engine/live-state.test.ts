@@ -44,3 +44,29 @@ describe('the live aggregate', () => {
     expect(s.exit).toEqual({ code: 0, signal: null });
   });
 });
+
+describe('stack maps in the live aggregate', () => {
+  it('sends a pruned FlameSnapshot instead of the raw map, and answers flameGraph', () => {
+    const s = new LiveState(0, 1000, 200, { mapKeysMax: 3 });
+    s.apply([
+      { type: 'map', t: 5, name: '@', entries: [{ key: '\n  f+1\n  g+2\n,bash', value: 3 }, { key: '\n  h+1\n  g+2\n,bash', value: 1 }], snapshot: false },
+      { type: 'map', t: 5, name: '@c', entries: [{ key: 'bash', value: 1 }], snapshot: false },
+    ]);
+    const u = s.take();
+    expect(u.maps.map((m) => m.name)).toEqual(['@c']);
+    expect(u.flames).toHaveLength(1);
+    expect(u.flames[0]).toMatchObject({ name: '@', total: 4, stacks: 2, keyParts: ['kstack', 'string'], atKeyLimit: false });
+    expect(u.flames[0].tree.c![0].n).toBe('bash');
+    expect(s.maps.has('@')).toBe(false);
+    expect(s.flameGraph('@', 0, ['all', 'bash', 'g']).tree).toEqual({ n: 'g', v: 4, c: [{ n: 'f', v: 3 }, { n: 'h', v: 1 }] });
+    expect(s.take().flames).toEqual([]);
+    // Reaching the key limit: one warning.
+    const entries = ['a', 'b', 'c'].map((k) => ({ key: `\n  ${k}+1\n`, value: 1 }));
+    s.apply([{ type: 'map', t: 9, name: '@', entries, snapshot: false }]);
+    s.apply([{ type: 'map', t: 10, name: '@', entries, snapshot: false }]);
+    const u2 = s.take();
+    expect(u2.warnings.map((w) => w.message)).toEqual(['@ reached BPFTRACE_MAP_KEYS_MAX=3: bpftrace dropped further stacks']);
+    expect(u2.flames[0].atKeyLimit).toBe(true);
+    expect(s.stackKeys).toBe(3);
+  });
+});

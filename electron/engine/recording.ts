@@ -30,10 +30,23 @@ export class RecordingWriter {
     this.writeRaw(JSON.stringify(header) + '\n');
   }
 
-  append(events: readonly TraceEvent[]): void {
+  /**
+   * Append events, one a line. `onLine` learns each line's byte offset and length (newline
+   * excluded) in the file, so a reader can seek to it later (the printf log's pages).
+   */
+  append(events: readonly TraceEvent[], onLine?: (event: TraceEvent, offset: number, length: number) => void): void {
     if (this.fd === null || events.length === 0) return;
     let text = '';
-    for (const e of events) text += JSON.stringify(e) + '\n';
+    let at = this.bytes;
+    for (const e of events) {
+      const line = JSON.stringify(e);
+      text += line + '\n';
+      if (onLine) {
+        const len = Buffer.byteLength(line);
+        onLine(e, at, len);
+        at += len + 1;
+      }
+    }
     this.writeRaw(text);
   }
 

@@ -10,9 +10,11 @@ import { RECORDING_FORMAT } from '../api/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
 import { explainError } from './explain-error.js';
-import { injectSnapshot, newFence } from './inject-snapshot.js';
+import { newFence } from './inject-snapshot.js';
+import { injectSnapshotWithStacks, stackPrintIntervalMs } from './flame-cadence.js';
 import { LiveState } from './live-state.js';
 import { RecordingWriter, recordingFileName } from './recording.js';
+import { PrintfIndex, readLog, type LogLine } from './read-log.js';
 
 /** Longest script passed with -e (Linux limits one argument to 128 KiB); longer ones go through a file. */
 const MAX_INLINE_SCRIPT = 100_000;
@@ -77,6 +79,8 @@ export class Session {
   private stderrTimer: NodeJS.Timeout | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
   private stopTimers: NodeJS.Timeout[] = [];
+  private stackTimer: NodeJS.Timeout | null = null;
+  private readonly printsStacks: boolean = false;
   private tmpDir: string | null = null;
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
@@ -87,10 +91,12 @@ export class Session {
     this.source = cfg.source;
     this.ended = new Promise((r) => (this.resolveEnded = r));
     const fence = newFence();
-    const inj = cfg.options.snapshotMs > 0 ? injectSnapshot(cfg.source, { intervalMs: cfg.options.snapshotMs, fence }) : null;
+    const inj = cfg.options.snapshotMs > 0 ? injectSnapshotWithStacks(cfg.source, { intervalMs: cfg.options.snapshotMs, fence }) : null;
+    // Stack maps are printed by SIGUSR1 at an adaptive interval, not by the injected probe (see flame-cadence.ts).
+    this.printsStacks = !!inj && inj.stackMaps.size > 0;
     this.injected = inj && inj.maps.length > 0 ? { intervalMs: cfg.options.snapshotMs, maps: inj.maps } : null;
     const script = this.injected ? inj!.source : cfg.source;
-    this.live = new LiveState(this.injected ? inj!.injectedProbes : 0);
+    this.live = new LiveState(this.injected ? inj!.injectedProbes : 0, undefined, undefined, { stackMaps: inj?.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
     this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
@@ -128,7 +134,7 @@ export class Session {
       : [this.cfg.bpftrace.path, args];
     let child: ChildProcess;
     try {
-      child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_COLOR: 'never' } });
+      child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_COLOR: 'never', ...(this.cfg.options.mapKeysMax ? { BPFTRACE_MAP_KEYS_MAX: String(this.cfg.options.mapKeysMax) } : {}) } });
     } catch (e) {
       this.fail(`could not start bpftrace: ${(e as Error).message}`);
       return;
@@ -195,15 +201,32 @@ export class Session {
   /** Record first, then aggregate and schedule the update to the renderer. */
   private ingest(events: TraceEvent[]): void {
     if (events.length === 0) return;
-    this.recording?.append(events);
+    this.recording?.append(events, this.onRecordedLine);
     if (this.recording?.failure && this.state === 'running') {
       const failure = this.recording.failure;
       this.live.apply([{ type: 'error', t: this.now(), message: `recording stopped: ${failure}; bpftrace was stopped so nothing goes unrecorded` }]);
       void this.stop();
     }
     this.live.apply(events);
+    if (this.printsStacks && !this.stackTimer) this.scheduleStackPrint();
     for (const e of events) if (e.type === 'error' && this.errors.length < 1000) this.errors.push(e);
     this.scheduleUpdate();
+  }
+
+  /** Print stack maps with SIGUSR1, once bpftrace is attached, at an interval that grows with their size. */
+  private scheduleStackPrint(): void {
+    if (!this.printsStacks || this.stackTimer || this.state !== 'running' || this.live.attachedProbes === null) return;
+    this.stackTimer = setTimeout(() => {
+      const child = this.child;
+      if (this.state === 'running' && child && child.exitCode === null && child.signalCode === null) child.kill('SIGUSR1');
+      this.stackTimer = null;
+      this.scheduleStackPrint();
+    }, stackPrintIntervalMs(this.cfg.options.snapshotMs, this.live.stackKeys));
+  }
+
+  /** A stack map's flame graph at another resolution or below a frame path. */
+  flameGraph(map: string, minFraction: number, focus: readonly string[]): ReturnType<LiveState['flameGraph']> {
+    return this.live.flameGraph(map, minFraction, focus);
   }
 
   private scheduleUpdate(): void {
@@ -216,13 +239,24 @@ export class Session {
 
   private emitUpdate(): void {
     const pending = this.live.take();
-    this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), flames: [], ...pending });
+    this.cfg.onUpdate({ sessionId: this.id, seq: this.seq++, status: this.status(), ...pending });
   }
 
   /** Every error this run reported (bpftrace's, explained). */
   readonly errors: ErrorEvent[] = [];
 
   /** The latest value of every map this run printed. */
+  /** Where each printf line sits in the recording (for readLog). */
+  private readonly printfIndex = new PrintfIndex();
+  private readonly onRecordedLine = (e: TraceEvent, offset: number, length: number): void => {
+    if (e.type === 'printf') this.printfIndex.add(offset, length);
+  };
+
+  /** printf lines [start, start+count) read back from the recording (after the run too). */
+  readLog(start: number, count: number): { total: number; lines: LogLine[] } {
+    return readLog(this.recording ? this.recordingPath : null, this.printfIndex, start, count);
+  }
+
   get maps(): ReadonlyMap<string, AggregateEvent> {
     return this.live.maps;
   }
@@ -247,6 +281,7 @@ export class Session {
       return false;
     }
     this.state = 'stopping';
+    if (this.stackTimer) clearTimeout(this.stackTimer);
     this.scheduleUpdate();
     const child = this.child;
     const d = this.cfg.deadlines ?? { sigintMs: 5000, sigtermMs: 2000 };
@@ -275,7 +310,7 @@ export class Session {
     this.ingestErrors(this.stderr.flush(t));
     this.state = 'exited';
     this.ingest([{ type: 'exit', t, code, signal: signal ?? null }]);
-    for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
+    for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, this.stackTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
     this.updateTimer = null;
     this.recording?.close();
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });

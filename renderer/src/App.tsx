@@ -9,11 +9,13 @@ import {
 } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
+import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
 import { focusSearch, wireCatalog } from './probes/browser.js';
 import { ProbeBrowser } from './probes/ProbeBrowser.js';
 import { isActive, useSession } from './state/session.js';
 import { useUi } from './state/ui.js';
 import { MapTable } from './views/MapTable.js';
+import { FlamePanel } from './views/flame/FlamePanel.js';
 import { PrintfLog } from './views/PrintfLog.js';
 import { Problems, useProblems } from './views/Problems.js';
 import { StatusBar } from './views/StatusBar.js';
@@ -177,6 +179,7 @@ export function App() {
               <PaneHeader title="Script">
                 <span className="pane-note">bpftrace</span>
               </PaneHeader>
+              <EquivalentBanner />
               <Editor />
             </div>
             <div className="pane problems-pane">
@@ -195,6 +198,7 @@ export function App() {
             data-testid="splitter"
           />
           <div className="column right">
+            <FlamePanel />
             <div className="pane maps-pane">
               <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
               <MapTable />
@@ -210,6 +214,7 @@ export function App() {
       </div>
       <StatusBar />
       <Toasts />
+      <Gallery />
       {connection.kind !== 'open' ? <ConnectionScreen /> : null}
     </div>
   );

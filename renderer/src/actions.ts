@@ -1,5 +1,5 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
-import { KscopeRpcError, type KscopeClient } from '../../electron/api/index.js';
+import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
 import { connect } from './connection.js';
 import { useEditor } from './state/editor.js';
 import { isActive, useSession } from './state/session.js';
@@ -103,7 +103,8 @@ export function loadExample(id: string): void {
   if (ex) useEditor.getState().setSource(ex.source, ex.id);
 }
 
-export async function run(): Promise<void> {
+/** Run the editor's script; `example` says which gallery example (and variant) it is. */
+export async function run(example?: RunOptions['example'], extra?: Pick<RunOptions, 'mapKeysMax' | 'durationSec'>): Promise<void> {
   const session = useSession.getState();
   if (isActive(session.phase)) return;
   const source = useEditor.getState().source;
@@ -119,7 +120,7 @@ export async function run(): Promise<void> {
     return;
   }
   try {
-    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs } });
+    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...(example ? { example } : {}), ...extra } });
     useSession.getState().runStarted(r.sessionId, r.recordingPath);
     // Stop was pressed before the run call answered: stop now that the id is known.
     if (useSession.getState().phase === 'stopping' && client) {

@@ -152,3 +152,47 @@ describe('session reducers', () => {
     expect(elapsedNow({ status: null, statusAt: 0, phase: 'idle' }, 600)).toBe(0);
   });
 });
+
+describe('history, event rate and flame maps', () => {
+  const mapEv = (t: number, entries: { key: string | null; value: unknown }[], name = '@') => ({ type: 'map' as const, t, name, entries, snapshot: true });
+
+  it('records counting maps so the table can show rates; a map printed once has none', () => {
+    let s = started();
+    s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'bash', value: 10 }])] }));
+    expect(s.history.get('@')!.rate('bash')).toBeNull();
+    const v = s.historyVersion;
+    s = applyUpdate(s, update({ seq: 1, maps: [mapEv(2000, [{ key: 'bash', value: 30 }])] }));
+    expect(s.historyVersion).toBe(v + 1);
+    expect(s.history.get('@')!.rate('bash')).toBe(20);
+  });
+
+  it('does not record maps of strings', () => {
+    let s = started();
+    s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'a', value: 'x' }], '@s')] }));
+    expect(s.history.get('@s')).toBeUndefined();
+  });
+
+  it('a new run starts a new history', () => {
+    let s = started();
+    s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'bash', value: 10 }])] }));
+    expect(startRun(s).history.get('@')).toBeUndefined();
+  });
+
+  it('measures events/s over about a second of updates', () => {
+    let s = started();
+    s = applyUpdate(s, update({ seq: 0, status: status({ events: 0, elapsedMs: 100 }) }));
+    expect(s.eventsRate).toBeNull();
+    s = applyUpdate(s, update({ seq: 1, status: status({ events: 50, elapsedMs: 600 }) }));
+    expect(s.eventsRate).toBeNull();
+    s = applyUpdate(s, update({ seq: 2, status: status({ events: 300, elapsedMs: 1100 }) }));
+    expect(s.eventsRate).toBe(300);
+  });
+
+  it('remembers which maps are flame graphs', () => {
+    let s = started();
+    const flame = { name: '@stacks', t: 1, snapshot: true, total: 1, stacks: 1, keyParts: ['kstack' as const], minFraction: 0, nodes: 1, prunedNodes: 0, atKeyLimit: false, tree: { n: 'all', v: 1 } };
+    s = applyUpdate(s, update({ seq: 0, flames: [flame] }));
+    s = applyUpdate(s, update({ seq: 1, flames: [flame] }));
+    expect(s.flameNames).toEqual(['@stacks']);
+  });
+});

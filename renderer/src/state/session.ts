@@ -9,6 +9,7 @@ import type {
   ValueEvent,
   WarningEvent,
 } from '../../../electron/api/index.js';
+import { eventRate, History } from './history.js';
 
 /** The printf window kept in memory; older lines stay in the recording. */
 export const PRINTF_WINDOW = 5000;
@@ -44,6 +45,15 @@ export interface SessionData {
   warnings: WarningEvent[];
   /** A run or stop call that failed (bpftrace missing, two runs refused, ...). */
   runError: string | null;
+  /** Counting maps' per-key history (rates, series); mutable, `historyVersion` says when it changed. */
+  history: History;
+  historyVersion: number;
+  /** events/s over the last second or so of updates; null until known. */
+  eventsRate: number | null;
+  /** The status the rate is measured from. */
+  rateBase: { events: number; elapsedMs: number } | null;
+  /** Stack maps the engine folds into flame graphs: not shown as tables. */
+  flameNames: string[];
 }
 
 export const initialSession: SessionData = {
@@ -62,11 +72,19 @@ export const initialSession: SessionData = {
   errors: [],
   warnings: [],
   runError: null,
+  history: new History(),
+  historyVersion: 0,
+  eventsRate: null,
+  rateBase: null,
+  flameNames: [],
 };
+
+/** Measure the event rate over at least this long (single frames are too noisy). */
+const RATE_WINDOW_MS = 1000;
 
 /** A new run was asked for: everything of the previous run is dropped. */
 export function startRun(_state: SessionData): SessionData {
-  return { ...initialSession, phase: 'starting' };
+  return { ...initialSession, history: new History(), phase: 'starting' };
 }
 
 /** The run call answered with the session id. */
@@ -140,6 +158,27 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
     next.maps = maps;
     if (added.length > 0) next.mapOrder = state.mapOrder.concat(added);
   }
+  if (update.maps.length > 0) {
+    let recorded = false;
+    for (const m of update.maps) {
+      if (m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number')) {
+        recorded = state.history.record(m.name, m.t, m.entries) || recorded;
+      }
+    }
+    if (recorded) next.historyVersion = state.historyVersion + 1;
+  }
+  const flames = update.flames ?? [];
+  if (flames.length > 0) {
+    const known = new Set(state.flameNames);
+    const added = flames.map((f) => f.name).filter((n) => !known.has(n));
+    if (added.length > 0) next.flameNames = state.flameNames.concat([...new Set(added)]);
+  }
+  const cur = { events: update.status.events, elapsedMs: update.status.elapsedMs };
+  if (!state.rateBase) next.rateBase = cur;
+  else if (cur.elapsedMs - state.rateBase.elapsedMs >= RATE_WINDOW_MS) {
+    next.eventsRate = eventRate(state.rateBase, cur);
+    next.rateBase = cur;
+  }
   if (update.values.length > 0) next.values = appendBounded(state.values, update.values, VALUES_WINDOW);
   if (update.errors.length > 0) next.errors = state.errors.concat(update.errors);
   if (update.warnings.length > 0) next.warnings = state.warnings.concat(update.warnings);
@@ -166,7 +205,7 @@ export const useSession = create<SessionStore>()((set) => ({
   stopRequested: () => set((s) => stopRequested(s)),
   applyStatus: (status) => set((s) => applyStatus(s, status, clock())),
   applyUpdate: (update) => set((s) => applyUpdate(s, update, clock())),
-  reset: () => set(() => ({ ...initialSession })),
+  reset: () => set(() => ({ ...initialSession, history: new History() })),
 }));
 
 /** Elapsed time shown in the status bar: the engine's value, ticking locally while running. */

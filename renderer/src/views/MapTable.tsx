@@ -1,17 +1,19 @@
-// Aggregation maps as the engine last sent them: counting maps as sorted rows with a
-// proportional bar, histograms as bpftrace-style bucket tables, stats as count/avg/total.
+// Aggregation maps as the engine last sent them, each in the view its shape calls for:
+// histograms as charts, counting maps as a table with rates and a time series, stats as
+// cards, anything else (strings, tuples) as a plain table. Stack maps go to the flame graph.
 import { memo, useMemo } from 'react';
-import type { AggregateEvent, HistEvent, MapEvent, StatsEvent } from '../../../electron/api/index.js';
+import type { AggregateEvent, MapEvent } from '../../../electron/api/index.js';
 import { useSession } from '../state/session.js';
+import { CountMap } from './CountMap.js';
+import { HistogramView } from './HistogramView.js';
+import { viewFor } from './map-rows.js';
+import { StatsCards } from './StatsCards.js';
 import {
-  bucketLabel,
   compactNumber,
   formatKey,
   formatNumber,
   formatValue,
-  isStats,
   sortRows,
-  trimBuckets,
 } from './format.js';
 
 /** Rows drawn per map; the rest is summarised (the recording has everything). */
@@ -68,117 +70,6 @@ const PlainMap = memo(function PlainMap({ map }: { map: MapEvent }) {
   );
 });
 
-const HistMap = memo(function HistMap({ map }: { map: HistEvent }) {
-  const entries = useMemo(
-    () => [...map.entries].sort((a, b) => (a.key ?? '').localeCompare(b.key ?? '')).slice(0, 50),
-    [map],
-  );
-  return (
-    <>
-      {entries.map((e) => {
-        const buckets = trimBuckets(e.buckets);
-        const max = buckets.reduce((m, b) => Math.max(m, b.count), 0);
-        const total = buckets.reduce((s, b) => s + b.count, 0);
-        return (
-          <div className="hist" key={e.key ?? '(none)'} data-testid="map-row" data-kind="hist">
-            {e.key !== null ? (
-              <div className="hist-key" title={e.key}>
-                {formatKey(e.key)}
-                <span className="hist-total">{formatNumber(total)} samples</span>
-              </div>
-            ) : null}
-            {buckets.length === 0 ? (
-              <div className="map-empty-note">no samples yet</div>
-            ) : (
-              <table className="kv hist-table">
-                <tbody>
-                  {buckets.map((b, i) => (
-                    <tr key={i} data-testid="hist-bucket">
-                      <td className="hist-label">{bucketLabel(b)}</td>
-                      <td className="kv-value hist-count">{formatNumber(b.count)}</td>
-                      <td className="kv-bar">
-                        <Bar fraction={max > 0 ? b.count / max : 0} tone="green" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        );
-      })}
-      <More hidden={map.entries.length - entries.length} />
-    </>
-  );
-});
-
-const StatsMap = memo(function StatsMap({ map }: { map: StatsEvent }) {
-  const rows = useMemo(() => {
-    const key = (v: StatsEvent['entries'][number]['value']) => (isStats(v) ? v.count : v);
-    return [...map.entries].sort((a, b) => key(b.value) - key(a.value));
-  }, [map]);
-  const full = rows.some((r) => isStats(r.value));
-  const shown = rows.slice(0, MAX_ROWS);
-  if (!full) {
-    const max = rows.reduce((m, r) => Math.max(m, Math.abs(r.value as number)), 0);
-    return (
-      <table className="kv">
-        <thead>
-          <tr>
-            <th>key</th>
-            <th />
-            <th className="num">avg</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.key ?? '(none)'} data-testid="map-row">
-              <td className="kv-key">{formatKey(r.key)}</td>
-              <td className="kv-bar">
-                <Bar fraction={max > 0 ? Math.abs(r.value as number) / max : 0} tone="violet" />
-              </td>
-              <td className="kv-value">{formatNumber(r.value as number)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
-  }
-  const maxCount = rows.reduce((m, r) => Math.max(m, isStats(r.value) ? r.value.count : 0), 0);
-  return (
-    <>
-      <table className="kv stats">
-        <thead>
-          <tr>
-            <th>key</th>
-            <th />
-            <th className="num">count</th>
-            <th className="num">avg</th>
-            <th className="num">total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => {
-            const v = isStats(r.value) ? r.value : { count: 0, average: r.value as number, total: 0 };
-            return (
-              <tr key={r.key ?? '(none)'} data-testid="map-row">
-                <td className="kv-key">{r.key === null ? '—' : formatKey(r.key)}</td>
-                <td className="kv-bar">
-                  <Bar fraction={maxCount > 0 ? v.count / maxCount : 0} tone="violet" />
-                </td>
-                <td className="kv-value">{formatNumber(v.count)}</td>
-                <td className="kv-value">{formatNumber(v.average)}</td>
-                <td className="kv-value">{formatNumber(v.total)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <More hidden={rows.length - shown.length} />
-    </>
-  );
-});
-
 function kindLabel(m: AggregateEvent): string {
   if (m.type === 'hist') return 'histogram';
   if (m.type === 'stats') return 'stats';
@@ -201,9 +92,11 @@ function MapSection({ map }: { map: AggregateEvent }) {
       </header>
       <div className="map-body">
         {map.type === 'hist' ? (
-          <HistMap map={map} />
+          <HistogramView map={map} />
         ) : map.type === 'stats' ? (
-          <StatsMap map={map} />
+          <StatsCards map={map} />
+        ) : viewFor(map) === 'count' ? (
+          <CountMap map={map} />
         ) : (
           <PlainMap map={map} />
         )}
@@ -214,9 +107,12 @@ function MapSection({ map }: { map: AggregateEvent }) {
 
 export function MapTable() {
   const maps = useSession((s) => s.maps);
-  const order = useSession((s) => s.mapOrder);
+  const allOrder = useSession((s) => s.mapOrder);
   const values = useSession((s) => s.values);
   const phase = useSession((s) => s.phase);
+  const flameNames = useSession((s) => s.flameNames);
+  // Stack maps folded into flame graphs are shown there, not as tables.
+  const order = allOrder.filter((n) => !flameNames.includes(n));
   return (
     <div className="map-table scroll" data-testid="map-table">
       {order.length === 0 && values.length === 0 ? (

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { elapsedNow, isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
+import { formatRate } from './map-rows.js';
 
 function useTick(active: boolean, ms: number): number {
   const [now, setNow] = useState(() => performance.now());
@@ -29,6 +30,9 @@ export function StatusBar() {
       ? `signal ${exit.signal}`
       : `exit ${exit.code ?? '?'}`
     : null;
+  const eventsRate = useSession((s) => s.eventsRate);
+  const rate = phase === 'exited' && status && status.elapsedMs > 0 ? (status.events * 1000) / status.elapsedMs : eventsRate;
+  const rateText = rate === null || !status ? '–' : `${formatRate(rate)}/s`;
   const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
 
   return (
@@ -51,6 +55,12 @@ export function StatusBar() {
         <span className="status-label">events</span>
         <span data-testid="status-events" className="mono">
           {status ? formatNumber(status.events) : '–'}
+        </span>
+      </span>
+      <span className="status-item" title="events per second (over the last second; the run's average once it ended)">
+        <span className="status-label">rate</span>
+        <span data-testid="status-rate" className="mono">
+          {rateText}
         </span>
       </span>
       <span className={`status-item${lost > 0 ? ' status-lost' : ''}`} title="events lost by the kernel ring buffer">

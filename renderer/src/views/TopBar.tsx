@@ -1,6 +1,8 @@
 // The top bar: name, examples, run/stop, snapshot interval, keyboard help.
 import { useState } from 'react';
 import { loadExample, run, stop } from '../actions.js';
+import { GalleryButton } from '../gallery/Gallery.js';
+import { ProfileButton } from '../profile/ProfileButton.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
@@ -23,6 +25,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+/', 'Toggle line comment'],
   ['F8', 'Next problem in the script'],
   ['Ctrl+P', 'Search probes (also in the editor)'],
+  ['Ctrl+L', 'Lessons gallery'],
   ['Ctrl+Space', 'Suggest probes, fields, functions'],
 ];
 
@@ -40,6 +43,8 @@ export function TopBar() {
     <header className="top-bar">
       <Brand />
       <div className="top-group">
+        <GalleryButton />
+        <ProfileButton />
         <label className="field">
           <span className="field-label">Example</span>
           <select

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RecordingHeader, TraceEvent } from '../api/index.js';
+import { PrintfIndex, readLog, ReadLogError } from './read-log.js';
+import { RecordingWriter } from './recording.js';
+
+const header: RecordingHeader = { type: 'header', format: 1, script: 'BEGIN {}', options: {}, bpftraceVersion: '0.17.0', kernelRelease: '6.18', startedAt: new Date(0).toISOString() };
+
+function record(batches: TraceEvent[][], close = true): { file: string; index: PrintfIndex; w: RecordingWriter } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-log-')), 'r.ndjson');
+  const w = new RecordingWriter(file, header);
+  const index = new PrintfIndex();
+  for (const b of batches) w.append(b, (e, offset, length) => e.type === 'printf' && index.add(offset, length));
+  if (close) w.close();
+  return { file, index, w };
+}
+
+describe('readLog', () => {
+  it('reads pages of printf lines back from a recording, skipping other events', () => {
+    const batches: TraceEvent[][] = [];
+    for (let b = 0; b < 30; b++) {
+      const batch: TraceEvent[] = [];
+      for (let i = 0; i < 100; i++) batch.push({ type: 'printf', t: b * 100 + i, text: `line ${b * 100 + i} ünïcødé, "quoted"\n` });
+      batch.push({ type: 'map', t: b, name: '@', entries: [{ key: 'x', value: b }], snapshot: true });
+      batches.push(batch);
+    }
+    const { file, index } = record(batches);
+    expect(index.length).toBe(3000); // grew past its first 1024
+    const r = readLog(file, index, 1020, 10);
+    expect(r.total).toBe(3000);
+    expect(r.lines.map((l) => l.index)).toEqual([1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029]);
+    expect(r.lines[0]).toEqual({ index: 1020, t: 1020, text: 'line 1020 ünïcødé, "quoted"\n' });
+    expect(readLog(file, index, 2995, 100).lines.map((l) => l.index)).toEqual([2995, 2996, 2997, 2998, 2999]);
+    expect(readLog(file, index, 5000, 10).lines).toEqual([]);
+  });
+
+  it('reads while the recording is still being written', () => {
+    const { file, index, w } = record([[{ type: 'printf', t: 1, text: 'a\n' }]], false);
+    expect(readLog(file, index, 0, 5).lines.map((l) => l.text)).toEqual(['a\n']);
+    w.append([{ type: 'printf', t: 2, text: 'b\n' }], (e, o, l) => index.add(o, l));
+    expect(readLog(file, index, 0, 5).lines.map((l) => l.text)).toEqual(['a\n', 'b\n']);
+    w.close();
+  });
+
+  it('says clearly when the run has no recording', () => {
+    expect(() => readLog(null, new PrintfIndex(), 0, 10)).toThrow(ReadLogError);
+    expect(() => readLog(null, new PrintfIndex(), 0, 10)).toThrow(/no recording/);
+  });
+
+  it('returns what is there when the file is shorter than the index says', () => {
+    const { file, index } = record([[{ type: 'printf', t: 1, text: 'a\n' }, { type: 'printf', t: 2, text: 'b\n' }]]);
+    const size = fs.statSync(file).size;
+    fs.truncateSync(file, size - 5);
+    expect(readLog(file, index, 0, 2).lines.map((l) => l.text)).toEqual(['a\n']);
+  });
+});

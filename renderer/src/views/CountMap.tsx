@@ -1,0 +1,162 @@
+// Counting maps (count(), sum(), ...): a sortable, filterable, virtualized table with a
+// proportional bar and a per-second rate, and a time series of the top keys over the run.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { MapEvent } from '../../../electron/api/index.js';
+import { downsample, pointsFor, topKeys, type MapHistory } from '../state/history.js';
+import { useSession } from '../state/session.js';
+import { SERIES_COLORS, useWidth } from './charts.js';
+import { compactNumber, formatKey, formatNumber } from './format.js';
+import { countRows, formatRate, type Sort, type SortColumn } from './map-rows.js';
+import './views.css';
+
+const ROW = 21;
+const MAX_TABLE_HEIGHT = 12 * ROW;
+const SERIES_KEYS = 5;
+
+function SortHeader({ column, sort, onSort, children, className }: { column: SortColumn; sort: Sort; onSort: (c: SortColumn) => void; children: string; className?: string }) {
+  const active = sort.column === column;
+  return (
+    <button className={`ct-h ${className ?? ''}${active ? ' ct-h-active' : ''}`} onClick={() => onSort(column)} data-testid={`sort-${column}`}>
+      {children}
+      <span className="ct-arrow">{active ? (sort.desc ? '▾' : '▴') : ''}</span>
+    </button>
+  );
+}
+
+const SeriesChart = memo(function SeriesChart({ history, version }: { history: MapHistory; version: number }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const series = useMemo(() => {
+    const n = pointsFor(width - 60);
+    return topKeys(history, SERIES_KEYS).map((k) => ({ key: k, points: downsample(history.series(k), n) }));
+    // `version`: the history is mutated in place; it says when to re-read.
+  }, [history, version, width]);
+  const enough = series.some((s) => s.points.length > 1);
+  return (
+    <div className="series" ref={ref} data-testid="map-series">
+      {!enough ? (
+        <div className="series-empty">the series starts with the second snapshot</div>
+      ) : width > 0 ? (
+        <LineChart width={width} height={140} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#ffffff0c" vertical={false} />
+          <XAxis
+            type="number"
+            dataKey="t"
+            domain={['dataMin', 'dataMax']}
+            tick={{ fill: '#7d8594', fontSize: 10 }}
+            tickFormatter={(t: number) => `${Math.round(t / 1000)}s`}
+            tickLine={false}
+            axisLine={{ stroke: '#2a2f39' }}
+            allowDuplicatedCategory={false}
+            height={18}
+          />
+          <YAxis tick={{ fill: '#7d8594', fontSize: 10 }} tickFormatter={(v: number) => compactNumber(v)} tickLine={false} axisLine={false} width={44} />
+          <Tooltip
+            contentStyle={{ background: '#1d2027', border: '1px solid #353b47', borderRadius: 4, fontSize: 11, fontFamily: 'var(--mono)' }}
+            labelFormatter={(t) => `${(Number(t) / 1000).toFixed(1)} s`}
+            formatter={(v) => formatNumber(Number(v))}
+            isAnimationActive={false}
+          />
+          <Legend iconSize={8} wrapperStyle={{ fontSize: 11, fontFamily: 'var(--mono)', color: '#a9b0bd' }} />
+          {series.map((s, i) => (
+            <Line
+              key={s.key}
+              data={s.points}
+              dataKey="v"
+              name={formatKey(s.key) || '@'}
+              stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      ) : null}
+    </div>
+  );
+});
+
+export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
+  const history = useSession((s) => s.history.get(map.name));
+  const version = useSession((s) => s.historyVersion);
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<Sort>({ column: 'value', desc: true });
+  const rows = useMemo(
+    () => countRows(map.entries, history, filter, sort),
+    [map, history, version, filter, sort],
+  );
+  const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(r.value)), 0), [rows]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const onSort = (c: SortColumn) => setSort((s) => (s.column === c ? { column: c, desc: !s.desc } : { column: c, desc: c !== 'key' }));
+
+  if (map.entries.length === 1 && map.entries[0].key === null) {
+    const v = map.entries[0].value as number;
+    return (
+      <div className="count-scalar">
+        <div className="map-scalar" data-testid="map-row">
+          <span className="scalar-rate">
+            <span data-testid="rate-cell">{formatRate(history?.rate(null) ?? null)}</span>/s
+          </span>
+          <span className="map-scalar-value">{formatNumber(v)}</span>
+        </div>
+        {history ? <SeriesChart history={history} version={version} /> : null}
+      </div>
+    );
+  }
+
+  return (
+    <div className="count-map">
+      <div className="ct-tools">
+        <input
+          className="ct-filter"
+          placeholder="Filter keys"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-testid="map-filter"
+          spellCheck={false}
+        />
+        <span className="ct-count">
+          {filter ? `${formatNumber(rows.length)} of ${formatNumber(map.entries.length)}` : `${formatNumber(rows.length)} keys`}
+        </span>
+      </div>
+      <div className="ct-head">
+        <SortHeader column="key" sort={sort} onSort={onSort} className="ct-key">
+          key
+        </SortHeader>
+        <span className="ct-bar" />
+        <SortHeader column="rate" sort={sort} onSort={onSort} className="ct-num">
+          rate/s
+        </SortHeader>
+        <SortHeader column="value" sort={sort} onSort={onSort} className="ct-num">
+          value
+        </SortHeader>
+      </div>
+      <div className="ct-body scroll" ref={scroller} style={{ height: Math.min(MAX_TABLE_HEIGHT, Math.max(ROW, rows.length * ROW)) }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((vi) => {
+            const r = rows[vi.index];
+            return (
+              <div key={r.key ?? '(none)'} className="ct-row" data-testid="map-row" style={{ transform: `translateY(${vi.start}px)` }}>
+                <span className="ct-key" title={r.key ?? ''}>
+                  {formatKey(r.key)}
+                </span>
+                <span className="ct-bar">
+                  <span className="bar-track">
+                    <span className="bar-fill bar-blue" style={{ width: `${max > 0 ? (Math.abs(r.value) / max) * 100 : 0}%` }} />
+                  </span>
+                </span>
+                <span className={`ct-num ct-rate${r.rate === null ? ' ct-dim' : ''}`} data-testid="rate-cell">
+                  {formatRate(r.rate)}
+                </span>
+                <span className="ct-num ct-value">{formatNumber(r.value)}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {history ? <SeriesChart history={history} version={version} /> : null}
+    </div>
+  );
+});

@@ -1,0 +1,90 @@
+// Pure histogram arithmetic for the charts: totals, percentiles estimated by linear
+// interpolation within a bucket, and the bars as the chart draws them.
+import type { Bucket } from '../../../electron/api/index.js';
+import { bucketLabel, trimBuckets } from './format.js';
+
+export function totalCount(buckets: readonly Bucket[]): number {
+  let s = 0;
+  for (const b of buckets) s += b.count;
+  return s;
+}
+
+/**
+ * The value below which a fraction `p` (0..1) of the samples fall, assuming samples are
+ * spread evenly within their bucket. A bucket [min, max] covers [min, max+1) (bpftrace's
+ * buckets hold integers); a one-value bucket ([0], [1]) gives its value; the underflow
+ * bucket gives its upper bound and the overflow bucket its lower bound (their other end is
+ * unknown). null when there are no samples.
+ */
+export function percentile(buckets: readonly Bucket[], p: number): number | null {
+  const total = totalCount(buckets);
+  if (total <= 0) return null;
+  const target = Math.min(1, Math.max(0, p)) * total;
+  let before = 0;
+  // In value order (underflow first, overflow last), whatever order they came in.
+  const pos = (b: Bucket) => (b.min === undefined ? -Infinity : b.min);
+  const ordered = [...buckets].sort((x, y) => pos(x) - pos(y));
+  for (const b of ordered) {
+    if (b.count <= 0) continue;
+    if (before + b.count >= target) {
+      if (b.min === undefined) return b.max ?? null;
+      if (b.max === undefined) return b.min;
+      if (b.max === b.min) return b.min;
+      const within = (target - before) / b.count;
+      return b.min + within * (b.max + 1 - b.min);
+    }
+    before += b.count;
+  }
+  const last = [...buckets].reverse().find((b) => b.count > 0)!;
+  return last.max ?? last.min ?? null;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+export function percentiles(buckets: readonly Bucket[]): Percentiles {
+  return { p50: percentile(buckets, 0.5), p90: percentile(buckets, 0.9), p99: percentile(buckets, 0.99) };
+}
+
+export interface BarDatum {
+  label: string;
+  count: number;
+  /** Share of all samples, 0..1. */
+  share: number;
+  /** The underflow (..., x) or overflow [x, ...) bucket. */
+  edge: 'under' | 'over' | null;
+}
+
+/** The bars of one histogram: zero buckets trimmed at both ends (as bpftrace prints them). */
+export function histBars(buckets: readonly Bucket[]): BarDatum[] {
+  const trimmed = trimBuckets(buckets);
+  const total = totalCount(trimmed);
+  return trimmed.map((b) => ({
+    label: bucketLabel(b),
+    count: b.count,
+    share: total > 0 ? b.count / total : 0,
+    edge: b.min === undefined ? 'under' : b.max === undefined ? 'over' : null,
+  }));
+}
+
+/** Keys of a keyed histogram by sample count, largest first (ties by key). */
+export function rankKeys<E extends { key: string | null; buckets: readonly Bucket[] }>(entries: readonly E[]): E[] {
+  return entries
+    .map((e) => ({ e, n: totalCount(e.buckets) }))
+    .sort((a, b) => b.n - a.n || (a.e.key ?? '').localeCompare(b.e.key ?? ''))
+    .map((x) => x.e);
+}
+
+/** A percentile for display: integers grouped, small values with a decimal, bpftrace-ish suffixes for big ones. */
+export function formatEstimate(v: number | null): string {
+  if (v === null) return '—';
+  const a = Math.abs(v);
+  if (a >= 1024 * 1024 * 1024) return `${(v / 1024 ** 3).toFixed(1)}G`;
+  if (a >= 1024 * 1024) return `${(v / 1024 ** 2).toFixed(1)}M`;
+  if (a >= 10 * 1024) return `${(v / 1024).toFixed(1)}K`;
+  if (a >= 100 || Number.isInteger(v)) return String(Math.round(v));
+  return v.toFixed(1);
+}
