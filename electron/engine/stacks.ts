@@ -303,15 +303,8 @@ export function pruneTree(t: FlameTree, minFraction: number, focus: readonly str
 export class StackFolder {
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  /**
-   * Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame.
-   * An open-addressing table hashed from the key's characters in place: no substring is
-   * made for a frame seen before (2.5M frames a fold; slicing and Map-hashing them was the
-   * fold's main cost).
-   */
-  private raw: string[] = [];
-  private rawName: number[] = [];
-  private rawTable = new Int32Array(1 << 14).fill(-1);
+  /** Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame. */
+  private readonly rawIds = new Map<string, number>();
   private readonly frameIdOf = (key: string, x: number, y: number): number => this.frameIdAt(key, x, y);
   private keyCache = new Map<string, CachedKey>();
   /** Group parts per key the map really has (fewest seen), for comm strings with commas. */
@@ -329,44 +322,14 @@ export class StackFolder {
   }
 
   private frameIdAt(key: string, x: number, y: number): number {
-    let h = 0x811c9dc5 ^ (y - x);
-    for (let i = x; i < y; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    let table = this.rawTable;
-    let mask = table.length - 1;
-    let slot = h & mask;
-    const len = y - x;
-    for (;;) {
-      const r = table[slot];
-      if (r < 0) break;
-      // A char loop: String#startsWith(s, pos) costs ~20x more here.
-      const cand = this.raw[r];
-      if (cand.length === len) {
-        let i = 0;
-        while (i < len && cand.charCodeAt(i) === key.charCodeAt(x + i)) i++;
-        if (i === len) return this.rawName[r];
-      }
-      slot = (slot + 1) & mask;
-    }
+    // V8 hashes and compares the (sliced) frame text in C++: faster than doing it in JS.
     const text = key.slice(x, y);
-    const r = this.raw.length;
-    this.raw.push(text);
-    this.rawName.push(this.intern(frameName(text)));
-    table[slot] = r;
-    if (this.raw.length * 2 > table.length) {
-      // Grow: re-insert every raw frame.
-      table = new Int32Array(table.length * 2).fill(-1);
-      mask = table.length - 1;
-      for (let k = 0; k < this.raw.length; k++) {
-        const t = this.raw[k];
-        let hh = 0x811c9dc5 ^ t.length;
-        for (let i = 0; i < t.length; i++) hh = Math.imul(hh ^ t.charCodeAt(i), 0x01000193);
-        let sl = hh & mask;
-        while (table[sl] >= 0) sl = (sl + 1) & mask;
-        table[sl] = k;
-      }
-      this.rawTable = table;
+    let id = this.rawIds.get(text);
+    if (id === undefined) {
+      id = this.intern(frameName(text));
+      this.rawIds.set(text, id);
     }
-    return this.rawName[r];
+    return id;
   }
 
   private parse(key: string): CachedKey {
@@ -395,29 +358,9 @@ export class StackFolder {
   /** Fold a map's entries (key → count) into a new tree. Entries whose value is not a number are skipped. */
   fold(entries: readonly { key: string | null; value: unknown }[]): FlameTree {
     const t = new FlameTree(this.names, Math.max(1024, entries.length * 4));
-    // (parent, name id) → child: an open-addressing table, the three fields of a slot side
-    // by side in one Int32Array (one cache line per probe). A Map keyed by parent * 2^24 + id
-    // would box every key as a heap double; this is several times faster on 2M-node trees.
-    let cap = 1 << 12;
-    while (cap < entries.length * 32) cap <<= 1;
-    let table = new Int32Array(cap * 3).fill(-1);
-    let mask = cap - 1;
-    let used = 0;
-    const rehash = () => {
-      const old = table;
-      cap <<= 1;
-      mask = cap - 1;
-      table = new Int32Array(cap * 3).fill(-1);
-      for (let i = 0; i < old.length; i += 3) {
-        if (old[i] < 0) continue;
-        let h = (Math.imul(old[i], 0x9e3779b1) ^ Math.imul(old[i + 1], 0x85ebca77)) & mask;
-        while (table[h * 3] >= 0) h = (h + 1) & mask;
-        table[h * 3] = old[i];
-        table[h * 3 + 1] = old[i + 1];
-        table[h * 3 + 2] = old[i + 2];
-      }
-    };
     const seen = new Map<string, CachedKey>();
+    const paths: Int32Array[] = [];
+    const values: number[] = [];
     for (const e of entries) {
       if (e.key === null) continue;
       const v = typeof e.value === 'number' ? e.value : Number(e.value);
@@ -428,32 +371,47 @@ export class StackFolder {
         this.keyCache.set(e.key, ck);
       }
       seen.set(e.key, ck);
-      const path = ck.path;
-      let node = 0;
+      paths.push(ck.path);
+      values.push(v);
+    }
+    // Sort the paths (name ids, root first): stacks that share a prefix become neighbours,
+    // so each path reuses the nodes of the previous one up to their common prefix and
+    // creates the rest. No (parent, name) → child lookup at all: a hash table of ~2M
+    // nodes missed the cache on nearly every frame.
+    const order = new Int32Array(paths.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => {
+      const pa = paths[a];
+      const pb = paths[b];
+      const n = Math.min(pa.length, pb.length);
+      for (let i = 0; i < n; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+      return pa.length - pb.length;
+    });
+    let stack = new Int32Array(256); // node at each depth of the previous path
+    let prev: Int32Array | null = null;
+    for (let k = 0; k < order.length; k++) {
+      const path = paths[order[k]];
+      const v = values[order[k]];
       t.value[0] += v;
-      for (let i = 0; i < path.length; i++) {
-        const id = path[i];
-        let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(id, 0x85ebca77)) & mask;
-        let c = -1;
-        for (;;) {
-          const kp = table[h * 3];
-          if (kp < 0) break;
-          if (kp === node && table[h * 3 + 1] === id) {
-            c = table[h * 3 + 2];
-            break;
-          }
-          h = (h + 1) & mask;
-        }
-        if (c < 0) {
-          c = t.add(node, id);
-          table[h * 3] = node;
-          table[h * 3 + 1] = id;
-          table[h * 3 + 2] = c;
-          if (++used * 2 > cap) rehash();
-        }
-        t.value[c] += v;
-        node = c;
+      let common = 0;
+      if (prev) {
+        const n = Math.min(prev.length, path.length);
+        while (common < n && prev[common] === path[common]) common++;
       }
+      if (path.length > stack.length) {
+        const bigger = new Int32Array(path.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
+      let node = common === 0 ? 0 : stack[common - 1];
+      for (let i = 0; i < path.length; i++) {
+        if (i >= common) {
+          node = t.add(node, path[i]);
+          stack[i] = node;
+        } else node = stack[i];
+        t.value[node] += v;
+      }
+      prev = path;
     }
     // Keep the cache to this print's keys (bounded by the map's size).
     if (seen.size !== this.keyCache.size) this.keyCache = seen;
