@@ -124,7 +124,7 @@ export class LiveState {
           if (this.printf.length > this.maxPrintfPerUpdate * 2) this.trimPrintf();
           break;
         case 'map':
-          if (this.stackMaps.has(e.name) || isStackMap(e.entries)) {
+          if (this.stackMaps.has(e.name) || this.opts.stackMaps?.has(e.name) || isStackMap(e.entries)) {
             this.applyStackMap(e);
             break;
           }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlameNode } from '../api/index.js';
-import { countNodes, foldText, frameName, isStackKey, normalizeGroups, parseStackKey, pruneTree, StackFolder, topFunctions } from './stacks.js';
+import { countNodes, foldText, frameName, isStackKey, isStackMap, normalizeGroups, parseStackKey, pruneTree, StackFolder, topFunctions } from './stacks.js';
 
 const child = (n: FlameNode, name: string): FlameNode => {
   const c = n.c?.find((x) => x.n === name);
@@ -219,5 +219,12 @@ describe('top functions (self time)', () => {
     ).tree;
     const top = topFunctions(tree, { groupLevels: 1 });
     expect(top.map((f) => f.name)).toEqual(['x']);
+  });
+});
+
+describe('recognising stack maps', () => {
+  it('a kstack sampled in user space (an empty key) first does not hide the stacks after it', () => {
+    expect(isStackMap([{ key: '' }, { key: '\n    f+1\n    g+2\n' }])).toBe(true);
+    expect(isStackMap([{ key: 'bash' }, { key: 'sshd' }])).toBe(false);
   });
 });

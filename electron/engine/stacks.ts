@@ -23,9 +23,13 @@ export function isStackKey(key: string | null | undefined): boolean {
   return typeof key === 'string' && key.length > 1 && (key.charCodeAt(0) === 10 || key.includes(',\n'));
 }
 
-/** A map event's entries look like a stack map (first key that is not null decides). */
+/**
+ * A map event's entries look like a stack map: any of the first keys holds a stack. (Not
+ * just the first: a kstack sampled in user space prints as an empty key.)
+ */
 export function isStackMap(entries: readonly { key: string | null }[]): boolean {
-  for (const e of entries) if (e.key !== null) return isStackKey(e.key);
+  const n = Math.min(entries.length, 64);
+  for (let i = 0; i < n; i++) if (isStackKey(entries[i].key)) return true;
   return false;
 }
 
