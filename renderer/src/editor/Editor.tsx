@@ -104,9 +104,11 @@ export function Editor() {
       apply: (source, d) => {
         if (model.isDisposed()) return;
         monaco.editor.setModelMarkers(model, DIAGNOSE_OWNER, toMonaco(diagnosticMarkers(source, d), 'kscope'));
+        useEditor.getState().setChecks(d);
       },
       clear: () => {
         if (!model.isDisposed()) monaco.editor.setModelMarkers(model, DIAGNOSE_OWNER, []);
+        useEditor.getState().setChecks([]);
       },
     });
     diagnostics.update(model.getValue());

@@ -1,7 +1,7 @@
 // The editor store: the script text, and the markers derived from the session's errors.
 // Marker computation is pure (tested); the Monaco side only applies what it returns.
 import { create } from 'zustand';
-import type { ErrorEvent, WarningEvent } from '../../../electron/api/index.js';
+import type { Diagnostic, ErrorEvent, WarningEvent } from '../../../electron/api/index.js';
 
 export type MarkerSeverity = 'error' | 'warning';
 
@@ -76,6 +76,9 @@ export interface EditorStore {
   /** Bumped when the source changes by the user; markers for an older version are stale. */
   version: number;
   reveal: RevealRequest | null;
+  /** What the while-typing check (kscope's capabilities + bpftrace's dry run) found in the current text. */
+  checks: readonly Diagnostic[];
+  setChecks(checks: readonly Diagnostic[]): void;
   setSource(source: string, exampleId?: string | null): void;
   /** Ask the editor to move its cursor to a location (from the Problems list). */
   revealAt(line: number, column?: number): void;
@@ -96,6 +99,8 @@ export const useEditor = create<EditorStore>()((set) => ({
   exampleId: null,
   version: 0,
   reveal: null,
+  checks: [],
+  setChecks: (checks) => set({ checks }),
   setSource: (source, exampleId) =>
     set((s) =>
       s.source === source && (exampleId === undefined || exampleId === s.exampleId)

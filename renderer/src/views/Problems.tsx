@@ -1,4 +1,5 @@
-// Errors and warnings of the run (and a failed run call); a click moves the editor there.
+// Errors and warnings of the run (and a failed run call), then what the while-typing check
+// found in the current text; a click moves the editor there.
 import { useEditor } from '../state/editor.js';
 import { useSession } from '../state/session.js';
 
@@ -9,16 +10,22 @@ interface Item {
   column?: number;
   hint?: string;
   detail?: string;
+  /** From the while-typing check, not from a run. */
+  check?: boolean;
 }
 
 export function useProblems(): Item[] {
   const errors = useSession((s) => s.errors);
   const warnings = useSession((s) => s.warnings);
   const runError = useSession((s) => s.runError);
+  const checks = useEditor((s) => s.checks);
   const items: Item[] = [];
   if (runError) items.push({ severity: 'error', message: runError });
   for (const e of errors) items.push({ severity: 'error', ...e });
   for (const w of warnings) items.push({ severity: 'warning', ...w });
+  // The check's findings, unless the run already reported the same thing at the same place.
+  const seen = new Set(items.map((i) => `${i.line}:${i.message}`));
+  for (const c of checks) if (!seen.has(`${c.line}:${c.message}`)) items.push({ ...c, check: true });
   return items;
 }
 
@@ -54,6 +61,7 @@ export function Problems() {
             <div className="problem-body">
               <div className="problem-line">
                 {where ? <span className="problem-loc">{where}</span> : null}
+                {p.check ? <span className="problem-source" title="Found while typing (kscope's capability check and bpftrace's dry run), before any run">check</span> : null}
                 <span className="problem-message">{p.message}</span>
               </div>
               {p.hint ? <div className="problem-hint">{p.hint}</div> : null}
