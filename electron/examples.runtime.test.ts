@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Example, TraceEvent } from './api/index.js';
 import { createBackend, type Backend } from './backend.js';
 import { parseRecording } from './engine/recording.js';
-import { ofType, runToEnd, type RunResult } from './engine/runtime-test-helpers.js';
+import { bundleCli, ofType, runToEnd, type RunResult } from './engine/runtime-test-helpers.js';
 import { MAX_CONCURRENT_RUNS } from './engine/sessions.js';
 import { exampleRun } from './examples.js';
 
@@ -179,16 +178,7 @@ describe.skipIf(why !== null)('the example gallery on real bpftrace', () => {
 
   it('kscope record --example lesson-6 runs the equivalent and says why, in the recording', async () => {
     const cli = path.join(tmp, 'cli.cjs');
-    await build({
-      entryPoints: [path.resolve('electron/cli.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['electron', 'bufferutil', 'utf-8-validate'],
-      logLevel: 'error',
-    });
+    await bundleCli(cli);
     const out = path.join(tmp, 'lesson-6.ndjson');
     const r = spawnSync(process.execPath, [cli, 'record', '--example', 'lesson-6', '--duration', '1', '--output', out], {
       encoding: 'utf8',

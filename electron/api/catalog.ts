@@ -21,6 +21,34 @@ export const PROBE_TYPES = [
 export const ProbeType = z.enum(PROBE_TYPES);
 export type ProbeType = z.infer<typeof ProbeType>;
 
+/** bpftrace's short names for probe types (including types kscope does not list). */
+export const PROBE_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  t: 'tracepoint',
+  rt: 'rawtracepoint',
+  k: 'kprobe',
+  kr: 'kretprobe',
+  u: 'uprobe',
+  ur: 'uretprobe',
+  U: 'usdt',
+  s: 'software',
+  h: 'hardware',
+  p: 'profile',
+  i: 'interval',
+  w: 'watchpoint',
+  aw: 'asyncwatchpoint',
+  f: 'kfunc',
+  fr: 'kretfunc',
+  fentry: 'kfunc',
+  fexit: 'kretfunc',
+  it: 'iter',
+};
+
+/** The probe type a spec's first word names (`t`, `kr`, `fentry`, `tracepoint`, ...), or null. */
+export function probeTypeOf(word: string): ProbeType | null {
+  const full = Object.prototype.hasOwnProperty.call(PROBE_TYPE_ALIASES, word) ? PROBE_TYPE_ALIASES[word] : word;
+  return (PROBE_TYPES as readonly string[]).includes(full) ? (full as ProbeType) : null;
+}
+
 /** One probe: its full bpftrace name, type, and the group it sits in (subsystem, module, binary). */
 export const ProbeSummary = z.object({
   name: z.string(),

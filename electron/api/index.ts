@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './catalog.js';
 export * from './contract.js';
 export * from './rpc.js';
+export * from './flame.js';

@@ -3,11 +3,11 @@
 // describeStruct. The readers take their roots as parameters so tests run on fixtures.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROBE_TYPES, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../api/index.js';
+import { PROBE_TYPES, probeTypeOf, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../api/index.js';
 import { loadNative, type BtfFunction, type NativeAddon } from '../native.js';
 import { CACHE_FORMAT, cacheFile, cacheKey, loadCache, readKeyInput, saveCache, type CatalogData } from './cache.js';
 import { describe } from './describe.js';
-import { fixedProbeFor, fixedProbes, probeTypeOf } from './fixed.js';
+import { fixedProbeFor, fixedProbes } from './fixed.js';
 import { kfuncName, readKfuncs } from './kfuncs.js';
 import { readKprobeFunctions } from './kprobes.js';
 import { SearchIndex, type IndexEntry } from './search.js';

@@ -1,6 +1,6 @@
 // The probe types (bpftrace's probe-type table) and the fixed probes that need no kernel
 // listing: software and hardware events, profile, interval, watchpoint, BEGIN, END.
-import type { ProbeType } from '../api/index.js';
+import { probeTypeOf, type ProbeType } from '../api/index.js';
 
 export interface ProbeTypeInfo {
   type: ProbeType;
@@ -27,13 +27,6 @@ export const PROBE_TYPE_TABLE: ProbeTypeInfo[] = [
   { type: 'END', alias: null, description: 'End of bpftrace' },
 ];
 
-/** Probe type by name or alias (`t`, `kr`, `fentry`, ...), or null. */
-export function probeTypeOf(word: string): ProbeType | null {
-  for (const t of PROBE_TYPE_TABLE) if (t.type === word || t.alias === word) return t.type;
-  if (word === 'fentry') return 'kfunc';
-  if (word === 'fexit') return 'kretfunc';
-  return null;
-}
 
 export interface FixedProbe {
   name: string;

@@ -2,8 +2,7 @@
 // globs, ranked fuzzy queries and "everything" pages, with highlight positions and
 // near-match suggestions. Every query does bounded work (overlong patterns are refused,
 // glob matching is linear per component with a global step budget).
-import { PROBE_TYPES, type ProbeSummary, type ProbeType } from '../api/index.js';
-import { probeTypeOf } from './fixed.js';
+import { PROBE_TYPES, probeTypeOf, type ProbeSummary, type ProbeType } from '../api/index.js';
 
 export interface IndexEntry {
   name: string;

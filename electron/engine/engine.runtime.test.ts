@@ -6,12 +6,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunOptions } from '../api/index.js';
 import { createBackend } from '../backend.js';
 import { parseRecording } from './recording.js';
-import { childrenOf, isGone, ofType, readRecording, runToEnd, UpdateLog, waitFor } from './runtime-test-helpers.js';
+import { bundleCli, childrenOf, isGone, ofType, readRecording, runToEnd, UpdateLog, waitFor } from './runtime-test-helpers.js';
 import { Engine, RunRefused } from './sessions.js';
 
 const why = process.getuid?.() !== 0 ? 'needs root (bpftrace attaches probes)' : !fs.existsSync('/usr/bin/bpftrace') ? 'bpftrace is not installed' : null;
@@ -28,16 +27,7 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-runtime-'));
     // A fresh CLI bundle of the current sources (dist/ may be stale or being rebuilt by others).
     cli = path.join(tmp, 'cli.cjs');
-    await build({
-      entryPoints: [path.resolve('electron/cli.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['electron', 'bufferutil', 'utf-8-validate'],
-      logLevel: 'error',
-    });
+    await bundleCli(cli);
     engine = createBackend({ recordingsDir: path.join(tmp, 'recordings') }).engine;
   });
 

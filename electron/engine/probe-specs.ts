@@ -1,40 +1,8 @@
 // The probe specs a script attaches to (top level, before each action block), with their
 // positions, so kscope can check them against this kernel's capabilities. Pure.
-import type { ProbeType } from '../api/index.js';
+import { probeTypeOf, type ProbeType } from '../api/index.js';
 import { blankCommentsAndStrings } from './inject-snapshot.js';
 
-const ALIASES: Record<string, ProbeType> = {
-  tracepoint: 'tracepoint',
-  t: 'tracepoint',
-  usdt: 'usdt',
-  U: 'usdt',
-  kprobe: 'kprobe',
-  k: 'kprobe',
-  kretprobe: 'kretprobe',
-  kr: 'kretprobe',
-  kfunc: 'kfunc',
-  fentry: 'kfunc',
-  f: 'kfunc',
-  kretfunc: 'kretfunc',
-  fexit: 'kretfunc',
-  fr: 'kretfunc',
-  uprobe: 'uprobe',
-  u: 'uprobe',
-  uretprobe: 'uretprobe',
-  ur: 'uretprobe',
-  software: 'software',
-  s: 'software',
-  hardware: 'hardware',
-  h: 'hardware',
-  watchpoint: 'watchpoint',
-  w: 'watchpoint',
-  profile: 'profile',
-  p: 'profile',
-  interval: 'interval',
-  i: 'interval',
-  BEGIN: 'BEGIN',
-  END: 'END',
-};
 
 export interface ProbeSpec {
   spec: string;
@@ -44,9 +12,9 @@ export interface ProbeSpec {
   endColumn: number;
 }
 
-export function probeTypeOf(spec: string): ProbeType | null {
-  const head = spec.split(':')[0];
-  return ALIASES[head] ?? null;
+/** The probe type of a spec (`kr:vfs_read` → kretprobe), or null. */
+export function probeTypeOfSpec(spec: string): ProbeType | null {
+  return probeTypeOf(spec.split(':')[0]);
 }
 
 /** Probe specs outside braces (the attach points), in order. */
@@ -77,7 +45,7 @@ export function findProbeSpecs(source: string): ProbeSpec[] {
       const m = /^[A-Za-z_][\w]*(?::[^\s,{]*)*/.exec(text.slice(i, i + 4096));
       if (m) {
         const spec = m[0];
-        const type = probeTypeOf(spec);
+        const type = probeTypeOfSpec(spec);
         if (type && (spec.includes(':') || type === 'BEGIN' || type === 'END')) {
           out.push({ spec, type, line, column: col, endColumn: col + spec.length }); // endColumn exclusive, as bpftrace and Monaco count
         }

@@ -1,7 +1,9 @@
 // Helpers for the runtime tier (real bpftrace on this kernel): run a script through an
 // Engine to its end, keep the session's updates, read its recording back; find and watch
 // processes by /proc. Used only by *.runtime.test.ts.
+import { build } from 'esbuild';
 import fs from 'node:fs';
+import path from 'node:path';
 import { RunOptions, type RunOptionsInput, type SessionUpdate, type TraceEvent } from '../api/index.js';
 import { parseRecording, type ParsedRecording } from './recording.js';
 import type { Engine } from './sessions.js';
@@ -114,4 +116,18 @@ export function childrenOf(ppid: number): ProcStat[] {
 export function isGone(pid: number): boolean {
   const s = procStat(pid);
   return s === null || s.state === 'Z' || s.state === 'X';
+}
+
+/** A fresh CLI bundle of the current sources at `outfile` (dist/ may be stale or being rebuilt). */
+export async function bundleCli(outfile: string): Promise<void> {
+  await build({
+    entryPoints: [path.resolve('electron/cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'error',
+  });
 }

@@ -1,6 +1,7 @@
 // bpftrace's language reference, as data: builtins, functions, map kinds and probe types
 // with their signatures and one-line descriptions (the seed article's tables, completed
 // from bpftrace's man page). Pure: used by completion and hover, and tested.
+import { PROBE_TYPE_ALIASES } from '../../../electron/api/index.js';
 
 export interface RefEntry {
   name: string;
@@ -129,27 +130,8 @@ export const PROBE_TYPE_HELP: Record<string, { signature: string; description: s
   END: { signature: 'END', description: 'Runs once when the script ends' },
 };
 
-/** bpftrace's short aliases for probe types. */
-export const PROBE_ALIASES: Record<string, string> = {
-  t: 'tracepoint',
-  rt: 'rawtracepoint',
-  k: 'kprobe',
-  kr: 'kretprobe',
-  u: 'uprobe',
-  ur: 'uretprobe',
-  U: 'usdt',
-  s: 'software',
-  h: 'hardware',
-  p: 'profile',
-  i: 'interval',
-  w: 'watchpoint',
-  aw: 'asyncwatchpoint',
-  f: 'kfunc',
-  fr: 'kretfunc',
-  fentry: 'kfunc',
-  fexit: 'kretfunc',
-  it: 'iter',
-};
+/** bpftrace's short aliases for probe types (the contract's table). */
+export const PROBE_ALIASES = PROBE_TYPE_ALIASES;
 
 const builtinByName = new Map(BUILTINS.map((b) => [b.name, b]));
 const functionByName = new Map(FUNCTIONS.map((f) => [f.name, f]));
