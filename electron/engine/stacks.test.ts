@@ -228,3 +228,17 @@ describe('recognising stack maps', () => {
     expect(isStackMap([{ key: 'bash' }, { key: 'sshd' }])).toBe(false);
   });
 });
+
+describe('empty stacks printed as an empty key part', () => {
+  it('",node" is an empty kernel stack of comm node, not a group named ",node"', () => {
+    const f = new StackFolder();
+    const tree = f.fold([
+      { key: ',node', value: 3 },
+      { key: '\n    f+1\n    g+2\n,node', value: 2 },
+    ]);
+    const names = pruneTree(tree, 0).tree.c!.map((c) => c.n);
+    expect(names).toEqual(['node']);
+    expect(pruneTree(tree, 0).tree.c![0].v).toBe(5);
+  });
+});
+

@@ -101,6 +101,14 @@ export function parseStackKey(key: string, frameId?: (key: string, from: number,
       const nextStack = key.indexOf(',\n', p);
       const end = nextStack < 0 ? n : nextStack;
       for (const part of key.slice(p, end).split(',')) {
+        if (part === '') {
+          // An empty part is an empty stack (a kstack sampled in user space can print as
+          // ",comm"), not a group: no comm or number prints as nothing.
+          stacks.push([]);
+          stackIds?.push([]);
+          layout.push('stack');
+          continue;
+        }
         groups.push(part);
         layout.push('other');
       }
