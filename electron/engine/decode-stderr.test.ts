@@ -137,3 +137,24 @@ describe('StderrDecoder streaming', () => {
     expect(d.flush(1000)).toEqual([]);
   });
 });
+
+describe('unreadable stacks (get_stackid failed on the BPF side)', () => {
+  it('are one explained warning per stack id, in both versions\' wording, not errors', () => {
+    const text = [
+      'ERROR: failed to look up stack id -17 (pid -1): -2',
+      'ERROR: failed to look up stack id -17 (pid 1609070): -2',
+      'ERROR: failed to look up stack id: -12 stack length: 0 (pid 12): No such file or directory',
+      'ERROR: failed to look up stack id -17 (pid 3): -2',
+      '',
+    ].join('\n');
+    const d = parseErrorText(text);
+    expect(d.map((x) => x.type)).toEqual(['warning', 'warning']);
+    expect(d[0].message).toMatch(/stack id -17, EEXIST.*empty stack/);
+    expect(d[1].message).toMatch(/stack id -12, ENOMEM/);
+  });
+
+  it('a real error after them is still an error', () => {
+    const d = parseErrorText('ERROR: failed to look up stack id -17 (pid -1): -2\nERROR: Could not resolve symbol: /bin/x:foo\n');
+    expect(d.map((x) => x.type)).toEqual(['warning', 'error']);
+  });
+});

@@ -19,7 +19,26 @@ const HINT = /^(HINT|NOTE|note|hint): ?/;
 const MARKER = /^[ \t~^]*$/;
 
 /** Messages bpftrace prints as ERROR but survives (it goes on and runs the script). */
-const NOT_FATAL: RegExp[] = [/couldn't set RLIMIT_MEMLOCK/];
+const NOT_FATAL: RegExp[] = [/couldn't set RLIMIT_MEMLOCK/, /failed to look up stack id/];
+
+// `failed to look up stack id -17 (pid -1): -2` (0.17) / `failed to look up stack id: -17 stack
+// length: …` (newer): the BPF side's get_stackid failed, so the stack's bytes were never stored
+// and bpftrace prints it as an empty stack. It can repeat for every key on every print, so
+// kscope says it once per stack id, with what it means.
+const STACK_LOOKUP = /failed to look up stack id:? (-?\d+)/;
+const STACKID_ERRNO: Record<string, string> = {
+  '-17': 'EEXIST: two different stacks hashed to the same slot of bpftrace\'s stack map and the kernel kept the first',
+  '-12': 'ENOMEM: the stack map was full',
+  '-14': 'EFAULT: there was no stack to walk',
+};
+function explainStackLookup(id: string): string {
+  const why = STACKID_ERRNO[id] ?? `error ${id}`;
+  return (
+    `Some stacks could not be read (stack id ${id}, ${why}). ` +
+    'Those samples are counted under an empty stack; the others are exact. ' +
+    'A larger BPFTRACE_MAP_KEYS_MAX (run option mapKeysMax) makes collisions rarer.'
+  );
+}
 
 interface Block {
   severity: 'error' | 'warning';
@@ -73,6 +92,8 @@ export class StderrDecoder {
   private current: Block | null = null;
   /** Lines that belong to the next diagnostic (or the previous one if none comes). */
   private orphans: string[] = [];
+  /** Stack ids already reported as unreadable (the message repeats per key and per print). */
+  private stackIdsSeen = new Set<string>();
 
   push(chunk: string, t: number): TraceEvent[] {
     const out: TraceEvent[] = [];
@@ -105,8 +126,17 @@ export class StderrDecoder {
   }
 
   private emit(t: number, out: TraceEvent[]): void {
-    if (this.current) out.push({ ...toDiagnostic(this.current), t } as TraceEvent);
+    const cur = this.current;
     this.current = null;
+    if (!cur) return;
+    const lookup = STACK_LOOKUP.exec(cur.message);
+    if (lookup) {
+      if (this.stackIdsSeen.has(lookup[1])) return;
+      this.stackIdsSeen.add(lookup[1]);
+      out.push({ type: 'warning', t, message: explainStackLookup(lookup[1]) });
+      return;
+    }
+    out.push({ ...toDiagnostic(cur), t } as TraceEvent);
   }
 
   private line(rawLine: string, t: number, out: TraceEvent[]): void {
