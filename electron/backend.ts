@@ -46,6 +46,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'kscope');
 }
 
+function pending(method: string): never {
+  throw new Error(`${method}: not built yet`);
+}
+
 export function createBackend(opts: BackendOptions = {}): Backend {
   const version = packageVersion();
   let caps: { at: number; value: Record<string, Capability> } | null = null;
@@ -111,6 +115,15 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       const theirs = b.ok ? await bpftraceDryRun(b.path, source) : [{ severity: 'warning' as const, message: b.message }];
       return { diagnostics: mergeDiagnostics(ours, theirs), tookMs: Math.round(performance.now() - t0) };
     },
+    // LIBRARY-PENDING: the recordings library (electron/library/) replaces these.
+    recordings: () => pending('recordings'),
+    renameRecording: () => pending('renameRecording'),
+    deleteRecording: () => pending('deleteRecording'),
+    openRecording: () => pending('openRecording'),
+    recordingAt: () => pending('recordingAt'),
+    exportRecording: () => pending('exportRecording'),
+    importText: () => pending('importText'),
+    diffRecordings: () => pending('diffRecordings'),
   };
   return {
     impl,

@@ -98,6 +98,51 @@ export const SessionUpdate = z.object({
 });
 export type SessionUpdate = z.infer<typeof SessionUpdate>;
 
+export const EXPORT_FORMATS = ['folded', 'speedscope', 'pprof', 'chrome-trace', 'csv', 'svg', 'json'] as const;
+export const ExportFormat = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+export const IMPORT_FORMATS = ['folded', 'perf', 'bpftrace-text'] as const;
+export const ImportFormat = z.enum(IMPORT_FORMATS);
+export type ImportFormat = z.infer<typeof ImportFormat>;
+
+/** A recording's id: its file name without `.ndjson` (no path separators, nothing hidden). */
+export const RecordingId = z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+
+/** One kept run (or import) as the library lists it. */
+export const RecordingSummary = z.object({
+  id: RecordingId,
+  /** The user's name for it, or the script's first meaningful line. */
+  name: z.string(),
+  path: z.string(),
+  script: z.string(),
+  startedAt: z.string(),
+  /** From the first to the last event's time (ms). */
+  durationMs: z.number(),
+  events: z.number().int(),
+  printfLines: z.number().int(),
+  lostEvents: z.number(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+  /** No exit was written: the app or the machine died during the run (it opens as far as it was written). */
+  interrupted: z.boolean(),
+  bytes: z.number().int(),
+  /** Aggregation maps it holds, and which of them are stack maps (flame graphs). */
+  maps: z.array(z.string()),
+  stackMaps: z.array(z.string()),
+  /** 'run' for a bpftrace run, otherwise the format it was imported from. */
+  origin: z.enum(['run', ...IMPORT_FORMATS]),
+  example: z.string().nullable(),
+});
+export type RecordingSummary = z.infer<typeof RecordingSummary>;
+
+/** A differential flame graph node: samples in A and in B (inclusive), children. */
+export interface DiffNode {
+  n: string;
+  a: number;
+  b: number;
+  c?: DiffNode[];
+}
+export const DiffNode: z.ZodType<DiffNode> = z.lazy(() => z.object({ n: z.string(), a: z.number(), b: z.number(), c: z.array(DiffNode).optional() }));
+
 export const methods = {
   version: {
     params: NoParams,
@@ -176,6 +221,61 @@ export const methods = {
   diagnose: {
     params: z.object({ source: z.string().max(1_000_000) }).strict(),
     result: z.object({ diagnostics: z.array(Diagnostic), tookMs: z.number() }),
+  },
+  /** The recordings library: every kept run and import, newest first, optionally filtered. */
+  recordings: {
+    params: z.object({ query: z.string().max(1000).optional() }).strict().optional(),
+    result: z.object({ dir: z.string(), totalBytes: z.number(), capBytes: z.number(), items: z.array(RecordingSummary) }),
+  },
+  renameRecording: {
+    params: z.object({ id: RecordingId, name: z.string().min(1).max(200) }).strict(),
+    result: RecordingSummary,
+  },
+  deleteRecording: {
+    params: z.object({ id: RecordingId }).strict(),
+    result: z.object({ deleted: z.boolean() }),
+  },
+  /** Open a recording for replay: its summary, header, and the times its maps were printed (the scrubber's stops). */
+  openRecording: {
+    params: z.object({ id: RecordingId }).strict(),
+    result: z.object({
+      summary: RecordingSummary,
+      script: z.string(),
+      options: z.unknown(),
+      bpftraceVersion: z.string().nullable(),
+      kernelRelease: z.string(),
+      /** Distinct times (ms) at which any aggregation map was printed, ascending. */
+      frames: z.array(z.number()),
+      /** Lines that were complete but not understood, and whether the last line was torn. */
+      invalidLines: z.number().int(),
+      torn: z.boolean(),
+    }),
+  },
+  /** The replayed state at time t: every map as it was last printed at or before t, like a live update. */
+  recordingAt: {
+    params: z.object({ id: RecordingId, t: z.number().min(0), printfLimit: z.number().int().min(0).max(5000).default(500) }).strict(),
+    result: SessionUpdate,
+  },
+  /** Export a recording into the exports folder; `map` picks a stack map or a map (default: all / the first stack map). */
+  exportRecording: {
+    params: z.object({ id: RecordingId, format: ExportFormat, map: z.string().max(256).optional() }).strict(),
+    result: z.object({ name: z.string(), path: z.string(), bytes: z.number().int(), mime: z.string(), warnings: z.array(z.string()) }),
+  },
+  /** Import pasted or opened text (folded stacks, perf script, bpftrace's terminal output) as a recording. */
+  importText: {
+    params: z
+      .object({ text: z.string().min(1).max(3_000_000), as: ImportFormat.optional(), name: z.string().max(200).optional() })
+      .strict(),
+    result: z.object({
+      summary: RecordingSummary,
+      format: ImportFormat,
+      problems: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+    }),
+  },
+  /** Two recordings' stack maps as one differential tree (A = before, B = after). */
+  diffRecordings: {
+    params: z.object({ a: RecordingId, b: RecordingId, mapA: z.string().max(256).optional(), mapB: z.string().max(256).optional() }).strict(),
+    result: z.object({ mapA: z.string(), mapB: z.string(), totalA: z.number(), totalB: z.number(), tree: DiffNode }),
   },
 } as const;
 

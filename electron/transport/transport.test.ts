@@ -30,6 +30,26 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     diagnose: () => ({ diagnostics: [], tookMs: 0 }),
     readLog: () => ({ total: 0, lines: [] }),
     flameGraph: () => ({ total: 0, nodes: 1, prunedNodes: 0, tree: { n: 'all', v: 0 } }),
+    recordings: () => ({ dir: '/r', totalBytes: 0, capBytes: 1, items: [] }),
+    renameRecording: () => {
+      throw new Error('not used');
+    },
+    deleteRecording: () => ({ deleted: false }),
+    openRecording: () => {
+      throw new Error('not used');
+    },
+    recordingAt: () => {
+      throw new Error('not used');
+    },
+    exportRecording: () => {
+      throw new Error('not used');
+    },
+    importText: () => {
+      throw new Error('not used');
+    },
+    diffRecordings: () => {
+      throw new Error('not used');
+    },
   };
 }
 
