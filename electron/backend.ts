@@ -14,6 +14,7 @@ import { loadNative, type NativeAddon } from './native.js';
 import { defaultRecordingsDir } from './engine/recording.js';
 import { Engine, type EngineConfig } from './engine/sessions.js';
 import { loadExamples } from './examples.js';
+import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
 
 export interface BackendOptions {
@@ -22,6 +23,10 @@ export interface BackendOptions {
   cacheDir?: string | null;
   resourcesDir?: string;
   engine?: Partial<EngineConfig>;
+  /** The settings file (recordingsCapBytes); default $XDG_CONFIG_HOME/kscope/settings.json. */
+  settingsPath?: string;
+  /** Where exports are written; default beside the recordings folder. */
+  exportsDir?: string;
 }
 
 export interface Backend {
@@ -31,6 +36,8 @@ export interface Backend {
   capabilities(): Record<string, Capability>;
   onSessionUpdate(l: (u: SessionUpdate) => void): () => void;
   shutdown(): Promise<void>;
+  /** Where exportRecording writes (the host's GET /exports/NAME serves from here; see resolveExportDownload). */
+  exportsDir: string | null;
 }
 
 /** The native addon, or null (capabilities then say what they could not check). */
@@ -46,10 +53,6 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'kscope');
 }
 
-function pending(method: string): never {
-  throw new Error(`${method}: not built yet`);
-}
-
 export function createBackend(opts: BackendOptions = {}): Backend {
   const version = packageVersion();
   let caps: { at: number; value: Record<string, Capability> } | null = null;
@@ -60,12 +63,14 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   };
   let catalogService: CatalogService | null = null;
   const catalog = () => (catalogService ??= createCatalog({ capabilities, cacheDir: opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir }));
+  const recordingsDir = opts.engine?.recordingsDir !== undefined ? opts.engine.recordingsDir : opts.recordingsDir === undefined ? defaultRecordingsDir() : opts.recordingsDir;
   const engine = new Engine({
     kscopeVersion: version,
-    recordingsDir: opts.recordingsDir === undefined ? defaultRecordingsDir() : opts.recordingsDir,
+    recordingsDir,
     capabilities,
     ...opts.engine,
   });
+  const library = libraryMethods({ recordingsDir, settingsPath: opts.settingsPath, exportsDir: opts.exportsDir, engine });
   const examplesDir = path.join(opts.resourcesDir ?? resourcesDir(), 'examples');
   const impl: KscopeImpl = {
     version: () => {
@@ -115,15 +120,8 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       const theirs = b.ok ? await bpftraceDryRun(b.path, source) : [{ severity: 'warning' as const, message: b.message }];
       return { diagnostics: mergeDiagnostics(ours, theirs), tookMs: Math.round(performance.now() - t0) };
     },
-    // LIBRARY-PENDING: the recordings library (electron/library/) replaces these.
-    recordings: () => pending('recordings'),
-    renameRecording: () => pending('renameRecording'),
-    deleteRecording: () => pending('deleteRecording'),
-    openRecording: () => pending('openRecording'),
-    recordingAt: () => pending('recordingAt'),
-    exportRecording: () => pending('exportRecording'),
-    importText: () => pending('importText'),
-    diffRecordings: () => pending('diffRecordings'),
+    // The recordings library, exports and imports (electron/library/methods.ts).
+    ...library.impl,
   };
   return {
     impl,
@@ -132,5 +130,6 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     capabilities,
     onSessionUpdate: (l) => engine.onUpdate(l),
     shutdown: () => engine.stopAll(),
+    exportsDir: library.exportsDir,
   };
 }

@@ -7,10 +7,12 @@ import { RunOptions, type SessionUpdate } from './api/index.js';
 import { createBackend } from './backend.js';
 import { capabilitiesCommand } from './cli-capabilities.js';
 import { examplesCommand, loadGallery, planExampleRecord } from './cli-examples.js';
+import { DIFF_HELP, EXPORT_HELP, diffCommand, exportCommand } from './cli-export.js';
+import { IMPORT_HELP, importCommand } from './cli-import.js';
+import { RECORDINGS_HELP, recordingsCommand } from './cli-recordings.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
-import { isLoopback } from './host/access.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -33,8 +35,13 @@ Usage:
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
       ranked fuzzy); --describe prints a probe's fields, availability, prototype and one-liner.
-  kscope serve [--port N] [--open]
+  kscope serve [--port N] [--open] [--host ADDR]
       Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
+      --host binds another address (prints a warning); prefer ssh -L for remote use.
+${RECORDINGS_HELP.replace(/\n$/, '')}
+${EXPORT_HELP.replace(/\n$/, '')}
+${IMPORT_HELP.replace(/\n$/, '')}
+${DIFF_HELP.replace(/\n$/, '')}
   kscope --version
   kscope --help
 
@@ -225,7 +232,7 @@ async function serve(argv: string[]): Promise<number> {
     args: argv,
     options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' } },
   });
-  if (values.host && !isLoopback(values.host)) fail('kscope serve binds 127.0.0.1 only; for a remote machine use an SSH tunnel (ssh -L PORT:127.0.0.1:PORT host)');
+  if (values.host !== undefined && !/^[0-9A-Za-z.:_-]{1,255}$/.test(values.host)) fail(`bad --host address: ${values.host}`);
   const port = values.port !== undefined ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);
   const dir = rendererDir();
@@ -236,6 +243,9 @@ async function serve(argv: string[]): Promise<number> {
     onSessionUpdate: backend.onSessionUpdate,
     rendererDir: dir,
     port,
+    // Loopback unless --host is given; then the host prints a warning (exposureWarning).
+    host: values.host,
+    allowRemote: values.host !== undefined,
     log: (l) => process.stderr.write(l + '\n'),
   });
   process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
@@ -271,6 +281,14 @@ export async function main(argv: string[]): Promise<number> {
       return catalogCommand(rest);
     case 'examples':
       return examplesCommand(rest, loadGallery);
+    case 'recordings':
+      return recordingsCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'import':
+      return importCommand(rest);
+    case 'diff':
+      return diffCommand(rest);
     case 'capabilities':
       return capabilitiesCommand(rest, () => createBackend({ recordingsDir: null }).capabilities());
     case '--version':

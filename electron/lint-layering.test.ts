@@ -22,6 +22,9 @@ describe('layering lint rule', () => {
   it('electron/api imports no side', async () => {
     expect(await errors('electron/api/x.ts', "import { Engine } from '../engine/sessions.js';\nexport const e = Engine;\n")).toHaveLength(1);
     expect(await errors('electron/api/x.ts', "import fs from 'node:fs';\nexport const f = fs;\n")).toHaveLength(1);
+    expect(await errors('electron/api/x.ts', "import { libraryMethods } from '../library/methods.js';\nexport const l = libraryMethods;\n")).toHaveLength(1);
+    expect(await errors('electron/api/x.ts', "import { createBackend } from '../backend.js';\nexport const b = createBackend;\n")).toHaveLength(1);
+    expect(await errors('electron/api/x.ts', "import { RpcError } from './rpc.js';\nexport const r = RpcError;\n")).toEqual([]);
   });
   it('only main.ts and preload.ts import electron (types are fine)', async () => {
     expect(await errors('electron/engine/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);

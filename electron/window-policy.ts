@@ -32,3 +32,72 @@ export function isOwnUrl(url: string, rendererIndexUrl: string): boolean {
     return false;
   }
 }
+
+/**
+ * The renderer's Content-Security-Policy, one for both shells: no inline script, no eval,
+ * nothing from elsewhere. Monaco's editor worker is a file of ours (`worker-src 'self'`;
+ * blob: for Monaco's fallback worker loader). Inline styles are allowed because Monaco
+ * and the charts set them; styles cannot run code. `connect` is where the page may open
+ * connections: the WebSocket host in browser mode, nothing beyond 'self' in Electron.
+ */
+export function contentSecurityPolicy(connect: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "worker-src 'self' blob:",
+    `connect-src ${["'self'", ...connect].join(' ')}`,
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Response headers with our CSP set, replacing any the response had (any spelling). */
+export function withCsp(headers: Record<string, string[] | string> | undefined, csp: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (k.toLowerCase() === 'content-security-policy') continue;
+    out[k] = Array.isArray(v) ? v : [v];
+  }
+  out['Content-Security-Policy'] = [csp];
+  return out;
+}
+
+/** What an IPC event says about who sent it (Electron's IpcMainInvokeEvent, structurally). */
+export interface IpcSender {
+  sender?: unknown;
+  senderFrame?: { url: string } | null;
+}
+
+/**
+ * An IPC call is ours only when it comes from our window's webContents, from its main frame
+ * (not an iframe), and that frame still shows our page.
+ */
+export function isTrustedSender(e: IpcSender, win: { webContents: { mainFrame: unknown } }, indexUrl: string): boolean {
+  const frame = e.senderFrame;
+  if (!frame || e.sender !== win.webContents || frame !== win.webContents.mainFrame) return false;
+  return isOwnUrl(frame.url, indexUrl);
+}
+
+/**
+ * What the renderer may load: files under its own directory, and data:/blob: URLs (fonts,
+ * images, Monaco's worker). Not the network, not other local files.
+ */
+export function requestAllowed(url: string, rendererDirUrl: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'devtools:') return true;
+  if (u.protocol !== 'file:') return false;
+  const dir = new URL(rendererDirUrl).pathname.replace(/\/?$/, '/');
+  return u.host === '' && u.pathname.startsWith(dir);
+}

@@ -11,6 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { StdoutDecoder } from '../../electron/engine/decode-stdout.js';
 import { LiveState } from '../../electron/engine/live-state.js';
 import { pruneTree, StackFolder } from '../../electron/engine/stacks.js';
+import { kstackKey, syntheticProfile } from '../synthetic-profile.js';
 
 const STACKS = 100_000;
 const SAMPLES = 1_000_000;
@@ -23,52 +24,12 @@ const outJson = path.join(root, 'bench', 'output', 'flamegraph.json');
 fs.mkdirSync(work, { recursive: true });
 fs.mkdirSync(path.dirname(outJson), { recursive: true });
 
-// ---- the synthetic profile -------------------------------------------------------------
-let seed = 12345;
-const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-const WORDS = 'sched page fault irq softirq tcp ip skb sock vfs ext4 inode dentry mm slab rcu timer hrtimer futex epoll poll read write copy lock spin mutex wake queue flush bio blk nvme xfs cgroup task signal exit fork exec mmap'.split(' ');
-const nameCache = new Map<string, string>();
-function frameName(level: number, i: number): string {
-  const k = `${level}:${i}`;
-  let n = nameCache.get(k);
-  if (!n) nameCache.set(k, (n = `${WORDS[(i * 7 + level) % WORDS.length]}_${WORDS[(i * 13 + level * 3) % WORDS.length]}_${i % 97}`));
-  return n;
-}
-/** Stacks root-first: a call tree where each level picks among more callees (Zipf-ish). */
-function genStacks(): string[][] {
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  while (out.length < STACKS) {
-    const depth = 10 + Math.floor(rnd() * (2 * (MEAN_DEPTH - 10) + 1)); // uniform 10..40: mean 25
-    const frames: string[] = [];
-    let ctx = 0;
-    for (let l = 0; l < depth; l++) {
-      const fan = l < 3 ? 3 : 12;
-      const pick = Math.floor(fan * rnd() ** 2); // skewed to low indices: shared prefixes
-      ctx = (ctx * 31 + pick) % 4000;
-      frames.push(frameName(l, ctx));
-    }
-    const key = frames.join(';');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(frames);
-  }
-  return out;
-}
-function genCounts(n: number): number[] {
-  const w = Array.from({ length: n }, (_, i) => 1 / (i + 1) ** 0.7);
-  const W = w.reduce((a, b) => a + b, 0);
-  const c = w.map((x) => Math.max(1, Math.round((x * SAMPLES) / W)));
-  c[0] += SAMPLES - c.reduce((a, b) => a + b, 0);
-  return c;
-}
-
+// ---- the synthetic profile (bench/synthetic-profile.ts) -----------------------------------
 const tg = performance.now();
-const stacks = genStacks();
-const counts = genCounts(stacks.length);
-const offs = (s: string) => (s.length * 37) % 500;
-// bpftrace prints leaf first, 4-space indented, "+offset".
-const keyOf = (fr: string[]) => '\n' + fr.slice().reverse().map((f) => `    ${f}+${offs(f)}\n`).join('');
+const gen = syntheticProfile();
+const stacks = gen.stacks(STACKS, MEAN_DEPTH);
+const counts = gen.counts(stacks.length, SAMPLES);
+const keyOf = (fr: string[]) => kstackKey(fr);
 const jsonParts: string[] = [];
 const textParts: string[] = [];
 const folded: string[] = [];

@@ -124,6 +124,10 @@ export const RecordingSummary = z.object({
   exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
   /** No exit was written: the app or the machine died during the run (it opens as far as it was written). */
   interrupted: z.boolean(),
+  /** Its run is still going: the file is being written. */
+  running: z.boolean().default(false),
+  /** Why the file cannot be read (a future format, not a recording), or null. */
+  problem: z.string().nullable().default(null),
   bytes: z.number().int(),
   /** Aggregation maps it holds, and which of them are stack maps (flame graphs). */
   maps: z.array(z.string()),

@@ -25,7 +25,7 @@ export const CallMessage = z
 export type CallMessage = z.infer<typeof CallMessage>;
 
 export const RpcError = z.object({
-  code: z.enum(['bad-message', 'unknown-method', 'bad-params', 'failed', 'bad-result', 'closed']),
+  code: z.enum(['bad-message', 'unknown-method', 'bad-params', 'failed', 'bad-result', 'closed', 'rate-limited']),
   message: z.string(),
 });
 export type RpcError = z.infer<typeof RpcError>;

@@ -52,13 +52,21 @@ export class RecordingWriter {
 
   private writeRaw(text: string): void {
     if (this.fd === null) return;
+    const buf = Buffer.from(text);
+    let off = 0;
     try {
-      const buf = Buffer.from(text);
-      let off = 0;
       while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
       this.bytes += buf.length;
     } catch (e) {
       this.failure = (e as Error).message;
+      // Drop the part of a line that did get written: every line in the file stays whole.
+      const whole = buf.subarray(0, off).lastIndexOf(10) + 1;
+      try {
+        fs.ftruncateSync(this.fd, this.bytes + whole);
+        this.bytes += whole;
+      } catch {
+        // the reader tolerates a torn last line
+      }
       this.close();
     }
   }
@@ -74,6 +82,12 @@ export class RecordingWriter {
 }
 
 const pathDir = (p: string) => path.dirname(p);
+
+/** What the user is told when the recording could not be written (shown as the run's error). */
+export function recordingFailureMessage(failure: string, file: string | null): string {
+  const why = /ENOSPC|no space/i.test(failure) ? 'the disk is full' : /EDQUOT|quota/i.test(failure) ? 'the disk quota is exceeded' : 'writing the recording failed';
+  return `Recording stopped: ${why} (${failure}). bpftrace was stopped so nothing goes unrecorded; the recording${file ? ` ${file}` : ''} is valid up to its last line.`;
+}
 
 export interface ParsedRecording {
   header: RecordingHeader;

@@ -1,8 +1,5 @@
 // One bpftrace run: spawn, decode, record, aggregate, stream, stop. The pure parts
 // (decoders, injection, live state, error hints) are separate modules; this is the shell.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { AggregateEvent, Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
@@ -13,11 +10,10 @@ import { explainError } from './explain-error.js';
 import { newFence } from './inject-snapshot.js';
 import { injectSnapshotWithStacks, stackPrintIntervalMs } from './flame-cadence.js';
 import { LiveState } from './live-state.js';
-import { RecordingWriter, recordingFileName } from './recording.js';
+import { RecordingWriter, recordingFailureMessage, recordingFileName } from './recording.js';
 import { PrintfIndex, readLog, type LogLine } from './read-log.js';
+import { directSpawner, type BpftraceChild, type BpftraceSpawner } from './spawn-bpftrace.js';
 
-/** Longest script passed with -e (Linux limits one argument to 128 KiB); longer ones go through a file. */
-const MAX_INLINE_SCRIPT = 100_000;
 /** Updates to the renderer: at most one per animation frame. */
 const UPDATE_INTERVAL_MS = 16;
 const STDERR_IDLE_FLUSH_MS = 150;
@@ -37,6 +33,8 @@ export interface SessionConfig {
   bpftrace: { path: string; version: string };
   /** setpriv, used to give bpftrace a parent-death signal (it dies with us even on SIGKILL). */
   setpriv: string | null;
+  /** How bpftrace is started: directly (default, with setpriv) or through the privileged helper. */
+  spawn?: BpftraceSpawner;
   kernelRelease: string;
   kscopeVersion: string;
   recordingsDir: string | null;
@@ -73,7 +71,7 @@ export class Session {
   private readonly stdout: StdoutDecoder;
   private readonly stderr = new StderrDecoder();
   private readonly recording: RecordingWriter | null = null;
-  private child: ChildProcess | null = null;
+  private child: BpftraceChild | null = null;
   private seq = 0;
   private updateTimer: NodeJS.Timeout | null = null;
   private stderrTimer: NodeJS.Timeout | null = null;
@@ -81,10 +79,10 @@ export class Session {
   private stopTimers: NodeJS.Timeout[] = [];
   private stackTimer: NodeJS.Timeout | null = null;
   private readonly printsStacks: boolean = false;
-  private tmpDir: string | null = null;
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
   readonly injected: { intervalMs: number; maps: string[] } | null;
+  private recordingFailureTold = false;
 
   constructor(private readonly cfg: SessionConfig) {
     this.id = cfg.id;
@@ -120,21 +118,10 @@ export class Session {
   }
 
   private start(script: string): void {
-    const args = ['-f', 'json'];
-    if (this.cfg.options.unsafe === true) args.push('--unsafe');
-    if (script.length > MAX_INLINE_SCRIPT) {
-      this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-'));
-      const file = path.join(this.tmpDir, 'script.bt');
-      fs.writeFileSync(file, script, { mode: 0o600 });
-      args.push(file);
-    } else args.push('-e', script);
-    args.push(...this.cfg.options.args);
-    const [cmd, argv] = this.cfg.setpriv
-      ? [this.cfg.setpriv, ['--pdeathsig', 'KILL', '--', this.cfg.bpftrace.path, ...args]]
-      : [this.cfg.bpftrace.path, args];
-    let child: ChildProcess;
+    const spawner = this.cfg.spawn ?? directSpawner({ bpftrace: this.cfg.bpftrace.path, setpriv: this.cfg.setpriv });
+    let child: BpftraceChild;
     try {
-      child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_COLOR: 'never', ...(this.cfg.options.mapKeysMax ? { BPFTRACE_MAP_KEYS_MAX: String(this.cfg.options.mapKeysMax) } : {}) } });
+      child = spawner({ script, unsafe: this.cfg.options.unsafe === true, args: this.cfg.options.args, mapKeysMax: this.cfg.options.mapKeysMax });
     } catch (e) {
       this.fail(`could not start bpftrace: ${(e as Error).message}`);
       return;
@@ -143,7 +130,7 @@ export class Session {
     this.state = 'running';
     const outText = new StringDecoder('utf8');
     const errText = new StringDecoder('utf8');
-    const out = child.stdout!;
+    const out = child.stdout;
     out.on('data', (b: Buffer) => {
       this.ingest(this.stdout.push(outText.write(b), this.now()));
       // bpftrace writes a line at a time; in a flood, reading each line as it comes costs a
@@ -155,7 +142,7 @@ export class Session {
         setTimeout(() => out.resume(), READ_BATCH_MS);
       }
     });
-    child.stderr!.on('data', (b: Buffer) => {
+    child.stderr.on('data', (b: Buffer) => {
       this.ingestErrors(this.stderr.push(errText.write(b), this.now()));
       if (this.stderrTimer) clearTimeout(this.stderrTimer);
       this.stderrTimer = setTimeout(() => this.ingestErrors(this.stderr.flush(this.now())), STDERR_IDLE_FLUSH_MS);
@@ -202,10 +189,14 @@ export class Session {
   private ingest(events: TraceEvent[]): void {
     if (events.length === 0) return;
     this.recording?.append(events, this.onRecordedLine);
-    if (this.recording?.failure && this.state === 'running') {
-      const failure = this.recording.failure;
-      this.live.apply([{ type: 'error', t: this.now(), message: `recording stopped: ${failure}; bpftrace was stopped so nothing goes unrecorded` }]);
-      void this.stop();
+    if (this.recording?.failure && !this.recordingFailureTold) {
+      // The disk filled (or the write failed): tell the user, stop bpftrace the usual way
+      // (SIGINT, its final maps still reach the live view), keep showing what comes.
+      this.recordingFailureTold = true;
+      const err: ErrorEvent = { type: 'error', t: this.now(), message: recordingFailureMessage(this.recording.failure, this.recordingPath) };
+      this.live.apply([err]);
+      this.errors.push(err);
+      if (this.state === 'running' || this.state === 'starting') void this.stop();
     }
     this.live.apply(events);
     if (this.printsStacks && !this.stackTimer) this.scheduleStackPrint();
@@ -313,7 +304,6 @@ export class Session {
     for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, this.stackTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
     this.updateTimer = null;
     this.recording?.close();
-    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
     this.emitUpdate();
     this.resolveEnded();
     this.cfg.onEnd?.();

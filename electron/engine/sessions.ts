@@ -6,6 +6,8 @@ import type { Capability, RunOptions, SessionInfo, SessionUpdate } from '../api/
 import { ensureTracefs } from '../catalog/tracefs.js';
 import { checkBpftrace, findOnPath } from './bpftrace-binary.js';
 import { Session, type StopDeadlines } from './session.js';
+import { HelperClient, type HelperCommand } from '../helper/client.js';
+import { gatherLaunchFacts, planLaunch, type LaunchPlan } from '../helper/launch.js';
 
 export const MAX_CONCURRENT_RUNS = 4;
 
@@ -18,6 +20,8 @@ export interface EngineConfig {
   deadlines?: StopDeadlines;
   /** Keep this many ended sessions in `list()`. */
   keepEnded?: number;
+  /** Direct spawn or the privileged helper (default: electron/helper/launch.ts's decision). */
+  launch?: (isRoot: boolean) => LaunchPlan;
 }
 
 export class RunRefused extends Error {}
@@ -25,6 +29,7 @@ export class RunRefused extends Error {}
 export class Engine {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<(u: SessionUpdate) => void>();
+  private helper: HelperClient | null = null;
 
   constructor(private readonly cfg: EngineConfig) {}
 
@@ -37,14 +42,13 @@ export class Engine {
     const isRoot = this.cfg.isRoot ?? (() => process.getuid?.() === 0);
     const bpf = checkBpftrace(this.cfg.env);
     if (!bpf.ok) throw new RunRefused(bpf.message);
-    if (!isRoot()) {
-      throw new RunRefused(
-        'bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN), and kscope is running as an ordinary user. Start it with sudo (sudo npx kscope serve), or run as root.',
-      );
-    }
+    // Not root (or KSCOPE_HELPER=always): bpftrace runs in the privileged helper.
+    const plan = (this.cfg.launch ?? ((root) => planLaunch(gatherLaunchFacts(this.cfg.env ?? process.env, root))))(isRoot());
+    if (plan.kind === 'refuse') throw new RunRefused(plan.message);
     const running = [...this.sessions.values()].filter((s) => s.state !== 'exited').length;
     if (running >= MAX_CONCURRENT_RUNS) throw new RunRefused(`${running} runs are already going; stop one first (at most ${MAX_CONCURRENT_RUNS} at once)`);
-    const tracefs = ensureTracefs(true);
+    // Through the helper, tracefs is root's business (an ordinary user may not even see it).
+    const tracefs = plan.kind === 'direct' ? ensureTracefs(true) : { path: '(helper)', problem: null };
     if (!tracefs.path && /\b(tracepoint|t):/.test(source)) throw new RunRefused(tracefs.problem ?? 'tracefs is not available');
     const id = randomBytes(6).toString('hex');
     const session = new Session({
@@ -53,6 +57,7 @@ export class Engine {
       options,
       bpftrace: { path: bpf.path, version: bpf.version },
       setpriv: findOnPath('setpriv', this.cfg.env?.PATH),
+      spawn: plan.kind === 'helper' ? this.helperFor(plan.command).spawner() : undefined,
       kernelRelease: os.release(),
       kscopeVersion: this.cfg.kscopeVersion,
       recordingsDir: extra.record === false ? null : this.cfg.recordingsDir,
@@ -64,6 +69,12 @@ export class Engine {
     });
     this.sessions.set(id, session);
     return session;
+  }
+
+  /** One helper for all runs (one authentication); a new one when the last has gone. */
+  private helperFor(cmd: HelperCommand): HelperClient {
+    if (!this.helper?.alive) this.helper = new HelperClient(cmd);
+    return this.helper;
   }
 
   get(id: string): Session | undefined {
@@ -82,9 +93,12 @@ export class Engine {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.stop()));
+    this.helper?.close();
   }
 
   killAll(): void {
     for (const s of this.sessions.values()) s.kill();
+    // Its stdin's end makes the helper kill what is left and exit (we cannot signal a root process).
+    this.helper?.close();
   }
 }

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentSecurityPolicy } from '../window-policy.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,19 +18,13 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "worker-src 'self' blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The CSP served with every file: the renderer's, plus the WebSocket to this host. */
+export function servedCsp(port: number, hostHeader?: string): string {
+  const connect = [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`];
+  // Through an ssh -L tunnel or with --host the page's own host differs; 'self' covers it in
+  // CSP3 browsers, the explicit entry covers the rest.
+  if (hostHeader && /^[A-Za-z0-9.:[\]-]+$/.test(hostHeader) && !connect.includes(`ws://${hostHeader}`)) connect.push(`ws://${hostHeader}`);
+  return contentSecurityPolicy(connect);
 }
 
 /** Resolve a URL path inside root; null if it escapes root or does not exist. */
@@ -51,7 +46,7 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   }
 }
 
-export function serveStatic(root: string, urlPath: string, res: ServerResponse, port: number): void {
+export function serveStatic(root: string, urlPath: string, res: ServerResponse, port: number, hostHeader?: string): void {
   const file = resolveStatic(path.resolve(root), urlPath);
   if (!file) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -59,7 +54,7 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
   }
   res.writeHead(200, {
     'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'content-security-policy': contentSecurityPolicy(port),
+    'content-security-policy': servedCsp(port, hostHeader),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache',

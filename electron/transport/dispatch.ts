@@ -46,7 +46,9 @@ export async function handleText(dispatch: Dispatch, text: string): Promise<Repl
   }
   const call = CallMessage.safeParse(json);
   if (!call.success) {
-    const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
+    // Echo the id only when it is one (the reply must itself be well formed).
+    const raw = (json as { id?: unknown } | null)?.id;
+    const id = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : null;
     return badMessage(id, `malformed call: ${describeIssues(call.error)}`);
   }
   const { id, method, params } = call.data;

@@ -14,6 +14,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import * as catalog from './fake-catalog.mjs';
+import { exported, library } from './fake-library.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -23,7 +24,8 @@ const opt = (name, dflt) => {
 const PORT = Number(opt('port', process.env.PORT ?? 5178));
 const TOKEN = opt('token', 'dev');
 const NO_BPFTRACE = args.includes('--no-bpftrace');
-const ROOT = resolve(fileURLToPath(new URL('../../dist/renderer/', import.meta.url)));
+// --root DIR serves another build (e.g. a private one while others rebuild dist/).
+const ROOT = resolve(opt('root', fileURLToPath(new URL('../../dist/renderer/', import.meta.url))));
 
 const EXAMPLES = [
   {
@@ -90,6 +92,20 @@ const mime = {
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? '/', 'http://x');
+    // Exports, as the real host serves them: GET /exports/<name>?token=…
+    if (url.pathname.startsWith('/exports/')) {
+      if (url.searchParams.get('token') !== TOKEN) {
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end('wrong token\n');
+        return;
+      }
+      const name = decodeURIComponent(url.pathname.slice('/exports/'.length));
+      const e = exported.get(name);
+      if (!e) throw new Error('no such export');
+      res.writeHead(200, { 'content-type': e.mime, 'content-disposition': `attachment; filename="${name}"` });
+      res.end(e.body);
+      return;
+    }
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(ROOT, path));
@@ -371,6 +387,7 @@ const impl = {
   describeStruct: (p) => catalog.describeStruct(p),
   measureRate: (p) => catalog.measureRate(p),
   diagnose: (p) => catalog.diagnose(p),
+  ...library,
   sessions: () => (current ? [{ id: current.id, source: current.source, recordingPath: null, status: current.status() }] : []),
 };
 

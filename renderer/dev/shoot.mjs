@@ -390,6 +390,65 @@ if (want('ctrlp')) {
   await shot('28-collapsed');
 }
 
+// The recordings (fake-library.mjs): library, replay with the scrubber, export menu,
+// import with problems, compare (diff flame graph, overlays).
+if (want('library')) {
+  await open();
+  await editorReady();
+  await page.keyboard.press('Control+r');
+  await page.getByTestId('library-row').first().waitFor();
+  await sleep(300);
+  await shot('30-library');
+  await page.locator('[data-id="2026-11-25T09-30-12-syscalls"]').dblclick();
+  await page.getByTestId('replay-bar').waitFor();
+  await sleep(600);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
+  await sleep(600);
+  await shot('31-replay-scrubbed');
+  await page.keyboard.press('Control+r');
+  await page.getByTestId('library-search').fill('read() bytes');
+  await page.keyboard.press('Enter');
+  await sleep(800);
+  await shot('32-replay-histogram');
+  await page.keyboard.press('Control+r');
+  await page.getByTestId('library-search').fill('before the fix');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('flame-graph').locator('g.frame').first().waitFor();
+  await page.getByTestId('replay-bar').getByTestId('export-button').click();
+  await sleep(200);
+  await shot('33-replay-export-menu');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('replay-compare').click();
+  await page.getByTestId('compare-b').selectOption('2026-11-25T09-41-07-profile');
+  await page.getByTestId('diff-graph').locator('g.frame').first().waitFor();
+  await sleep(500);
+  await shot('34-compare-flame');
+  await page.getByTestId('compare-a').selectOption('2026-11-25T08-31-40-syscalls');
+  await page.getByTestId('compare-b').selectOption('2026-11-25T09-30-12-syscalls');
+  await page.getByTestId('overlay').first().waitFor();
+  await sleep(300);
+  await shot('35-compare-overlay');
+  await page.getByTestId('compare-a').selectOption('2026-11-25T08-50-03-reads');
+  await page.getByTestId('compare-b').selectOption('2026-11-25T09-05-44-reads');
+  await page.getByTestId('overlay-chart').first().waitFor();
+  await sleep(400);
+  await shot('35b-compare-histograms');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+r');
+  await page.getByTestId('library-search').fill('files opened');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('printf-line').first().waitFor();
+  await sleep(400);
+  await shot('37-replay-printf');
+  await page.getByTestId('replay-close').click();
+  await page.keyboard.press('Control+r');
+  await page.getByTestId('library-import').click();
+  await page.getByTestId('import-text').fill('main;work 10\nmain;idle 3\nthis line is bad\nmain;gc 2\n');
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('import-result').waitFor();
+  await shot('36-import-problems');
+}
+
 await browser.close();
 if (problems.length) {
   console.log('--- console problems ---');

@@ -10,6 +10,9 @@ import {
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
 import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
+import { Dialogs } from './library/Dialogs.js';
+import { ReplayBar } from './library/ReplayBar.js';
+import { useLibrary, useReplay } from './library/store.js';
 import { focusSearch, wireCatalog } from './probes/browser.js';
 import { ProbeBrowser } from './probes/ProbeBrowser.js';
 import { isActive, useSession } from './state/session.js';
@@ -88,6 +91,17 @@ function Toasts() {
   );
 }
 
+/** Beside "Script": which recording the script came from while replaying. */
+function ScriptNote() {
+  const opened = useReplay((s) => s.opened);
+  if (!opened || opened.summary.origin !== 'run') return <span className="pane-note">bpftrace</span>;
+  return (
+    <span className="pane-note" data-testid="script-from-recording" title="The script this recording ran: press Run to run it again">
+      from the recording · Run runs it again
+    </span>
+  );
+}
+
 function PaneHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="pane-header">
@@ -103,6 +117,8 @@ function useGlobalShortcuts() {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as Element | null;
       if (target?.closest?.('.monaco-editor')) return;
+      // A recordings dialog is open: its keys are its own (Esc closes it, not the run).
+      if (useLibrary.getState().dialog !== 'none') return;
       const ctrl = e.ctrlKey || e.metaKey;
       if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'p') {
         e.preventDefault();
@@ -171,13 +187,14 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <ReplayBar />
       <div className="main">
         <ProbeBrowser />
         <div className="main-split" ref={split.container}>
           <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
             <div className="pane editor-pane">
               <PaneHeader title="Script">
-                <span className="pane-note">bpftrace</span>
+                <ScriptNote />
               </PaneHeader>
               <EquivalentBanner />
               <Editor />
@@ -215,6 +232,7 @@ export function App() {
       <StatusBar />
       <Toasts />
       <Gallery />
+      <Dialogs />
       {connection.kind !== 'open' ? <ConnectionScreen /> : null}
     </div>
   );

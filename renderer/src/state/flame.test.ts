@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlameSnapshot } from '../../../electron/api/index.js';
-import { applyFlames, initialFlames } from './flame.js';
+import { applyFlames, initialFlames, replaceFlames } from './flame.js';
 
 const snap = (name: string, total: number): FlameSnapshot => ({
   name,
@@ -25,5 +25,19 @@ describe('flame store', () => {
     expect(applyFlames(s, { sessionId: 'b', flames: [snap('@', 1)] }, 'a')).toBe(s); // another window's run
     const t = applyFlames(s, { sessionId: 'b', flames: [] }, 'b');
     expect(t.order).toEqual([]);
+  });
+});
+
+describe('flame store in a replay', () => {
+  it('replaces the graphs with the state at t, keeping the order of names already shown', () => {
+    let f = replaceFlames(initialFlames, { sessionId: 'replay:r', flames: [snap('@b', 1), snap('@a', 2)] });
+    expect(f.order).toEqual(['@b', '@a']);
+    f = replaceFlames(f, { sessionId: 'replay:r', flames: [snap('@a', 5), snap('@b', 3)] });
+    expect(f.order).toEqual(['@b', '@a']);
+    expect(f.flames['@a'].total).toBe(5);
+    // Earlier in the recording only one map had been printed: the other goes away.
+    f = replaceFlames(f, { sessionId: 'replay:r', flames: [snap('@a', 1)] });
+    expect(f.order).toEqual(['@a']);
+    expect(Object.keys(f.flames)).toEqual(['@a']);
   });
 });

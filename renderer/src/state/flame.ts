@@ -25,13 +25,24 @@ export function applyFlames(state: FlameData, u: Pick<SessionUpdate, 'sessionId'
   return { sessionId: u.sessionId, flames, order: added.length ? base.order.concat(added) : base.order };
 }
 
+/** A replay's state at t: its flames replace whatever was shown (keeping the order of names already shown). */
+export function replaceFlames(state: FlameData, u: Pick<SessionUpdate, 'sessionId' | 'flames'>): FlameData {
+  const flames: Record<string, FlameSnapshot> = {};
+  for (const f of u.flames) flames[f.name] = f;
+  const kept = state.order.filter((n) => n in flames);
+  const added = Object.keys(flames).filter((n) => !kept.includes(n));
+  return { sessionId: u.sessionId, flames, order: kept.concat(added) };
+}
+
 export interface FlameStore extends FlameData {
   apply(u: SessionUpdate, current: string | null): void;
+  replace(u: SessionUpdate): void;
   reset(): void;
 }
 
 export const useFlames = create<FlameStore>()((set) => ({
   ...initialFlames,
   apply: (u, current) => set((s) => applyFlames(s, u, current)),
+  replace: (u) => set((s) => replaceFlames(s, u)),
   reset: () => set(() => ({ ...initialFlames })),
 }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionStatus, SessionUpdate } from '../../../electron/api/index.js';
 import {
   PRINTF_WINDOW,
+  applyReplay,
   applyStatus,
   applyUpdate,
   elapsedNow,
@@ -194,5 +195,50 @@ describe('history, event rate and flame maps', () => {
     s = applyUpdate(s, update({ seq: 0, flames: [flame] }));
     s = applyUpdate(s, update({ seq: 1, flames: [flame] }));
     expect(s.flameNames).toEqual(['@stacks']);
+  });
+});
+
+describe('replay', () => {
+  const counts = (t: number, bash: number) => ({ type: 'map' as const, t, name: '@', snapshot: true, entries: [{ key: 'bash', value: bash }] });
+
+  it('replaces the views with the state at t, whatever was shown', () => {
+    let s = applyUpdate(startRun(initialSession), update({ maps: [counts(1000, 5), { ...counts(1000, 1), name: '@other' }], printf: [{ t: 1, text: 'live' }] }));
+    expect(s.mapOrder).toEqual(['@', '@other']);
+    s = applyReplay(s, update({ sessionId: 'replay:r1', status: status({ state: 'exited', elapsedMs: 3000 }), maps: [counts(3000, 40)], printf: [{ t: 2900, text: 'l8' }, { t: 2950, text: 'l9' }], printfSkipped: 7 }), { id: 'r1', t: 3000 });
+    expect(s.replay).toEqual({ id: 'r1', t: 3000 });
+    expect(s.phase).toBe('exited');
+    expect(s.sessionId).toBeNull(); // live updates and readLog are not for a replay
+    expect(s.mapOrder).toEqual(['@']);
+    expect((s.maps['@'].entries[0] as { value: unknown }).value).toBe(40);
+    // printf lines keep their numbers in the recording: 7 earlier lines were not sent.
+    expect(s.printf.map((l) => [l.n, l.text])).toEqual([
+      [8, 'l8'],
+      [9, 'l9'],
+    ]);
+    expect(s.printfSeen).toBe(9);
+  });
+
+  it('ignores live updates while replaying, and a new run drops the replay', () => {
+    let s = applyReplay(initialSession, update({ maps: [counts(1000, 3)] }), { id: 'r1', t: 1000 });
+    const after = applyUpdate(s, update({ sessionId: 's9', seq: 5, maps: [counts(9000, 99)] }));
+    expect(after).toBe(s);
+    s = startRun(s);
+    expect(s.replay).toBeNull();
+    expect(s.mapOrder).toEqual([]);
+  });
+
+  it('builds rates and series from the earlier snapshots it is given (not later ones)', () => {
+    const earlier = [
+      { t: 1000, maps: [counts(1000, 10)] },
+      { t: 2000, maps: [counts(2000, 30)] },
+      { t: 4000, maps: [counts(4000, 500)] },
+    ];
+    const s = applyReplay(initialSession, update({ maps: [counts(3000, 60)] }), { id: 'r1', t: 3000 }, earlier);
+    const h = s.history.get('@')!;
+    expect(h.series('bash').map((x) => x.t)).toEqual([1000, 2000, 3000]);
+    // (60 - 30) over one second.
+    expect(h.rate('bash')).toBe(30);
+    const alone = applyReplay(initialSession, update({ maps: [counts(3000, 60)] }), { id: 'r1', t: 3000 });
+    expect(alone.history.get('@')!.rate('bash')).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type {
   AggregateEvent,
   ErrorEvent,
+  MapEvent,
   SessionStatus,
   SessionUpdate,
   ValueEvent,
@@ -54,6 +55,8 @@ export interface SessionData {
   rateBase: { events: number; elapsedMs: number } | null;
   /** Stack maps the engine folds into flame graphs: not shown as tables. */
   flameNames: string[];
+  /** Set while the views show a recording (a replay at time t), not a live run. */
+  replay: { id: string; t: number } | null;
 }
 
 export const initialSession: SessionData = {
@@ -77,6 +80,7 @@ export const initialSession: SessionData = {
   eventsRate: null,
   rateBase: null,
   flameNames: [],
+  replay: null,
 };
 
 /** Measure the event rate over at least this long (single frames are too noisy). */
@@ -185,6 +189,53 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
   return next;
 }
 
+/**
+ * Show a recording as it was at time t. `recordingAt` answers with the whole state at t
+ * (every map as last printed, the newest printf lines), so the views are replaced, not
+ * appended to; printf lines keep their numbers in the recording. Counting maps get a fresh
+ * history from `earlier` snapshots (the recording's counting maps at times before t, as far
+ * as they are known) and this one: rates and series as they were at t.
+ */
+export function applyReplay(
+  _state: SessionData,
+  update: SessionUpdate,
+  replay: { id: string; t: number },
+  earlier: readonly { t: number; maps: readonly MapEvent[] }[] = [],
+): SessionData {
+  const history = new History();
+  let historyVersion = 0;
+  for (const snap of earlier) {
+    if (snap.t >= replay.t) continue;
+    for (const m of snap.maps) if (history.record(m.name, m.t, m.entries)) historyVersion = 1;
+  }
+  for (const m of update.maps) {
+    if (m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number')) {
+      if (history.record(m.name, m.t, m.entries)) historyVersion = 1;
+    }
+  }
+  const before = Math.max(0, update.printfSkipped);
+  const printf = update.printf.slice(-PRINTF_WINDOW).map((l, i, all) => ({ n: before + update.printf.length - all.length + i + 1, t: l.t, text: l.text }));
+  const maps: Record<string, AggregateEvent> = {};
+  for (const m of update.maps) maps[m.name] = m;
+  return {
+    ...initialSession,
+    phase: 'exited',
+    status: update.status,
+    lastSeq: update.seq,
+    printf,
+    printfSeen: before + update.printf.length,
+    maps,
+    mapOrder: update.maps.map((m) => m.name),
+    values: update.values.slice(-VALUES_WINDOW),
+    errors: update.errors,
+    warnings: update.warnings,
+    history,
+    historyVersion,
+    flameNames: [...new Set((update.flames ?? []).map((f) => f.name))],
+    replay,
+  };
+}
+
 export interface SessionStore extends SessionData {
   startRun(): void;
   runStarted(sessionId: string, recordingPath: string | null): void;
@@ -192,6 +243,7 @@ export interface SessionStore extends SessionData {
   stopRequested(): void;
   applyStatus(status: SessionStatus): void;
   applyUpdate(update: SessionUpdate): void;
+  applyReplay(update: SessionUpdate, replay: { id: string; t: number }, earlier?: readonly { t: number; maps: readonly MapEvent[] }[]): void;
   reset(): void;
 }
 
@@ -205,6 +257,7 @@ export const useSession = create<SessionStore>()((set) => ({
   stopRequested: () => set((s) => stopRequested(s)),
   applyStatus: (status) => set((s) => applyStatus(s, status, clock())),
   applyUpdate: (update) => set((s) => applyUpdate(s, update, clock())),
+  applyReplay: (update, replay, earlier) => set((s) => applyReplay(s, update, replay, earlier)),
   reset: () => set(() => ({ ...initialSession, history: new History() })),
 }));
 

@@ -111,13 +111,18 @@ export function MapTable() {
   const values = useSession((s) => s.values);
   const phase = useSession((s) => s.phase);
   const flameNames = useSession((s) => s.flameNames);
+  const replaying = useSession((s) => s.replay !== null);
   // Stack maps folded into flame graphs are shown there, not as tables.
   const order = allOrder.filter((n) => !flameNames.includes(n));
   return (
     <div className="map-table scroll" data-testid="map-table">
       {order.length === 0 && values.length === 0 ? (
         <div className="empty">
-          {phase === 'idle'
+          {replaying
+            ? flameNames.length > 0
+              ? 'No other maps: its stack maps are in the flame graph.'
+              : 'No maps printed by this time in the recording.'
+            : phase === 'idle'
             ? 'Maps appear here while a script runs (e.g. @[comm] = count()).'
             : phase === 'exited'
               ? 'This run produced no maps.'

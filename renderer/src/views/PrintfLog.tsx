@@ -24,6 +24,9 @@ export function PrintfLog() {
   const skipped = useSession((s) => s.printfSkipped);
   const phase = useSession((s) => s.phase);
   const sessionId = useSession((s) => s.sessionId);
+  // A replay holds the newest lines up to its time; the ones before are not paged in.
+  const replaying = useSession((s) => s.replay !== null);
+  const base = replaying && lines.length > 0 ? lines[0].n - 1 : 0;
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const followRef = useRef(true);
@@ -45,7 +48,7 @@ export function PrintfLog() {
   const pages = useMemo(() => (fetchPage ? new LogPages(fetchPage, bump) : null), [fetchPage]);
 
   const virtualizer = useVirtualizer({
-    count: total,
+    count: total - base,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 20,
@@ -98,7 +101,7 @@ export function PrintfLog() {
     setCurrent(k);
     followRef.current = false;
     setFollow(false);
-    virtualizer.scrollToIndex(hits[k] - 1, { align: 'center' });
+    virtualizer.scrollToIndex(hits[k] - 1 - base, { align: 'center' });
   };
 
   const searchWholeRun = async () => {
@@ -159,6 +162,11 @@ export function PrintfLog() {
           </>
         ) : null}
         <span className="log-spacer" />
+        {base > 0 ? (
+          <span className="status-dim" data-testid="printf-earlier" title="The replay shows the newest lines up to its time; export JSON for all of them">
+            {formatNumber(base)} earlier lines not shown
+          </span>
+        ) : null}
         {skipped > 0 ? (
           <span className="status-lost" data-testid="printf-skipped" title="lines not streamed during a flood; they are in the recording">
             {formatNumber(skipped)} skipped
@@ -175,7 +183,7 @@ export function PrintfLog() {
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
             {virtualizer.getVirtualItems().map((v) => {
-              const n = v.index + 1;
+              const n = base + v.index + 1;
               const line = n >= windowStart ? findLine(lines, n) : (pages?.get(n) ?? null);
               return (
                 <div

@@ -34,12 +34,16 @@ export function StatusBar() {
   const rate = phase === 'exited' && status && status.elapsedMs > 0 ? (status.events * 1000) / status.elapsedMs : eventsRate;
   const rateText = rate === null || !status ? '–' : `${formatRate(rate)}/s`;
   const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
+  const replay = useSession((s) => s.replay);
+  const shownPhase = replay ? 'replay' : phase;
 
   return (
-    <footer className={`status-bar state-${phase}`} data-testid="status-bar">
+    <footer className={`status-bar state-${shownPhase}`} data-testid="status-bar">
       <span className="status-item status-state-wrap">
-        <span className={`dot dot-${phase}`} />
-        <span data-testid="status-state">{phase}</span>
+        <span className={`dot dot-${shownPhase}`} />
+        <span data-testid="status-state" style={replay ? { textTransform: 'none' } : undefined}>
+          {replay ? `Replay · at ${(replay.t / 1000).toFixed(1)} s` : phase}
+        </span>
       </span>
       <span className="status-item" title="probes attached by bpftrace">
         <span className="status-label">probes</span>

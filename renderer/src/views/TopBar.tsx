@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { loadExample, run, stop } from '../actions.js';
 import { GalleryButton } from '../gallery/Gallery.js';
+import { RecordingsButton } from '../library/Dialogs.js';
 import { ProfileButton } from '../profile/ProfileButton.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
@@ -26,6 +27,8 @@ export const SHORTCUTS: [string, string][] = [
   ['F8', 'Next problem in the script'],
   ['Ctrl+P', 'Search probes (also in the editor)'],
   ['Ctrl+L', 'Lessons gallery'],
+  ['Ctrl+R', 'Recordings: replay, export, import, compare'],
+  ['← / →', 'Step a replay through its snapshots (Shift: bigger steps)'],
   ['Ctrl+Space', 'Suggest probes, fields, functions'],
 ];
 
@@ -44,6 +47,7 @@ export function TopBar() {
       <Brand />
       <div className="top-group">
         <GalleryButton />
+        <RecordingsButton />
         <ProfileButton />
         <label className="field">
           <span className="field-label">Example</span>

@@ -10,9 +10,7 @@ import { select, type Selection } from 'd3-selection';
 import type { FlameNode } from '../../../../electron/api/index.js';
 import './flame.css';
 
-type Node = HierarchyNode<FlameNode>;
-
-export interface FlameChartOptions {
+export interface FlameChartOptions<T extends FlameNode = FlameNode> {
   width: number;
   inverted?: boolean;
   cellHeight?: number;
@@ -22,10 +20,14 @@ export interface FlameChartOptions {
   onSearch?: (matches: number, samples: number, total: number) => void;
   /** Tooltip text of a frame. */
   label?: (name: string, samples: number, percent: number) => string;
+  /** Tooltip text from the frame's own data (wins over `label`): e.g. a diff's A, B and change. */
+  describe?: (node: T) => string;
+  /** A frame's fill from its data (default: d3-flame-graph's warm palette); search matches keep their highlight. */
+  color?: (node: T) => string;
 }
 
-export interface FlameChart {
-  update(tree: FlameNode): void;
+export interface FlameChart<T extends FlameNode = FlameNode> {
+  update(tree: T): void;
   search(term: string): void;
   resetZoom(): void;
   zoomToPath(path: readonly string[]): boolean;
@@ -33,8 +35,12 @@ export interface FlameChart {
   setWidth(width: number): void;
   /** The zoomed frame's path from the root (empty: not zoomed). */
   zoomPath(): string[];
+  /** The drawn <svg> (for a PNG of the chart). */
+  svg(): SVGSVGElement | null;
   destroy(): void;
 }
+
+type Node = HierarchyNode<FlameNode>;
 
 function pathOf(d: Node): string[] {
   const out: string[] = [];
@@ -55,11 +61,12 @@ function findPath(root: Node, path: readonly string[]): Node | null {
 
 const defaultLabel = (name: string, samples: number, percent: number) => `${name}\n${samples.toLocaleString('en-US')} samples (${percent.toFixed(2)}%)`;
 
-export function createFlameChart(el: HTMLElement, tree: FlameNode, opts: FlameChartOptions): FlameChart {
+export function createFlameChart<T extends FlameNode = FlameNode>(el: HTMLElement, tree: T, opts: FlameChartOptions<T>): FlameChart<T> {
   let zoom: string[] = [];
   let term = '';
   let total = tree.v;
   const label = opts.label ?? defaultLabel;
+  const describe = opts.describe;
   const chart: FlameGraph<FlameNode> = flamegraph<FlameNode>()
     .width(Math.max(100, opts.width))
     .cellHeight(opts.cellHeight ?? 18)
@@ -67,7 +74,7 @@ export function createFlameChart(el: HTMLElement, tree: FlameNode, opts: FlameCh
     .minFrameSize(opts.minFrameSize ?? 1)
     .inverted(!!opts.inverted)
     .sort(false) // the engine sends children widest first
-    .label((d) => label(d.data.n, d.data.v, total > 0 ? (100 * d.data.v) / total : 0))
+    .label((d) => (describe ? describe(d.data as T) : label(d.data.n, d.data.v, total > 0 ? (100 * d.data.v) / total : 0)))
     .setSearchMatch((d, t) => !!t && d.data.n.toLowerCase().includes(t.toLowerCase()))
     .setSearchHandler((results, sum, all) => opts.onSearch?.(results.length, sum, all))
     .setDetailsHandler(() => {})
@@ -75,6 +82,8 @@ export function createFlameChart(el: HTMLElement, tree: FlameNode, opts: FlameCh
       zoom = d.parent ? pathOf(d) : [];
       opts.onZoom?.(zoom);
     });
+  const color = opts.color;
+  if (color) chart.setColorMapper((d, original) => (d.highlight ? original : color(d.data as T)));
   el.classList.add('kflame');
   const sel: Selection<Node> = select<Node>(el);
   sel.datum(tree).call(chart as unknown as (s: Selection<Node>) => void);
@@ -122,6 +131,7 @@ export function createFlameChart(el: HTMLElement, tree: FlameNode, opts: FlameCh
       chart.update();
     },
     zoomPath: () => zoom.slice(),
+    svg: () => el.querySelector('svg'),
     destroy() {
       chart.destroy();
       el.classList.remove('kflame');

@@ -3,7 +3,11 @@
 // FlameChart.ts.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlameNode, FlameSnapshot } from '../../../../electron/api/index.js';
+import { downloadBlob, fileStem } from '../../library/download.js';
 import { useFlames } from '../../state/flame.js';
+import { useSession } from '../../state/session.js';
+import { useUi } from '../../state/ui.js';
+import { svgToPng } from '../png.js';
 import { createFlameChart, type FlameChart } from './FlameChart.js';
 import { selfTime } from './top-functions.js';
 import { fetchFlame, wireFlames } from './wire.js';
@@ -37,6 +41,8 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
   const [full, setFull] = useState<{ tree: FlameNode; nodes: number } | null>(null);
   const [zoom, setZoom] = useState<string[]>([]);
   const groupLevels = snap.keyParts.filter((k) => k !== 'kstack' && k !== 'ustack').length;
+  // A replay's trees come from the recording at t; the engine's "show all" is for live runs.
+  const replaying = useSession((s) => s.replay !== null);
   const tree = showAll && full ? full.tree : snap.tree;
 
   // "Show all": the unpruned tree from the engine, re-asked when the snapshot changes.
@@ -113,14 +119,30 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
           Icicle
         </button>
         <button
-          className={`btn btn-small btn-ghost${showAll ? ' on' : ''}`}
-          data-testid="flame-show-all"
-          aria-pressed={showAll}
-          onClick={() => setShowAll((v) => !v)}
-          title={`Show every frame (now frames under ${(snap.minFraction * 100).toFixed(2)}% of samples are merged)`}
+          className="btn btn-small btn-ghost"
+          data-testid="flame-png"
+          onClick={() => {
+            const svg = chart.current?.svg();
+            if (!svg) return;
+            svgToPng(svg)
+              .then((b) => downloadBlob(b, `${fileStem(snap.name.replace(/^@/, '') || 'flame')}-flamegraph.png`))
+              .catch((e: Error) => useUi.getState().toast('error', `PNG failed: ${e.message}`));
+          }}
+          title="Save the chart as shown as a PNG image"
         >
-          Show all
+          PNG
         </button>
+        {replaying ? null : (
+          <button
+            className={`btn btn-small btn-ghost${showAll ? ' on' : ''}`}
+            data-testid="flame-show-all"
+            aria-pressed={showAll}
+            onClick={() => setShowAll((v) => !v)}
+            title={`Show every frame (now frames under ${(snap.minFraction * 100).toFixed(2)}% of samples are merged)`}
+          >
+            Show all
+          </button>
+        )}
       </header>
       {zoom.length > 0 ? (
         <div className="flame-crumbs" data-testid="flame-zoom">

@@ -1,0 +1,171 @@
+// `perf script` text output → one stack map per event, grouped by comm the way
+// stackcollapse-perf.pl groups (its folded lines start with the comm; here the comm is the
+// key's second part, which the engine folds as the first level under "all"):
+//
+//   swapper     0 [000] 12360.317617:   10101010 cpu-clock:
+//   	ffffffff821f4dab pv_native_safe_halt+0xb ([kernel.kallsyms])
+//   	ffffffff821f68b5 default_idle+0x5 ([kernel.kallsyms])
+//   (blank line)
+//
+// Each sample counts 1 (stackcollapse-perf's default, not the period). Lines that are not a
+// sample header, and the frames under them, are reported and skipped; so are frame lines
+// that cannot be read. Nothing here is fatal.
+import type { MapEvent, TraceEvent } from '../api/index.js';
+import { LineSplitter, Problems, stackKey, type LineParser, type ParseResult } from './common.js';
+
+/** comm  pid[/tid]  [cpu]  secs.usecs:  [period]  event:  [rest] */
+const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+\.\d+):\s+(?:(\d+)\s+)?(\S+?):(?:\s+(.*))?$/;
+const HEX = /^[0-9a-fA-F]+$/;
+/** perf's event modifiers (cycles:u, cpu-clock:ppp), dropped from the map name. */
+const MODIFIERS = /:[ukhIGHpPSDWe]{1,8}$/;
+
+/** A sample header line ("comm pid [cpu] time: period event:"). */
+export function isPerfHeader(line: string): boolean {
+  return HEADER.test(line);
+}
+
+/** The map name of a perf event: "cpu-clock:ppp" → "@cpu_clock", "sched:sched_switch" → "@sched_sched_switch". */
+export function perfEventMapName(event: string): string {
+  return '@' + event.replace(MODIFIERS, '').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/**
+ * One frame line, "addr sym+off (dso)", as the frame text of a key: the symbol with its
+ * offset (the engine strips offsets when it folds), or "[dso]" for an unknown symbol in a
+ * known object (as stackcollapse-perf names it). null when the line is not a frame.
+ */
+export function perfFrame(line: string): string | null {
+  const t = line.trim();
+  const sp = t.search(/\s/);
+  const addr = sp < 0 ? t : t.slice(0, sp);
+  if (!HEX.test(addr)) return null;
+  let rest = sp < 0 ? '' : t.slice(sp + 1).trim();
+  let dso = '';
+  if (rest.endsWith(')')) {
+    // The object is the last balanced (...): "(/memfd:x (deleted))" nests.
+    let depth = 0;
+    let i = rest.length - 1;
+    for (; i >= 0; i--) {
+      const c = rest[i];
+      if (c === ')') depth++;
+      else if (c === '(' && --depth === 0) break;
+    }
+    if (i >= 0) {
+      dso = rest.slice(i + 1, -1);
+      rest = rest.slice(0, i).trim();
+    }
+  }
+  if (rest === '' || rest === '[unknown]') {
+    if (dso && dso !== '[unknown]') return `[${dso.replace(/.*\//, '')}]`;
+    return '[unknown]';
+  }
+  return rest;
+}
+
+interface Sample {
+  comm: string;
+  event: string;
+  line: number;
+  frames: string[];
+  /** Text after "event:" (a frame when the run had no call graphs). */
+  tail: string;
+  badFrames: number;
+}
+
+export class PerfScriptParser implements LineParser {
+  private readonly problems = new Problems();
+  /** Per event: key → samples, in the order events were first seen. */
+  private readonly maps = new Map<string, Map<string, number>>();
+  private cur: Sample | null = null;
+  /** Inside a block whose header was not understood: its frame lines are skipped. */
+  private skipping = false;
+  private firstTime = NaN;
+  private lastTime = NaN;
+  samples = 0;
+
+  line(s: string, lineNo: number): void {
+    if (s.trim() === '') {
+      this.endSample();
+      this.skipping = false;
+      return;
+    }
+    const c = s.charCodeAt(0);
+    if (c === 35 /* # */) return; // perf script --header comments
+    if (c === 32 || c === 9) {
+      if (this.skipping) return;
+      if (!this.cur) {
+        this.problems.add(lineNo, `an indented line outside any sample: "${clip(s.trim())}"`);
+        this.skipping = true;
+        return;
+      }
+      const f = perfFrame(s);
+      if (f === null) {
+        if (this.cur.badFrames++ === 0) this.problems.add(lineNo, `not a frame ("address symbol (object)"): "${clip(s.trim())}"; skipped`);
+        return;
+      }
+      this.cur.frames.push(f);
+      return;
+    }
+    this.endSample();
+    const m = HEADER.exec(s);
+    if (!m) {
+      this.problems.add(lineNo, `not a perf script sample header ("comm pid [cpu] time: period event:"): "${clip(s)}"; the block was skipped`);
+      this.skipping = true;
+      return;
+    }
+    this.skipping = false;
+    const time = Number(m[5]);
+    if (Number.isNaN(this.firstTime)) this.firstTime = time;
+    this.lastTime = time;
+    this.cur = { comm: m[1], event: m[7], line: lineNo, frames: [], tail: m[8] ?? '', badFrames: 0 };
+  }
+
+  private endSample(): void {
+    const s = this.cur;
+    if (!s) return;
+    this.cur = null;
+    let frames = s.frames;
+    if (frames.length === 0 && s.tail) {
+      // No call graph (perf record without -g): the sampled ip is on the header line.
+      const f = perfFrame(s.tail);
+      if (f !== null) frames = [f];
+    }
+    const key = stackKey(frames, [s.comm]);
+    let m = this.maps.get(s.event);
+    if (!m) {
+      m = new Map();
+      this.maps.set(s.event, m);
+    }
+    m.set(key, (m.get(key) ?? 0) + 1);
+    this.samples++;
+  }
+
+  finish(): ParseResult {
+    this.endSample();
+    const t = Number.isNaN(this.firstTime) ? 0 : Math.max(0, Math.round((this.lastTime - this.firstTime) * 1000));
+    const events: TraceEvent[] = [];
+    const used = new Set<string>();
+    for (const [event, counts] of this.maps) {
+      let name = perfEventMapName(event);
+      while (used.has(name)) name += '_';
+      used.add(name);
+      const entries: MapEvent['entries'] = [];
+      for (const [key, value] of counts) entries.push({ key, value });
+      events.push({ type: 'map', t, name, entries, snapshot: false });
+    }
+    return { events, problems: this.problems.done() };
+  }
+}
+
+/** Parse a whole perf script text. */
+export function parsePerfScript(text: string): ParseResult {
+  const p = new PerfScriptParser();
+  const s = new LineSplitter((l, n) => p.line(l, n));
+  s.push(text);
+  s.end();
+  return p.finish();
+}
+
+function clip(s: string, n = 80): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
