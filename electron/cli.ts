@@ -10,7 +10,9 @@ import { examplesCommand, loadGallery, planExampleRecord } from './cli-examples.
 import { DIFF_HELP, EXPORT_HELP, diffCommand, exportCommand } from './cli-export.js';
 import { IMPORT_HELP, importCommand } from './cli-import.js';
 import { RECORDINGS_HELP, recordingsCommand } from './cli-recordings.js';
+import { browserCommand, homeFromPasswd } from './browser-launch.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
+import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
 import { packageVersion, rendererDir } from './paths.js';
@@ -249,14 +251,29 @@ async function serve(argv: string[]): Promise<number> {
     log: (l) => process.stderr.write(l + '\n'),
   });
   process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
-  if (process.getuid?.() !== 0) process.stderr.write('kscope: not root: scripts will not run (bpftrace needs root). Restart with sudo to trace.\n');
+  if (process.getuid?.() !== 0) {
+    const plan = planLaunch(gatherLaunchFacts(process.env, false));
+    process.stderr.write(
+      plan.kind === 'helper'
+        ? `kscope: not root: runs go through kscope's privileged helper (${plan.command.via === 'pkexec' ? 'pkexec asks for authentication' : plan.command.via}).\n`
+        : `kscope: not root: runs will be refused until this is fixed: ${plan.kind === 'refuse' ? plan.message : 'unknown'}\n`,
+    );
+  }
   if (values.open) {
     const browser = ['chromium', 'chromium-browser', 'google-chrome', 'xdg-open'].map((b) => findOnPath(b)).find(Boolean);
     if (!hasDisplay()) process.stderr.write('kscope: no display: open the URL above in a browser (or over an SSH tunnel)\n');
     else if (!browser) process.stderr.write('kscope: no browser found: open the URL above\n');
     else {
-      const args = browser.endsWith('xdg-open') ? [host.url] : [`--app=${host.url}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--user-data-dir=/tmp/kscope-chromium'];
-      spawn(browser, args, { stdio: 'ignore', detached: true }).unref();
+      const passwd = () => {
+        try {
+          return fs.readFileSync('/etc/passwd', 'utf8');
+        } catch {
+          return '';
+        }
+      };
+      const c = browserCommand({ browser, url: host.url, uid: process.getuid?.() ?? -1, env: process.env, setpriv: findOnPath('setpriv'), homeOf: (uid) => homeFromPasswd(passwd(), uid) });
+      if (c.warning) process.stderr.write(c.warning + '\n');
+      spawn(c.command, c.args, { stdio: 'ignore', detached: true, env: c.env }).unref();
     }
   }
   await new Promise<void>((resolve) => {

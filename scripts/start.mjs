@@ -12,14 +12,28 @@ if (!fs.existsSync('dist/electron/cli.cjs')) {
   process.exit(1);
 }
 if (!root) {
-  console.error('kscope: not running as root. bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN):');
-  console.error('        the app will open, but runs will be refused. To trace: sudo npm start');
+  console.error('kscope: not running as root: runs go through kscope\'s privileged helper (pkexec asks for');
+  console.error('        authentication, or sudo -n where configured); the app says what to do when neither works.');
 }
 
 let child;
 if (display && fs.existsSync(electronBin)) {
-  console.error('kscope: starting the desktop app (Electron)');
-  child = spawn(electronBin, [...(root ? ['--no-sandbox'] : []), '.'], { stdio: 'inherit' });
+  // The GUI is never root: under sudo, Electron runs as the user who ran sudo (runs then go
+  // through the privileged helper); only a true root login gets an unsandboxed window.
+  const id = /^[1-9]\d{0,9}$/;
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+  if (root && id.test(process.env.SUDO_UID ?? '') && id.test(process.env.SUDO_GID ?? '') && setpriv) {
+    const home = fs.readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((p) => p[2] === process.env.SUDO_UID)?.[5];
+    console.error(`kscope: starting the desktop app (Electron) as ${process.env.SUDO_USER ?? process.env.SUDO_UID}, not root`);
+    child = spawn(setpriv, ['--reuid', process.env.SUDO_UID, '--regid', process.env.SUDO_GID, '--init-groups', '--', electronBin, '.'], {
+      stdio: 'inherit',
+      env: { ...process.env, ...(home ? { HOME: home } : {}) },
+    });
+  } else {
+    if (root) console.error('kscope: WARNING: running the window as root without its sandbox (no sudo user to run it as); prefer starting kscope as your user');
+    console.error('kscope: starting the desktop app (Electron)');
+    child = spawn(electronBin, [...(root ? ['--no-sandbox'] : []), '.'], { stdio: 'inherit' });
+  }
 } else {
   console.error(
     display
