@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: two real profiles are recorded' : null);
 if (skip) console.warn(`skipping compare e2e: ${skip}`);
@@ -30,17 +30,11 @@ const totals = async (page: Page) => {
 };
 
 describe.skipIf(skip !== null)('compare two recordings', () => {
-  let app: OpenApp;
+  const suite = appForSuite({ width: 1440, height: 900 });
+  const { errors } = suite;
   let page: Page;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    app = await openApp({ width: 1440, height: 900 }, '.monaco-editor');
-    page = app.page;
-    page.on('pageerror', (e) => errors.push(e.message));
-  });
-  afterAll(async () => {
-    await app?.close();
+  beforeAll(() => {
+    page = suite.page;
   });
 
   it('records two CPU profiles', async () => {

@@ -3,24 +3,18 @@
 // percent, a click zooms, reset unzooms; then the Profile CPU dialog runs its own profile.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: lesson 9 runs bpftrace' : null);
 if (skip) console.warn(`skipping flame e2e: ${skip}`);
 
 describe.skipIf(skip !== null)('flame graph', () => {
-  let app: OpenApp;
+  const suite = appForSuite({ width: 1600, height: 1000 });
+  const { errors } = suite;
   let page: Page;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    app = await openApp({ width: 1600, height: 1000 }, '.monaco-editor');
-    page = app.page;
-    page.on('pageerror', (e) => errors.push(e.message));
-  });
-  afterAll(async () => {
-    await app?.close();
+  beforeAll(() => {
+    page = suite.page;
   });
 
   const frames = () => page.locator('[data-testid="flame-graph"] g.frame');

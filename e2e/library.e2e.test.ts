@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: a real bpftrace run makes the recording' : null);
 if (skip) console.warn(`skipping library e2e: ${skip}`);
@@ -20,17 +20,11 @@ async function countTotal(page: Page): Promise<number> {
 }
 
 describe.skipIf(skip !== null)('recordings library', () => {
-  let app: OpenApp;
+  const suite = appForSuite({ width: 1440, height: 900 });
+  const { errors } = suite;
   let page: Page;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    app = await openApp({ width: 1440, height: 900 }, '.monaco-editor');
-    page = app.page;
-    page.on('pageerror', (e) => errors.push(e.message));
-  });
-  afterAll(async () => {
-    await app?.close();
+  beforeAll(() => {
+    page = suite.page;
   });
 
   it('keeps a real run and lists it', async () => {
@@ -119,7 +113,7 @@ describe.skipIf(skip !== null)('recordings library', () => {
     await toast.first().waitFor({ timeout: 15_000 });
     const name = /Exported (\S+\.csv)/.exec(await toast.first().innerText())?.[1];
     expect(name).toBeTruthy();
-    const file = path.join(app.served.dataHome, 'kscope', 'exports', name!);
+    const file = path.join(suite.app.served.dataHome, 'kscope', 'exports', name!);
     const csv = fs.readFileSync(file, 'utf8');
     expect(csv.split('\n').length).toBeGreaterThan(2);
   });
@@ -148,7 +142,7 @@ describe.skipIf(skip !== null)('recordings library', () => {
     await expect.poll(() => page.locator('[data-testid="library-row"]').count(), { timeout: 10_000 }).toBe(0);
     // The replay of a deleted recording closes.
     await expect.poll(() => page.locator('[data-testid="replay-bar"]').count()).toBe(0);
-    expect(fs.readdirSync(path.join(app.served.dataHome, 'kscope', 'recordings')).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
+    expect(fs.readdirSync(path.join(suite.app.served.dataHome, 'kscope', 'recordings')).filter((f) => f.endsWith('.ndjson'))).toEqual([]);
   });
 
   it('imports pasted folded stacks, reports the bad line, and opens them as a flame graph', async () => {

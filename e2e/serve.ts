@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT_DIR = path.resolve('e2e/output');
@@ -90,5 +91,30 @@ export async function openApp(viewport: { width: number; height: number }, ready
       await browser.close();
       await served.stop();
     },
+  };
+}
+
+/**
+ * One app for a describe block: opened before its tests, closed after them, with the page's
+ * errors collected (a suite ends by expecting none). Read `page` and `app` inside tests.
+ */
+export function appForSuite(viewport: { width: number; height: number }, readySelector = '.monaco-editor'): { readonly app: OpenApp; readonly page: Page; readonly errors: string[] } {
+  let app: OpenApp | undefined;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    app = await openApp(viewport, readySelector);
+    app.page.on('pageerror', (e) => errors.push(e.message));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get app() {
+      return app!;
+    },
+    get page() {
+      return app!.page;
+    },
+    errors,
   };
 }
