@@ -192,7 +192,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
       if (sp.pieces === null) return;
       sp.pieces.push(Buffer.from(piece));
       sp.copied += piece.length;
-      if (sp.copied >= HEAD_BYTES && header !== null) {
+      if (!sp.checked && sp.copied >= HEAD_BYTES && header !== null) {
+        sp.checked = true; // once: a long line that is not a print is not re-joined per read
         const m = printHead(Buffer.concat(sp.pieces, sp.copied));
         if (m) {
           sp.print = m;
@@ -228,7 +229,7 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
         start = nl + 1;
       }
       if (start < n) {
-        span ??= { start: pos + start, len: 0, pieces: [], copied: 0, print: null };
+        span ??= { start: pos + start, len: 0, pieces: [], copied: 0, print: null, checked: false };
         extend(span, data.subarray(start));
       }
       pos += n;
@@ -286,6 +287,8 @@ interface Span {
   pieces: Buffer[] | null;
   copied: number;
   print: RegExpExecArray | null;
+  /** Its head was looked at (HEAD_BYTES of it were copied). */
+  checked: boolean;
 }
 
 const TORN = Symbol('torn');
