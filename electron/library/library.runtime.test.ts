@@ -4,34 +4,24 @@
 // everything is still there for a new backend (an app restart).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { methods, type MethodName, type RecordingSummary, type SessionUpdate } from '../api/index.js';
-import { createBackend, type Backend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { type MethodName, type RecordingSummary, type SessionUpdate } from '../api/index.js';
+import type { Backend } from '../backend.js';
 import { UpdateLog, waitFor } from '../engine/runtime-test-helpers.js';
-import { header, tmpDirs, writeRec } from './test-recordings.js';
+import { backendsOver, callMethod, header, tmpDirs, writeRec } from './test-recordings.js';
 
 const why = process.getuid?.() !== 0 ? 'needs root (bpftrace attaches probes)' : !fs.existsSync('/usr/bin/bpftrace') ? 'bpftrace is not installed' : null;
 if (why) console.warn(`skipping the library runtime tests: ${why}`);
 
-async function call<M extends MethodName>(b: Backend, m: M, params: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const impl = b.impl[m] as (p: unknown) => unknown;
-  return methods[m].result.parse(await impl(methods[m].params.parse(params)));
-}
+// The results are read loosely here (any): each test checks the fields it cares about.
+const call = (b: Backend, m: MethodName, params: unknown) => callMethod(b, m, params) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SCRIPT = `profile:hz:199 { @st[kstack] = count(); }
 interval:ms:50 { printf("tick %d\\n", nsecs % 1000); @n = count(); @h = hist(nsecs % 1000); }`;
 
 describe.skipIf(why !== null)('the library with real runs', () => {
   const { dir, settings } = tmpDirs();
-  const backends: Backend[] = [];
-  const make = () => {
-    const b = createBackend({ recordingsDir: dir, cacheDir: null, settingsPath: settings });
-    backends.push(b);
-    return b;
-  };
-  afterAll(async () => {
-    for (const b of backends) await b.shutdown();
-  });
+  const { make, all: backends } = backendsOver(dir, settings);
   let id = '';
   let finalUpdate: SessionUpdate;
   const flames = new Map<string, number>();

@@ -3,18 +3,12 @@
 // library across an app restart (a new backend on the same folders).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { methods, type MethodName } from '../api/index.js';
-import { createBackend, type Backend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { createBackend } from '../backend.js';
 import { resolveExportDownload } from './paths.js';
-import { header, tmpDirs, writeRec } from './test-recordings.js';
+import { backendsOver, callMethod, header, tmpDirs, writeRec } from './test-recordings.js';
 
-/** Call a method as a transport would: params parsed by the contract, the result checked by it. */
-async function call<M extends MethodName>(b: Backend, m: M, params: unknown): Promise<unknown> {
-  const p = methods[m].params.parse(params);
-  const impl = b.impl[m] as (p: unknown) => unknown;
-  return methods[m].result.parse(await impl(p));
-}
+const call = callMethod;
 
 const stack = (...frames: string[]) => '\n' + frames.map((f) => `        ${f}\n`).join('');
 const FOLDED = 'main;work;spin 70\nmain;work;sleep 20\nmain;idle 10\n';
@@ -22,15 +16,7 @@ const FOLDED_AFTER = 'main;work;spin 20\nmain;work;sleep 20\nmain;idle 60\n';
 
 describe('recordings methods through the backend', () => {
   const { root, dir, settings } = tmpDirs();
-  const backends: Backend[] = [];
-  const make = () => {
-    const b = createBackend({ recordingsDir: dir, cacheDir: null, settingsPath: settings });
-    backends.push(b);
-    return b;
-  };
-  afterAll(async () => {
-    for (const b of backends) await b.shutdown();
-  });
+  const { make, all: backends } = backendsOver(dir, settings);
 
   let before = '';
   let after = '';

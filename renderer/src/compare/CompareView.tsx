@@ -81,7 +81,7 @@ export function CompareView() {
   const title = useMemo(() => `${sa?.name ?? 'A'} vs ${sb?.name ?? 'B'}`, [sa, sb]);
 
   return (
-    <div className="lib-backdrop cmp-backdrop" onClick={closeDialog}>
+    <div className="modal-backdrop cmp-backdrop" onClick={closeDialog}>
       <div className="lib-dialog cmp-dialog" role="dialog" aria-modal="true" aria-label="Compare" data-testid="compare" onClick={(e) => e.stopPropagation()}>
         <div className="lib-head cmp-head">
           <div className="lib-heading">Compare</div>

@@ -143,7 +143,7 @@ export function Gallery() {
   const lessons = examples.filter((e) => e.lesson !== null);
   const own = examples.filter((e) => e.lesson === null);
   return (
-    <div className="gallery-backdrop" onClick={() => useGallery.getState().setOpen(false)}>
+    <div className="modal-backdrop gallery-backdrop" onClick={() => useGallery.getState().setOpen(false)}>
       <div
         className="gallery"
         role="dialog"

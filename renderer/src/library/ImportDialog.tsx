@@ -71,7 +71,7 @@ export function ImportDialog() {
   };
 
   return (
-    <div className="lib-backdrop" onClick={closeDialog}>
+    <div className="modal-backdrop" onClick={closeDialog}>
       <div
         className={`lib-dialog import-dialog${drag ? ' dragging' : ''}`}
         role="dialog"

@@ -224,7 +224,7 @@ export function LibraryDialog() {
   };
 
   return (
-    <div className="lib-backdrop" onClick={closeDialog}>
+    <div className="modal-backdrop" onClick={closeDialog}>
       <div className="lib-dialog" role="dialog" aria-modal="true" aria-label="Recordings" data-testid="library" onClick={(e) => e.stopPropagation()} onKeyDown={onKey}>
         <div className="lib-head">
           <div className="lib-title-block">

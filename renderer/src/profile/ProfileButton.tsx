@@ -28,7 +28,7 @@ function ProfileDialog({ onClose }: { onClose: () => void }) {
     void run(undefined, { mapKeysMax: PROFILE_MAP_KEYS_MAX, ...(choice.durationSec ? { durationSec: choice.durationSec } : {}) });
   };
   return (
-    <div className="profile-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="modal-backdrop profile-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="profile-dialog" role="dialog" aria-label="Profile CPU" data-testid="profile-dialog" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
         <h2>Profile CPU</h2>
         <label>
