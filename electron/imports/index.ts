@@ -12,11 +12,11 @@ import { recordingFileName } from '../engine/recording.js';
 import { BpftraceTextParser, parseBucketLine } from './bpftrace-text.js';
 import { LineSplitter, unreadableText, type ImportProblem, type LineParser, type ParseResult } from './common.js';
 import { FoldedParser } from './folded.js';
-import { isPerfHeader, perfFrame, PerfScriptParser } from './perf-script.js';
+import { isPerfHeader, perfFrame, PerfScriptParser, type PerfImportOptions } from './perf-script.js';
 
 export type { ImportProblem, ParseResult } from './common.js';
 export { parseFolded, FoldedStream, FOLDED_MAP } from './folded.js';
-export { parsePerfScript } from './perf-script.js';
+export { parsePerfScript, type PerfImportOptions } from './perf-script.js';
 export { parseBpftraceText } from './bpftrace-text.js';
 
 export interface ImportMeta {
@@ -24,6 +24,8 @@ export interface ImportMeta {
   name?: string;
   /** Where the text came from (a file path; absent: pasted). */
   from?: string;
+  /** How a perf script import weighs samples and tidies frames. */
+  perf?: PerfImportOptions;
 }
 
 export interface ImportResult {
@@ -79,12 +81,12 @@ export function detectImportFormat(text: string): ImportFormat | null {
   return null;
 }
 
-function parserFor(format: ImportFormat): LineParser {
+function parserFor(format: ImportFormat, meta: ImportMeta): LineParser {
   switch (format) {
     case 'folded':
       return new FoldedParser();
     case 'perf':
-      return new PerfScriptParser();
+      return new PerfScriptParser(meta.perf);
     case 'bpftrace-text':
       return new BpftraceTextParser();
   }
@@ -102,6 +104,7 @@ export function importHeader(format: ImportFormat, meta: ImportMeta = {}, script
   const comment = `// imported ${LABEL[format]} from ${from ?? 'pasted text'}`;
   const imported: Record<string, unknown> = { format, from };
   if (meta.name) imported.name = meta.name;
+  if (format === 'perf') imported.perf = { weight: meta.perf?.weight ?? 'period', rawFrames: meta.perf?.rawFrames ?? false };
   return {
     type: 'header',
     format: RECORDING_FORMAT,
@@ -170,7 +173,7 @@ export class ImportStream {
     if (bad) throw new ImportError(bad);
     this.format ??= detectImportFormat(this.head) ?? undefined;
     if (!this.format) throw undetected();
-    const p = parserFor(this.format);
+    const p = parserFor(this.format, this.meta);
     this.parser = p;
     this.splitter = new LineSplitter((l, n) => p.line(l, n));
     this.splitter.push(this.head);
