@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from './api/index.js';
 import { defaultRecordingsDir } from './engine/recording.js';
+import { decodeImportText } from './imports/text-decoder.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from './imports/index.js';
 
 export const IMPORT_HELP = `  kscope import FILE [--as folded|perf|bpftrace-text] [--output REC.ndjson] [--name NAME]
@@ -26,7 +27,7 @@ export interface CommandIo {
 const processIo: CommandIo = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  stdin: () => fs.readFileSync(0, 'utf8'),
+  stdin: () => decodeImportText(fs.readFileSync(0)),
 };
 
 /** How many problems are printed one by one before "... and N more". */

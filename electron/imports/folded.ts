@@ -10,6 +10,7 @@
 // as they are read, so the input never has to be one string.
 import type { MapEvent } from '../api/index.js';
 import { LineSplitter, parseCount, Problems, type LineParser, type ParseResult } from './common.js';
+import { addCounts, countJson, parseExactCount, sumProblem, type Count } from './exact-counts.js';
 
 /** The map an imported folded file becomes. */
 export const FOLDED_MAP = '@stacks';
@@ -25,7 +26,7 @@ export function foldedStackToKey(stack: string): string {
 }
 
 export class FoldedParser implements LineParser {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, Count>();
   private readonly problems = new Problems();
   private differential = false;
   /** Lines that held a stack. */
@@ -52,8 +53,8 @@ export class FoldedParser implements LineParser {
       return;
     }
     const countText = s.slice(sp + 1, end);
-    const count = parseCount(countText);
-    if (Number.isNaN(count) || count < 0) {
+    const count = parseExactCount(countText);
+    if (count === null || count < 0) {
       this.problems.add(lineNo, `"${clip(countText)}" is not a sample count (expected "frame;frame;... COUNT")`);
       return;
     }
@@ -76,13 +77,19 @@ export class FoldedParser implements LineParser {
       stackEnd = d - 1;
       while (stackEnd > 0 && (s.charCodeAt(stackEnd - 1) === 32 || s.charCodeAt(stackEnd - 1) === 9)) stackEnd--;
     }
-    if (stackEnd === 0) {
-      this.problems.add(lineNo, 'a count with no stack before it');
-      return;
-    }
+    // No frames at all (" 3", ";;; 3"): flamegraph.pl counts the samples in the total with no
+    // frame of their own, and so does this import (an empty stack, drawn "[empty stack]").
     const stack = s.slice(0, stackEnd);
+    const prev = this.counts.get(stack);
+    if (prev !== undefined) {
+      const sum = addCounts(prev, count);
+      if (sum === null) {
+        this.problems.add(lineNo, `this stack's count cannot stay exact (${sumProblem(prev, count)}): the line was not imported`);
+        return;
+      }
+      this.counts.set(stack, sum);
+    } else this.counts.set(stack, count);
     this.stackLines++;
-    this.counts.set(stack, (this.counts.get(stack) ?? 0) + count);
   }
 
   finish(): ParseResult {
@@ -90,7 +97,7 @@ export class FoldedParser implements LineParser {
     // Each folded text is dropped once its key is built: the input chunks it was sliced from
     // can go while the keys grow (input order), so the two are not both whole in memory.
     for (const [stack, value] of this.counts) {
-      entries.push({ key: foldedStackToKey(stack), value });
+      entries.push({ key: foldedStackToKey(stack), value: countJson(value) });
       this.counts.delete(stack);
     }
     const events: ParseResult['events'] = [];

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import { RECORDING_FORMAT, type ImportFormat, type RecordingHeader, type TraceEvent } from '../api/index.js';
 import { recordingFileName } from '../engine/recording.js';
 import { BpftraceTextParser, parseBucketLine } from './bpftrace-text.js';
 import { LineSplitter, unreadableText, type ImportProblem, type LineParser, type ParseResult } from './common.js';
 import { FoldedParser } from './folded.js';
+import { ImportTextDecoder } from './text-decoder.js';
 import { isPerfHeader, perfFrame, PerfScriptParser, type PerfImportOptions } from './perf-script.js';
 
 export type { ImportProblem, ParseResult } from './common.js';
@@ -133,6 +133,7 @@ function finishImport(format: ImportFormat, r: ParseResult & { script?: string |
 
 /** Import a whole text (a paste, a small file). Throws ImportError when nothing can be imported. */
 export function importText(text: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const bad = unreadableText(text);
   if (bad) throw new ImportError(bad);
   const format = as ?? detectImportFormat(text);
@@ -164,6 +165,8 @@ export class ImportStream {
       this.splitter.push(chunk);
       return;
     }
+    // A byte-order mark decoded into the text (a paste, stdin) is not part of the first line.
+    if (this.head === '' && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     this.head += chunk;
     if (this.head.length >= DETECT_BYTES) this.start();
   }
@@ -190,12 +193,12 @@ export class ImportStream {
 /** Bytes read per chunk by importFile. */
 const CHUNK = 1 << 20;
 
-/** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string). */
+/** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string); UTF-8, or UTF-16 with its BOM. */
 export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
+    const decoder = new ImportTextDecoder();
     const stream = new ImportStream(as, { from: file, ...meta });
     for (;;) {
       const n = fs.readSync(fd, buf, 0, CHUNK, null);
