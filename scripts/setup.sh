@@ -14,7 +14,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
-packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates)
+# golang-go: `go tool pprof` reads our pprof exports in the interop tests; linux-perf makes the perf fixtures.
+packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates golang-go linux-perf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
