@@ -1,4 +1,4 @@
-// Our folded, speedscope and pprof exports handed to speedscope's own importer (the real app,
+// Our folded, speedscope, pprof and chrome-trace (its sampled stacks) exports handed to speedscope's own importer (the real app,
 // in Chromium): the stacks it builds and its totals equal the recording's, stack by stack.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { openSpeedscope, type SpeedscopeReader } from './speedscope-reader.js';
 const skip = e2eSkipReason();
 if (skip) console.log(`speedscope interop skipped: ${skip}`);
 
-async function exported(rec: string, format: 'folded' | 'speedscope' | 'pprof'): Promise<Buffer> {
+async function exported(rec: string, format: 'folded' | 'speedscope' | 'pprof' | 'chrome-trace'): Promise<Buffer> {
   const c = collector();
   await exportRecording(rec, format, c.stream);
   return c.bytes();
@@ -35,11 +35,11 @@ describe.skipIf(skip !== null)('speedscope imports our exports with equal stacks
 
   const recs = [REC_A, REC_B, perfRec];
   for (const i of [0, 1, 2]) {
-    for (const format of ['folded', 'speedscope', 'pprof'] as const) {
+    for (const format of ['folded', 'speedscope', 'pprof', 'chrome-trace'] as const) {
       it(`${format} of ${['profile-a', 'profile-b', 'perf-faults import'][i]}`, async () => {
         const rec = recs[i];
         const want = oracleFolded(lastStackMap(fs.readFileSync(rec, 'utf8')));
-        const ext = { folded: 'folded.txt', speedscope: 'speedscope.json', pprof: 'pb.gz' }[format];
+        const ext = { folded: 'folded.txt', speedscope: 'speedscope.json', pprof: 'pb.gz', 'chrome-trace': 'trace.json' }[format];
         const profiles = await reader.read(`kscope.${ext}`, await exported(rec, format));
         expect(profiles).toHaveLength(1);
         // A profile:hz:99 recording's pprof carries cpu/nanoseconds last, the type pprof readers
