@@ -99,8 +99,13 @@ export function walkStacks(tree: FlameTree, visit: (names: readonly string[], de
   );
 }
 
-/** Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a frame. */
+/**
+ * Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a
+ * frame, and a blank frame as one space (an empty leaf frame would vanish in flamegraph.pl,
+ * whose split drops empty fields at the end).
+ */
 export function foldedFrame(name: string): string {
+  if (name === '' || name.trim() === '') return ' ';
   return name.indexOf(';') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0 ? name : name.replace(/;/g, ':').replace(/[\n\r]+/g, ' ');
 }
 

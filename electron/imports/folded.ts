@@ -15,12 +15,17 @@ import { addCounts, countJson, parseExactCount, sumProblem, type Count } from '.
 /** The map an imported folded file becomes. */
 export const FOLDED_MAP = '@stacks';
 
-/** The bpftrace key of one folded stack ("a;b;c" → "\n    c\n    b\n    a\n"). */
+/**
+ * The bpftrace key of one folded stack ("a;b;c" → "\n    c\n    b\n    a\n"). Frames split
+ * as flamegraph.pl splits them (Perl's split): empty frames at the end are dropped (";;; 3"
+ * has no frame: its samples count at the root), the others are kept, blank ones too
+ * ("a;b; " has a blank leaf frame; "a;;c" an empty middle one).
+ */
 export function foldedStackToKey(stack: string): string {
-  let frames = stack.split(';');
-  // One join, not a += per frame: a flat string, and far less garbage for 100k stacks.
-  if (stack.includes(';;') || stack.charCodeAt(0) === 59 || stack.charCodeAt(stack.length - 1) === 59) frames = frames.filter((f) => f !== '');
+  const frames = stack.split(';');
+  while (frames.length > 0 && frames[frames.length - 1] === '') frames.pop();
   if (frames.length === 0) return '\n';
+  // One join, not a += per frame: a flat string, and far less garbage for 100k stacks.
   frames.reverse();
   return '\n    ' + frames.join('\n    ') + '\n';
 }
@@ -58,8 +63,9 @@ export class FoldedParser implements LineParser {
       this.problems.add(lineNo, `"${clip(countText)}" is not a sample count (expected "frame;frame;... COUNT")`);
       return;
     }
+    // One whitespace character before the count, as flamegraph.pl's /^(.*)\s+?(\d+)$/ takes
+    // it: "a;b;  4" is the stack "a;b; ", whose leaf is a blank frame.
     let stackEnd = sp;
-    while (stackEnd > 0 && (s.charCodeAt(stackEnd - 1) === 32 || s.charCodeAt(stackEnd - 1) === 9)) stackEnd--;
     // A differential file (difffolded.pl: "stack COUNT1 COUNT2"): flamegraph.pl draws the
     // second count, and so does this import. Only the characters just before the count are
     // looked at (a number after a space), not the whole line.
@@ -75,7 +81,6 @@ export class FoldedParser implements LineParser {
         this.problems.add(lineNo, 'two counts on a line (a differential folded file): the second count was imported');
       }
       stackEnd = d - 1;
-      while (stackEnd > 0 && (s.charCodeAt(stackEnd - 1) === 32 || s.charCodeAt(stackEnd - 1) === 9)) stackEnd--;
     }
     // No frames at all (" 3", ";;; 3"): flamegraph.pl counts the samples in the total with no
     // frame of their own, and so does this import (an empty stack, drawn "[empty stack]").
@@ -96,10 +101,16 @@ export class FoldedParser implements LineParser {
     const entries: MapEvent['entries'] = [];
     // Each folded text is dropped once its key is built: the input chunks it was sliced from
     // can go while the keys grow (input order), so the two are not both whole in memory.
+    // Texts that differ only where the key cannot ("a;b" and "a;b;") make one key: summed, so a
+    // key is never written twice.
+    const byKey = new Map<string, Count>();
     for (const [stack, value] of this.counts) {
-      entries.push({ key: foldedStackToKey(stack), value: countJson(value) });
+      const key = foldedStackToKey(stack);
+      const prev = byKey.get(key);
+      byKey.set(key, prev === undefined ? value : (addCounts(prev, value) ?? Number(prev) + Number(value)));
       this.counts.delete(stack);
     }
+    for (const [key, value] of byKey) entries.push({ key, value: countJson(value) });
     const events: ParseResult['events'] = [];
     if (entries.length > 0) {
       const map: MapEvent = { type: 'map', t: 0, name: this.mapName, entries, snapshot: false };
