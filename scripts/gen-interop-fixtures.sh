@@ -41,6 +41,13 @@ perf script -i "$TMP/pf.data" -F comm,pid,tid,event,ip,sym,dso 2> /dev/null > "$
 perf script -i "$TMP/pf.data" -F comm,pid,tid,cpu,time,period,event,ip,sym,dso 2> /dev/null > "$OUT/perf-faults-cpu-period.txt"
 perf script -i "$TMP/pf.data" -F comm,tid,period,event,ip,sym,dso 2> /dev/null > "$OUT/perf-faults-tid-period.txt"
 
+# 3. No call graphs (perf record without -g): one line a sample, perf right-aligning the comm
+#    ("  kscope-interop- 123 ...: 10309278 cpu-clock:  55d0 spin+0x69 (prog)"). The
+#    reference here is perf's own report (stackcollapse-perf.pl reads no sample of it).
+perf record -q -o "$TMP/nog.data" -e cpu-clock -F 97 -- "$TMP/kscope-interop" > /dev/null 2>&1
+perf script -i "$TMP/nog.data" 2> /dev/null | sed "s#$TMP/##g" > "$OUT/perf-cpp-no-callgraph.txt"
+perf report -i "$TMP/nog.data" --stdio -F period,sample,comm,sym 2> /dev/null | grep -v '^#' | grep -v '^$' > "$OUT/perf-cpp-no-callgraph.report"
+
 # The reference reader's output over each (and over the hand-written Java/inline sample).
 for f in "$OUT"/perf-*.txt; do
   perl "$FG/stackcollapse-perf.pl" "$f" > "${f%.txt}.collapsed"

@@ -69,9 +69,14 @@ export function detectImportFormat(text: string): ImportFormat | null {
     start = nl + 1;
   }
   if (lines.length === 0) return null;
-  for (let i = 0; i + 1 < lines.length; i++) {
-    if (isPerfHeader(lines[i]) && /^\s/.test(lines[i + 1]) && perfFrame(lines[i + 1]) !== null) return 'perf';
+  let perfHeaders = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!isPerfHeader(lines[i])) continue;
+    perfHeaders++;
+    if (i + 1 < lines.length && /^\s/.test(lines[i + 1]) && perfFrame(lines[i + 1]) !== null && !isPerfHeader(lines[i + 1])) return 'perf';
   }
+  // `perf script` without call graphs: every line a header ending in its sampled frame.
+  if (perfHeaders >= 2 && perfHeaders >= lines.length * 0.9) return 'perf';
   let folded = 0;
   for (const l of lines) {
     if (BPFTRACE_LINE.test(l) || (parseBucketLine(l.trim()) && /\|/.test(l))) return 'bpftrace-text';

@@ -99,6 +99,23 @@ describe('perf script import agrees with stackcollapse-perf.pl', () => {
     expect(total(got)).toBe(1_500_000);
   });
 
+  it('no call graphs (one line a sample, the comm right-aligned): the same periods and samples as perf report', () => {
+    const text = read('perf-cpp-no-callgraph.txt');
+    // stackcollapse-perf.pl reads none of it (its header regex wants no leading space).
+    expect(read('perf-cpp-no-callgraph.collapsed')).toBe('');
+    const byPeriod = imported('perf-cpp-no-callgraph.txt');
+    const bySample = imported('perf-cpp-no-callgraph.txt', { weight: 'samples' });
+    // perf report -F period,sample,comm,sym: "1072164912  104  kscope-interop  [.] spin".
+    const report = read('perf-cpp-no-callgraph.report')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+\[.\] (.*?)\s*$/.exec(l)!);
+    expect(report.length).toBeGreaterThan(0);
+    expect(new Map(report.map((m) => [`${m[3]};${m[4]}`, Number(m[1])]))).toEqual(byPeriod);
+    expect(new Map(report.map((m) => [`${m[3]};${m[4]}`, Number(m[2])]))).toEqual(bySample);
+    expect(importText(text).format).toBe('perf');
+  });
+
   it('detects a perf script without time as perf (not folded, not refused)', () => {
     const r = importText(read('perf-faults-no-time.txt'));
     expect(r.format).toBe('perf');

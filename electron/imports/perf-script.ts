@@ -32,7 +32,7 @@ const MODIFIERS = /:[ukhIGHpPSDWe]{1,8}$/;
 
 /** A sample header line ("comm pid [cpu] time: period event:"). */
 export function isPerfHeader(line: string): boolean {
-  return HEADER.test(line);
+  return HEADER.test(line.trimStart());
 }
 
 /** The map name of a perf event: "cpu-clock:ppp" → "@cpu_clock", "sched:sched_switch" → "@sched_sched_switch". */
@@ -97,6 +97,8 @@ export class PerfScriptParser implements LineParser {
   private firstTime = NaN;
   private lastTime = NaN;
   samples = 0;
+  /** Events whose sums left the exact range (reported once each). */
+  private readonly inexact = new Set<string>();
 
   constructor(private readonly opts: PerfImportOptions = {}) {}
 
@@ -109,6 +111,13 @@ export class PerfScriptParser implements LineParser {
     const c = s.charCodeAt(0);
     if (c === 35 /* # */) return; // perf script --header comments
     if (c === 32 || c === 9) {
+      // perf right-aligns a short comm ("           false 39654 19115.48: 1 cycles:u: ..."
+      // without -g): an indented line is a header when it reads as one, not as a frame.
+      const h = HEADER.exec(s.trimStart());
+      if (h && (h[5] !== undefined || perfFrameParts(s) === null)) {
+        this.header(h, lineNo);
+        return;
+      }
       if (this.skipping) return;
       if (!this.cur) {
         this.problems.add(lineNo, `an indented line outside any sample: "${clip(s.trim())}"`);
@@ -123,13 +132,18 @@ export class PerfScriptParser implements LineParser {
       this.cur.frames.push(f);
       return;
     }
-    this.endSample();
     const m = HEADER.exec(s);
     if (!m) {
+      this.endSample();
       this.problems.add(lineNo, `not a perf script sample header ("comm pid [cpu] time: period event:"): "${clip(s)}"; the block was skipped`);
       this.skipping = true;
       return;
     }
+    this.header(m, lineNo);
+  }
+
+  private header(m: RegExpExecArray, lineNo: number): void {
+    this.endSample();
     this.skipping = false;
     if (m[5] !== undefined) {
       const time = Number(m[5]);
@@ -158,12 +172,19 @@ export class PerfScriptParser implements LineParser {
         for (let i = t.length - 1; i >= 0; i--) frames.push(t[i]); // leaf first
       }
     const key = stackKey(frames, [s.comm]);
-    let m = this.maps.get(s.event);
+    // One map per event, modifiers aside ("cycles:u" and "cycles" are one event).
+    const event = s.event.replace(MODIFIERS, '');
+    let m = this.maps.get(event);
     if (!m) {
       m = new Map();
-      this.maps.set(s.event, m);
+      this.maps.set(event, m);
     }
-    m.set(key, (m.get(key) ?? 0) + s.weight);
+    const prev = m.get(key) ?? 0;
+    if (!Number.isSafeInteger(prev + s.weight) && Number.isInteger(s.weight) && !this.inexact.has(event)) {
+      this.inexact.add(event);
+      this.problems.add(s.line, `the periods of one stack add up beyond 2^53: ${s.event} is counted inexactly from here (import with --count-samples for exact counts)`);
+    }
+    m.set(key, prev + s.weight);
     this.samples++;
   }
 
