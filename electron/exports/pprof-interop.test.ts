@@ -95,6 +95,21 @@ describe.skipIf(skip !== null)('go tool pprof reads our pprof exactly', () => {
     expect(raw.mainFile).toBe('perf-cpp.txt');
   });
 
+  it('frames that name their binary get its mapping', async () => {
+    // Real perf script from this machine: JIT frames "[unknown] (/tmp/perf-25573.map)" import as "[perf-25573.map]".
+    const r = importFile(path.resolve('test/fixtures/imports/perf-script.txt'));
+    const rec = writeRecordingTo(path.join(dir, 'perf-script.ndjson'), r.header, r.events);
+    const { stdout } = goPprof(['-raw'], (await pprofOf(rec)).file);
+    const maps = new Map([...stdout.slice(stdout.indexOf('\nMappings')).matchAll(/^\s*(\d+): 0x[0-9a-f]+\/0x[0-9a-f]+\/0x[0-9a-f]+ (\S+)/gm)].map((m) => [m[2], m[1]]));
+    expect(maps.get('perf-script.txt')).toBe('1');
+    expect(maps.has('perf-25573.map')).toBe(true);
+    const locs = [...stdout.matchAll(/^\s*\d+: 0x[0-9a-f]+ M=(\d+) (.*) \S*:\d+(?::\d+)? s=\d+$/gm)];
+    const jit = locs.filter((m) => m[2] === '[perf-25573.map]');
+    expect(jit).toHaveLength(1);
+    expect(jit[0][1]).toBe(maps.get('perf-25573.map'));
+    expect(locs.filter((m) => m[2] === 'exc_page_fault').map((m) => m[1])).toEqual(['1']); // no binary named: the main mapping
+  });
+
   it('counts beyond 2^53 stay exact end to end: folded import → recording → pprof', async () => {
     const big = 2n ** 60n + 7n;
     const rec = recordingOf('big', `main;huge ${big}\nmain;huge 1\nmain;small 3\n`);

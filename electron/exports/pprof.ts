@@ -38,8 +38,10 @@ function decimals(v: number): number {
 export function frameBinary(name: string): string | null {
   const m = /\s\(((?:\/|\[)[^()]*)\)$/.exec(name);
   if (m) return m[1];
-  const b = /^\[([^\]\s]+\.so(?:\.[\w.]+)?|[^\]\s]*kernel[^\]\s]*|vdso|vsyscall)\]$/.exec(name);
-  return b ? b[1] : null;
+  // "[libc.so.6]", "[perf-123.map]", "[kernel.kallsyms]": an unknown symbol named by its object
+  // (perf, stackcollapse-perf.pl); not "[unknown]", not "[empty stack]".
+  const b = /^\[([^\]\s]+)\]$/.exec(name);
+  return b && b[1] !== 'unknown' ? b[1] : null;
 }
 
 /** The main mapping's name: the imported file's name, or what a bpftrace run sampled. */
