@@ -33,6 +33,20 @@ describe.skipIf(skip !== null)('speedscope imports our exports with equal stacks
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a cpu-clock perf import weighted by period shows as nanoseconds in speedscope and from pprof', async () => {
+    const r = importFile(path.resolve('test/fixtures/interop/perf-cpp.txt'));
+    const rec = writeRecordingTo(path.join(dir, 'perf-cpp.ndjson'), r.header, r.events);
+    const want = oracleFolded(lastStackMap(fs.readFileSync(rec, 'utf8')));
+    for (const [format, ext] of [
+      ['speedscope', 'speedscope.json'],
+      ['pprof', 'pb.gz'],
+    ] as const) {
+      const [p] = await reader.read(`kscope.${ext}`, await exported(rec, format));
+      expect([format, p.unit]).toEqual([format, 'nanoseconds']);
+      expect(p.stacks).toEqual(want);
+    }
+  });
+
   const recs = [REC_A, REC_B, perfRec];
   for (const i of [0, 1, 2]) {
     for (const format of ['folded', 'speedscope', 'pprof', 'chrome-trace'] as const) {

@@ -85,12 +85,13 @@ describe.skipIf(skip !== null)('go tool pprof reads our pprof exactly', () => {
     expect(top.stdout + top.stderr).not.toMatch(/Main binary filename not available/);
   });
 
-  it('a perf import: weights by period, one mapping per binary the frames name', async () => {
+  it('a perf import: weighted by period, in nanoseconds for a clock event, a main binary', async () => {
     const r = importFile(path.resolve('test/fixtures/interop/perf-cpp.txt'));
     const rec = writeRecordingTo(path.join(dir, 'perf-cpp.ndjson'), r.header, r.events);
     const want = oracleFolded(lastStackMap(fs.readFileSync(rec, 'utf8')));
     const raw = readRaw((await pprofOf(rec)).file);
-    expect(raw.types).toEqual(['samples/count']);
+    // cpu-clock weighted by period: CPU nanoseconds, as pprof and Pyroscope show CPU profiles.
+    expect(raw.types).toEqual(['cpu/nanoseconds']);
     expect(new Map([...raw.stacks].map(([k, v]) => [k, Number(v[0])]))).toEqual(want);
     expect(raw.mainFile).toBe('perf-cpp.txt');
   });

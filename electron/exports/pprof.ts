@@ -16,6 +16,7 @@ import type { RecordingHeader } from '../api/index.js';
 import { FrameTable } from './frame-table.js';
 import { ExportError } from './errors.js';
 import type { FoldedProfile } from './stack-maps.js';
+import { COUNT_UNIT, sharedUnit } from './sample-units.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
 /** The finest scale tried for fractional counts (6 decimals: bpftrace's avg/stats are integers, folded files rarely carry more). */
@@ -124,8 +125,14 @@ export function encodePprof(profiles: readonly FoldedProfile[], header: Recordin
     addMissing();
   }
   const started = Date.parse(header.startedAt);
-  const countUnit = digits === 0 ? 'count' : `count/${scale}`;
-  const sampleType = [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup(countUnit) })];
+  // A perf import weighted by a clock event's period holds CPU nanoseconds, not counts.
+  let unit = sharedUnit(header, profiles.map((p) => p.name));
+  if (unit === null) {
+    warnings.push(`the maps measure different things (${profiles.map((p) => p.name).join(', ')}): one pprof sample type holds them as "samples"`);
+    unit = COUNT_UNIT;
+  }
+  const countUnit = digits === 0 ? unit.unit : `${unit.unit}/${scale}`;
+  const sampleType = [new ValueType({ type: strings.dedup(unit.type), unit: strings.dedup(countUnit) })];
   if (periodNs !== null && digits === 0) sampleType.push(new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') }));
   const profile = new Profile({
     sampleType,
@@ -138,7 +145,7 @@ export function encodePprof(profiles: readonly FoldedProfile[], header: Recordin
     periodType:
       periodNs !== null && digits === 0
         ? new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') })
-        : new ValueType({ type: strings.dedup('samples'), unit: strings.dedup(countUnit) }),
+        : new ValueType({ type: strings.dedup(unit.type), unit: strings.dedup(countUnit) }),
     period: periodNs !== null && digits === 0 ? periodNs : 1,
     comment: [
       strings.dedup(`kscope: ${profiles.map((p) => p.name).join(', ')} from: ${header.script.slice(0, 2000)}`),
