@@ -34,6 +34,8 @@ export class FoldedParser implements LineParser {
   private readonly counts = new Map<string, Count>();
   private readonly problems = new Problems();
   private differential = false;
+  /** A stack ended in ";" (or had no text): its key may equal another's. */
+  private trailingEmpty = false;
   /** Lines that held a stack. */
   stackLines = 0;
 
@@ -85,6 +87,7 @@ export class FoldedParser implements LineParser {
     // No frames at all (" 3", ";;; 3"): flamegraph.pl counts the samples in the total with no
     // frame of their own, and so does this import (an empty stack, drawn "[empty stack]").
     const stack = s.slice(0, stackEnd);
+    if (stackEnd === 0 || s.charCodeAt(stackEnd - 1) === 59) this.trailingEmpty = true;
     const prev = this.counts.get(stack);
     if (prev !== undefined) {
       const sum = addCounts(prev, count);
@@ -101,16 +104,24 @@ export class FoldedParser implements LineParser {
     const entries: MapEvent['entries'] = [];
     // Each folded text is dropped once its key is built: the input chunks it was sliced from
     // can go while the keys grow (input order), so the two are not both whole in memory.
-    // Texts that differ only where the key cannot ("a;b" and "a;b;") make one key: summed, so a
-    // key is never written twice.
-    const byKey = new Map<string, Count>();
-    for (const [stack, value] of this.counts) {
-      const key = foldedStackToKey(stack);
-      const prev = byKey.get(key);
-      byKey.set(key, prev === undefined ? value : (addCounts(prev, value) ?? Number(prev) + Number(value)));
-      this.counts.delete(stack);
+    if (!this.trailingEmpty) {
+      // Distinct texts give distinct keys: no second map of 100k long keys.
+      for (const [stack, value] of this.counts) {
+        entries.push({ key: foldedStackToKey(stack), value: countJson(value) });
+        this.counts.delete(stack);
+      }
+    } else {
+      // Texts that differ only in empty frames at the end ("a;b" and "a;b;") make one key:
+      // summed, so a key is never written twice.
+      const byKey = new Map<string, Count>();
+      for (const [stack, value] of this.counts) {
+        const key = foldedStackToKey(stack);
+        const prev = byKey.get(key);
+        byKey.set(key, prev === undefined ? value : (addCounts(prev, value) ?? Number(prev) + Number(value)));
+        this.counts.delete(stack);
+      }
+      for (const [key, value] of byKey) entries.push({ key, value: countJson(value) });
     }
-    for (const [key, value] of byKey) entries.push({ key, value: countJson(value) });
     const events: ParseResult['events'] = [];
     if (entries.length > 0) {
       const map: MapEvent = { type: 'map', t: 0, name: this.mapName, entries, snapshot: false };
