@@ -12,6 +12,17 @@ const DECIMAL = /^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?$/;
 
 /** A count from its text: an exact integer (number when safe, bigint beyond), a finite decimal, or null. */
 export function parseExactCount(text: string): Count | null {
+  // The common case without a regex: a plain integer short enough to be exact as a number.
+  const n = text.length;
+  if (n > 0 && n <= 15) {
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+    if (i === n) return Number(text);
+  }
   if (INTEGER.test(text)) {
     const digits = text.charCodeAt(0) === 43 ? text.slice(1) : text;
     if (digits.length <= 15) return Number(digits);
