@@ -10,7 +10,7 @@ log() { printf '\033[1mkscope setup:\033[0m %s\n' "$*"; }
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    log "not root and no sudo: install these packages yourself, then rerun: bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config"
+    log "not root and no sudo: install these packages yourself, then rerun: bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config golang-go linux-perf"
   fi
 fi
 
