@@ -109,3 +109,34 @@ describe.skipIf(why !== null)('svg flame graph export in Chromium', () => {
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'export-diff.png') });
   });
 });
+
+describe.skipIf(why !== null)('svg export of samples with no frame', () => {
+  it('draws them as [empty stack], as wide as their share, at 1,280 and 1,920 px', async () => {
+    // flamegraph.pl's edge cases: ";;; 3" and " 2" have no frame (5 of 17 samples).
+    const { importFile, writeRecordingTo } = await import('../electron/imports/index.js');
+    const imp = importFile(path.resolve('test/fixtures/interop/flamegraph/edge-cases.folded'));
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    const rec = writeRecordingTo(path.join(OUTPUT_DIR, 'edge-cases.ndjson'), imp.header, imp.events);
+    const svgPath = path.join(OUTPUT_DIR, 'export-empty-stack.svg');
+    await exportRecording(rec, 'svg', svgPath);
+    const browser = await launchChromium();
+    try {
+      for (const width of [1280, 1920]) {
+        const page = await browser.newPage({ viewport: { width, height: 300 } });
+        await page.goto('file://' + svgPath);
+        await page.waitForSelector('g.f');
+        const frames = await framesOf(page);
+        const root = frames.find((f) => f.d === 0)!;
+        const empty = frames.find((f) => f.name === '[empty stack]')!;
+        expect(empty.d).toBe(1);
+        expect(empty.width / root.width).toBeCloseTo(5 / 17, 2);
+        // The blank leaf frame under "write" is drawn too (4 samples).
+        expect(frames.filter((f) => f.name === '' && f.d === 3).map((f) => Math.round((f.width / root.width) * 17))).toEqual([4]);
+        await page.screenshot({ path: path.join(OUTPUT_DIR, `export-empty-stack-${width}.png`) });
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});

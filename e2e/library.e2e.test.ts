@@ -168,4 +168,34 @@ describe.skipIf(skip !== null)('recordings library', () => {
     await expect.poll(() => page.locator('[data-testid="replay-bar"]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('imports perf script weighted by period, or counting samples when asked (screenshots at 1,280 and 1,920 px)', async () => {
+    const perf = fs.readFileSync(path.resolve('test/fixtures/interop/perf-java-inline.txt'), 'utf8');
+    for (const [count, want] of [
+      [false, /^1,500,000 samples/],
+      [true, /^3 samples/],
+    ] as const) {
+      // Recordings (Ctrl+R), then Import….
+      if ((await page.locator('[data-testid="library-import"]').count()) === 0) await page.keyboard.press('Control+r');
+      await page.click('[data-testid="library-import"]');
+      await page.locator('[data-testid="import-dialog"]').waitFor();
+      await page.fill('[data-testid="import-text"]', perf);
+      // The perf choices appear once the text looks like perf script.
+      await page.locator('[data-testid="import-perf"]').waitFor();
+      if (count) await page.check('[data-testid="import-count-samples"]');
+      else {
+        for (const width of [1280, 1920]) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.screenshot({ path: path.join(OUTPUT_DIR, `import-perf-${width}.png`) });
+        }
+        await page.setViewportSize({ width: 1440, height: 900 });
+      }
+      await page.keyboard.press('Control+Enter');
+      await page.locator('[data-testid="replay-bar"]').waitFor({ timeout: 15_000 });
+      await expect.poll(() => page.locator('.flame-meta').first().innerText(), { timeout: 10_000 }).toMatch(want);
+      await page.click('[data-testid="replay-close"]');
+      await expect.poll(() => page.locator('[data-testid="replay-bar"]').count()).toBe(0);
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -34,6 +34,28 @@ describe('kscope import', () => {
     expect(rec.events.some((e) => e.type === 'map' && e.name === '@')).toBe(true);
   });
 
+  it('weighs perf samples by period by default; --count-samples counts them, --raw-frames keeps frames as printed', async () => {
+    const perf = path.resolve(__dirname, '../test/fixtures/interop/perf-java-inline.txt');
+    const totals: Record<string, number> = {};
+    for (const [name, flags] of [
+      ['period', []],
+      ['samples', ['--count-samples']],
+      ['raw', ['--raw-frames']],
+    ] as const) {
+      const io = capture();
+      const out = path.join(tmp, `perf-${name}.ndjson`);
+      expect(await importCommand([perf, '-o', out, ...flags], io)).toBe(0);
+      const rec = parseRecording(fs.readFileSync(out, 'utf8'));
+      expect(rec.header.options).toMatchObject({ imported: { format: 'perf', perf: { weight: name === 'samples' ? 'samples' : 'period', rawFrames: name === 'raw' } } });
+      const map = rec.events.find((e) => e.type === 'map')!;
+      totals[name] = (map as { entries: { value: number }[] }).entries.reduce((a, e) => a + e.value, 0);
+      const keys = (map as { entries: { key: string }[] }).entries.map((e) => e.key).join('');
+      expect(keys.includes('->')).toBe(name === 'raw');
+    }
+    expect(totals).toEqual({ period: 1_500_000, samples: 3, raw: 1_500_000 });
+    expect(IMPORT_HELP).toMatch(/--count-samples/);
+  });
+
   it('takes --as over detection and reads stdin for "-"', async () => {
     const io = capture('main;a 3\nmain;b 4\n');
     const out = path.join(tmp, 'stdin.ndjson');

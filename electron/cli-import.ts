@@ -4,11 +4,16 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from './api/index.js';
 import { defaultRecordingsDir } from './engine/recording.js';
+import { decodeImportText } from './imports/text-decoder.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from './imports/index.js';
 
 export const IMPORT_HELP = `  kscope import FILE [--as folded|perf|bpftrace-text] [--output REC.ndjson] [--name NAME]
+                    [--count-samples] [--raw-frames]
       Turn folded stacks (flamegraph.pl input), \`perf script\` output or bpftrace's terminal
       output into a recording (FILE - reads stdin). The format is detected unless --as says it.
+      perf samples weigh their period (as stackcollapse-perf.pl and inferno); --count-samples
+      counts each sample 1. perf frames are tidied as stackcollapse-perf.pl does (arguments
+      cut, Java inline chains split); --raw-frames keeps them as perf printed them.
       Without --output it goes to the recordings library. Lines that could not be read are
       listed as FILE:LINE: reason; exit 0 when something was imported, 1 when nothing could be.`;
 
@@ -22,7 +27,7 @@ export interface CommandIo {
 const processIo: CommandIo = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  stdin: () => fs.readFileSync(0, 'utf8'),
+  stdin: () => decodeImportText(fs.readFileSync(0)),
 };
 
 /** How many problems are printed one by one before "... and N more". */
@@ -42,13 +47,20 @@ function describeImport(r: ImportResult): string {
 }
 
 export async function importCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
-  let values: { as?: string; output?: string; name?: string; help?: boolean };
+  let values: { as?: string; output?: string; name?: string; help?: boolean; 'count-samples'?: boolean; 'raw-frames'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { as: { type: 'string' }, output: { type: 'string', short: 'o' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        as: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        'count-samples': { type: 'boolean' },
+        'raw-frames': { type: 'boolean' },
+      },
     }));
   } catch (e) {
     io.err(`kscope import: ${(e as Error).message}\n${IMPORT_HELP}\n`);
@@ -69,12 +81,13 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   const as = values.as as ImportFormat | undefined;
   const file = positionals[0];
   const label = file === '-' ? 'stdin' : file;
+  const perf = { weight: values['count-samples'] ? ('samples' as const) : ('period' as const), rawFrames: values['raw-frames'] ?? false };
   let r: ImportResult;
   try {
     if (file === '-') {
       const text = (io.stdin ?? processIo.stdin!)();
-      r = importText(text, as, { from: 'stdin', name: values.name });
-    } else r = importFile(file, as, { name: values.name });
+      r = importText(text, as, { from: 'stdin', name: values.name, perf });
+    } else r = importFile(file, as, { name: values.name, perf });
   } catch (e) {
     if (e instanceof ImportError) {
       printProblems(io, label, e.problems);

@@ -10,11 +10,12 @@ log() { printf '\033[1mkscope setup:\033[0m %s\n' "$*"; }
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    log "not root and no sudo: install these packages yourself, then rerun: bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config"
+    log "not root and no sudo: install these packages yourself, then rerun: bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config golang-go linux-perf"
   fi
 fi
 
-packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates)
+# golang-go: `go tool pprof` reads our pprof exports in the interop tests; linux-perf makes the perf fixtures.
+packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates golang-go linux-perf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -268,7 +268,13 @@ export const methods = {
   /** Import pasted or opened text (folded stacks, perf script, bpftrace's terminal output) as a recording. */
   importText: {
     params: z
-      .object({ text: z.string().min(1).max(3_000_000), as: ImportFormat.optional(), name: z.string().max(200).optional() })
+      .object({
+        text: z.string().min(1).max(3_000_000),
+        as: ImportFormat.optional(),
+        name: z.string().max(200).optional(),
+        /** perf script: weigh samples by period (default) or count them; tidy frames (default) or keep them. */
+        perf: z.object({ weight: z.enum(['period', 'samples']), rawFrames: z.boolean() }).strict().optional(),
+      })
       .strict(),
     result: z.object({
       summary: RecordingSummary,

@@ -89,6 +89,11 @@ export function parseStackKey(key: string, frameId?: (key: string, from: number,
         if (y > x) {
           if (frameId) ids.push(frameId(key, x, y));
           else frames.push(key.slice(x, y));
+        } else if (b > a) {
+          // A line of spaces only: a blank frame (bpftrace never prints one; an imported
+          // folded file can hold one, and flamegraph.pl draws it), kept as "".
+          if (frameId) ids.push(frameId(key, x, x));
+          else frames.push('');
         }
         a = b + 1;
       }

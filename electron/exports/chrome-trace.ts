@@ -4,16 +4,25 @@
 // histograms as the total count per key; avg/stats as the average), run metadata as 'M'
 // events. Timestamps in µs since the run started. Two passes over the file: the first (the
 // caller's scan) picks the top keys from the final prints, the second streams the events.
+//
+// Every counter event carries every series of its map (0 where the print lacks the key):
+// catapult fixes a counter's series from its first event, so a key that appears later would
+// otherwise vanish. Stack maps are also written as sampled stacks (`stackFrames` + `samples`,
+// trace-stacks.ts) from their last print, so trace viewers and speedscope draw them.
 import type { AggregateEvent, RecordingHeader, TraceEvent } from '../api/index.js';
 import { scanRecording, type RecordingScan } from './recording-stream.js';
 import type { Sink } from './sink.js';
 import { isStackMapEvent } from './stack-maps.js';
 import { firstLine } from './speedscope.js';
+import { foldedProfileOf } from './stack-maps.js';
+import { traceStacks } from './trace-stacks.js';
 
 /** Counter series per map (Perfetto draws one track per series). */
 export const TOP_KEYS = 16;
 const PID = 1;
 const TID = { printf: 1, maps: 2, run: 3 } as const;
+/** Stack map i's samples are on thread STACK_TID + i. */
+const STACK_TID = 10;
 
 const keyLabel = (k: string | null): string => (k === null ? 'value' : k.length > 80 ? k.slice(0, 77) + '...' : k);
 
@@ -64,6 +73,9 @@ export async function writeChromeTrace(recPath: string, scan: RecordingScan, sin
   sink.push('{"traceEvents":[\n');
   emit({ name: 'process_name', ph: 'M', pid: PID, tid: 0, ts: 0, args: { name: `bpftrace: ${firstLine(h.script) || 'script'}` } });
   for (const [name, tid] of Object.entries(TID)) emit({ name: 'thread_name', ph: 'M', pid: PID, tid, ts: 0, args: { name } });
+  const stackMaps = [...p.keys].filter(([, k]) => k === null).map(([name]) => scan.last.get(name)!);
+  const profiles = stackMaps.filter((m) => m.type === 'map').map((m) => foldedProfileOf(m as Parameters<typeof foldedProfileOf>[0]));
+  profiles.forEach((prof, i) => emit({ name: 'thread_name', ph: 'M', pid: PID, tid: STACK_TID + i, ts: 0, args: { name: `stacks ${prof.name}` } }));
   emit({ name: 'run', ph: 'i', s: 'p', pid: PID, tid: TID.run, ts: 0, cat: 'run', args: runArgs(h) });
   const cutNoted = new Set<string>();
   const onEvent = (e: TraceEvent) => {
@@ -88,6 +100,8 @@ export async function writeChromeTrace(recPath: string, scan: RecordingScan, sin
           }
           args.samples = total;
         } else {
+          // Every series in every event, 0 until (or after) the print holds its key.
+          for (const k of keys) args[keyLabel(k)] = 0;
           for (const x of e.entries) {
             if (!keys.has(x.key)) continue;
             const v = entryNumber(e, x);
@@ -113,7 +127,14 @@ export async function writeChromeTrace(recPath: string, scan: RecordingScan, sin
     }
   };
   await scanRecording(recPath, { onEvent, afterChunk: () => sink.maybeFlush() });
-  sink.push(`\n],"displayTimeUnit":"ms","otherData":${JSON.stringify({ exporter, ...runArgs(h) })}}\n`);
+  sink.push('\n]');
+  if (profiles.length > 0) {
+    const st = traceStacks(profiles, PID, (i) => STACK_TID + i);
+    sink.push(`,"stackFrames":${JSON.stringify(st.frames)},"samples":[`);
+    st.samples.forEach((x, i) => sink.push((i > 0 ? ',\n' : '\n') + JSON.stringify(x)));
+    sink.push('\n]');
+  }
+  sink.push(`,"displayTimeUnit":"ms","otherData":${JSON.stringify({ exporter, ...runArgs(h) })}}\n`);
   await sink.flush();
   return warnings;
 }

@@ -9,7 +9,7 @@ import { parseRecording } from '../engine/recording.js';
 import { TOP_KEYS } from './chrome-trace.js';
 import { CSV_COLUMNS, csvField } from './csv.js';
 import { ExportError, exportRecording } from './index.js';
-import { collector, REC_A, REC_B, tmpDir, writeRecording } from './test-support.js';
+import { collector, lastStackMap, oracleFolded, REC_A, REC_B, tmpDir, writeRecording } from './test-support.js';
 
 const dir = tmpDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -26,8 +26,14 @@ const Metadata = Base.extend({
   name: z.enum(['process_name', 'process_labels', 'process_sort_index', 'thread_name', 'thread_sort_index']),
   args: z.union([z.object({ name: z.string() }), z.object({ labels: z.string() }), z.object({ sort_index: z.number() })]),
 });
+// Sampled stacks (the spec's "Stack frames" and "Samples" sections): frames by id with a
+// parent id; samples at a ts on a thread, naming their leaf frame `sf`, with a `weight`.
+const StackFrame = z.object({ name: z.string(), category: z.string(), parent: z.string().optional() }).strict();
+const SampleEvent = z.object({ name: z.string(), pid: z.number().int(), tid: z.number().int(), ts: z.number().nonnegative(), weight: z.number(), sf: z.string().optional() }).strict();
 const TraceFile = z.object({
   traceEvents: z.array(z.discriminatedUnion('ph', [Instant, Counter, Metadata])),
+  stackFrames: z.record(z.string(), StackFrame).optional(),
+  samples: z.array(SampleEvent).optional(),
   displayTimeUnit: z.enum(['ms', 'ns']).optional(),
   otherData: z.record(z.string(), z.unknown()).optional(),
 });
@@ -53,10 +59,12 @@ describe('chrome-trace', () => {
     // One counter event per map print, at its time in µs.
     const counters = te.filter((e): e is z.infer<typeof Counter> => e.ph === 'C');
     expect(counters.map((c) => [c.name, c.ts])).toEqual(aggs(events).map((e) => [e.name, e.t * 1000]));
-    // @cpu's counters carry each key's value (≤ TOP_KEYS keys here).
+    // @cpu's counters carry each key's value (≤ TOP_KEYS keys here), every key in every
+    // event: 0 in the prints before the key appears.
     const cpu = aggs(events).filter((e) => e.name === '@cpu');
+    const cpuKeys = cpu[cpu.length - 1].entries.map((x) => x.key);
     expect(counters.filter((c) => c.name === '@cpu').map((c) => c.args)).toEqual(
-      cpu.map((e) => Object.fromEntries(e.entries.map((x) => [x.key, (x as { value: number }).value]))),
+      cpu.map((e) => ({ ...Object.fromEntries(cpuKeys.map((k) => [k, 0])), ...Object.fromEntries(e.entries.map((x) => [x.key, (x as { value: number }).value])) })),
     );
     // The stack map as its sample total; the histogram as its count.
     const stacks = aggs(events).filter((e) => e.name === '@stacks');
@@ -69,8 +77,37 @@ describe('chrome-trace', () => {
     );
     // Run events (attached, exit) as instants; metadata names the process and tracks.
     expect(te.filter((e) => e.cat === 'run').map((e) => e.name)).toEqual(['run', ...events.filter((e) => ['attached', 'lost', 'error', 'warning', 'exit'].includes(e.type)).map((e) => e.type)]);
-    expect(te.filter((e) => e.ph === 'M').map((e) => e.name)).toEqual(['process_name', 'thread_name', 'thread_name', 'thread_name']);
+    expect(te.filter((e) => e.ph === 'M').map((e) => e.name)).toEqual(['process_name', 'thread_name', 'thread_name', 'thread_name', 'thread_name']);
+    // The stack map's last print as sampled stacks: each sample's frame chain is a stack, its weight the count.
+    const want = oracleFolded(lastStackMap(fs.readFileSync(rec, 'utf8')));
+    const got = new Map<string, number>();
+    for (const x of doc.samples ?? []) {
+      if (x.sf === undefined) continue;
+      const names: string[] = [];
+      for (let id: string | undefined = x.sf; id !== undefined; id = doc.stackFrames![id].parent) names.unshift(doc.stackFrames![id].name);
+      got.set(names.join(';'), (got.get(names.join(';')) ?? 0) + x.weight);
+    }
+    expect(got).toEqual(want);
     expect(doc.otherData?.script).toBe(parseRecording(fs.readFileSync(rec, 'utf8')).header.script);
+  });
+
+  it('puts every series of a map in every counter event, 0 until its key appears (catapult fixes series from the first event)', async () => {
+    const base = eventsOf(REC_A);
+    const late: TraceEvent[] = [
+      { type: 'map', t: 100, name: '@count', snapshot: true, entries: [{ key: 'sshd', value: 3 }] },
+      { type: 'map', t: 200, name: '@count', snapshot: true, entries: [{ key: 'sshd', value: 5 }, { key: 'bash', value: 7653 }] },
+      { type: 'map', t: 250, name: '@count', snapshot: true, entries: [{ key: 'bash', value: 7690 }] },
+      { type: 'map', t: 300, name: '@count', snapshot: false, entries: [{ key: 'sshd', value: 6 }, { key: 'bash', value: 7700 }] },
+    ];
+    const rec = writeRecording(path.join(dir, 'late-key.ndjson'), REC_A, [...base, ...late]);
+    const doc = TraceFile.parse(JSON.parse((await exportText(rec, 'chrome-trace')).text));
+    const c = doc.traceEvents.filter((e) => e.ph === 'C' && e.name === '@count') as z.infer<typeof Counter>[];
+    expect(c.map((e) => e.args)).toEqual([
+      { sshd: 3, bash: 0 },
+      { sshd: 5, bash: 7653 },
+      { sshd: 0, bash: 7690 },
+      { sshd: 6, bash: 7700 },
+    ]);
   });
 
   it('keeps the top keys of a big map as counters, and says it cut', async () => {

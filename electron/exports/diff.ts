@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type { DiffNode } from '../api/index.js';
 import { ExportError } from './errors.js';
+import { decodeImportText } from '../imports/text-decoder.js';
 import { scanRecording } from './recording-stream.js';
 import { foldedProfileOf, selectStackMaps } from './stack-maps.js';
 import { renderFlameSvg, type SvgFrame } from './svg.js';
@@ -140,7 +141,8 @@ export interface DiffSide {
 export async function loadDiffSide(path: string, map?: string): Promise<DiffSide> {
   if (!(await looksLikeRecording(path))) {
     if (map !== undefined) throw new ExportError(`${path} is a folded file, not a recording: it has no maps to pick`);
-    const { stacks, total, problems } = parseFoldedText(await fs.promises.readFile(path, 'utf8'));
+    // UTF-8, or UTF-16 with its BOM (as the folded import reads it).
+    const { stacks, total, problems } = parseFoldedText(decodeImportText(await fs.promises.readFile(path)));
     if (stacks.size === 0) throw new ExportError(`${path}: no folded stacks in it${problems.length ? ` (line ${problems[0].line}: ${problems[0].reason})` : ''}`);
     return { map: path, stacks, total };
   }

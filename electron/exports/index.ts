@@ -106,7 +106,14 @@ async function plan(recPath: string, format: ExportFormat, opts: ExportOptions):
       }
       case 'pprof': {
         const ps = folded();
-        return { warnings, write: async (sink) => (await sink.writeBytes(encodePprof(ps, scan.header)), []) };
+        return {
+          warnings,
+          write: async (sink) => {
+            const r = encodePprof(ps, scan.header);
+            await sink.writeBytes(r.bytes);
+            return r.warnings;
+          },
+        };
       }
       default: {
         const profiles = maps.map(foldStackMap);

@@ -4,7 +4,8 @@
 import type { RecordingHeader } from '../api/index.js';
 import type { Sink } from './sink.js';
 import { FrameTable } from './frame-table.js';
-import type { FoldedProfile } from './stack-maps.js';
+import { stackCountText, totalText, type FoldedProfile } from './stack-maps.js';
+import { sampleUnitOf } from './sample-units.js';
 
 export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
 
@@ -28,7 +29,7 @@ export async function writeSpeedscope(profiles: readonly FoldedProfile[], header
   sink.push(']},"profiles":[');
   for (let pi = 0; pi < profiles.length; pi++) {
     const p = profiles[pi];
-    sink.push((pi > 0 ? ',' : '') + `{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"none","startValue":0,"endValue":${p.total},"samples":[`);
+    sink.push((pi > 0 ? ',' : '') + `{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${sampleUnitOf(header, p.name).unit === 'nanoseconds' ? 'nanoseconds' : 'none'}","startValue":0,"endValue":${totalText(p)},"samples":[`);
     const samples = samplesOf[pi];
     for (let i = 0; i < samples.length; i++) {
       sink.push(i > 0 ? ',' + samples[i] : samples[i]);
@@ -37,8 +38,9 @@ export async function writeSpeedscope(profiles: readonly FoldedProfile[], header
     samplesOf[pi] = [];
     sink.push('],"weights":[');
     let i = 0;
-    for (const v of p.stacks.values()) {
-      sink.push(i++ > 0 ? ',' + v : '' + v);
+    for (const [stack, v] of p.stacks) {
+      const w = stackCountText(p, stack, v);
+      sink.push(i++ > 0 ? ',' + w : w);
       if (sink.full) await sink.flush();
     }
     sink.push(']}');

@@ -66,7 +66,8 @@ describe.each([REC_A, REC_B])('stack exports of %s', (rec) => {
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
     expect([mime, extension]).toEqual(['application/gzip', 'pb.gz']);
     const { stacks, sampleType } = pprofStacks(bytes);
-    expect(sampleType).toEqual(['samples', 'count']);
+    // profile:hz:99: Pyroscope's cpu/nanoseconds beside the sample count.
+    expect(sampleType).toEqual(['samples', 'count', 'cpu', 'nanoseconds']);
     expect(stacks).toEqual(want);
   });
 });

@@ -5,6 +5,7 @@
 import type { AggregateEvent, MapEvent } from '../api/index.js';
 import { frameName, isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../engine/stacks.js';
 import { ExportError } from './errors.js';
+import { addCounts, countText, readCount, type Count } from '../imports/exact-counts.js';
 import { eachEntry, firstEntries, type RecordingScan } from './recording-stream.js';
 
 export interface StackProfile {
@@ -98,8 +99,13 @@ export function walkStacks(tree: FlameTree, visit: (names: readonly string[], de
   );
 }
 
-/** Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a frame. */
+/**
+ * Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a
+ * frame, and a blank frame as one space (an empty leaf frame would vanish in flamegraph.pl,
+ * whose split drops empty fields at the end).
+ */
 export function foldedFrame(name: string): string {
+  if (name === '' || name.trim() === '') return ' ';
   return name.indexOf(';') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0 ? name : name.replace(/;/g, ':').replace(/[\n\r]+/g, ' ');
 }
 
@@ -109,15 +115,41 @@ export const EMPTY_STACK = '[empty stack]';
 /** A stack map's folded stacks, and its total. */
 export interface FoldedProfile {
   name: string;
+  /** Stack → samples (a float when beyond 2^53: `exact` then holds the exact count). */
   stacks: Map<string, number>;
   total: number;
+  /** Stacks whose exact count is beyond 2^53 (recordings keep those as decimal strings). */
+  exact?: Map<string, bigint>;
+  /** The exact total when it is beyond 2^53. */
+  exactTotal?: bigint;
 }
 
 export function foldedProfileOf(ev: MapEvent, prefix?: string): FoldedProfile {
-  const stacks = foldedStacksOfMap(ev, prefix);
-  let total = 0;
-  for (const v of stacks.values()) total += v;
-  return { name: ev.name, stacks, total };
+  const counts = foldedCountsOfMap(ev, prefix);
+  const stacks = new Map<string, number>();
+  let exact: Map<string, bigint> | undefined;
+  let total: Count = 0;
+  for (const [k, c] of counts) {
+    stacks.set(k, Number(c));
+    if (typeof c === 'bigint') (exact ??= new Map()).set(k, c);
+    // Positive sums: addCounts fails only on a fraction beside a bigint; the float is then the best there is.
+    total = addCounts(total, c) ?? Number(total) + Number(c);
+  }
+  const p: FoldedProfile = { name: ev.name, stacks, total: Number(total) };
+  if (exact) p.exact = exact;
+  if (typeof total === 'bigint') p.exactTotal = total;
+  return p;
+}
+
+/** A stack's count as text, exact when it is beyond 2^53. */
+export function stackCountText(p: FoldedProfile, stack: string, v: number): string {
+  const e = p.exact?.get(stack);
+  return e !== undefined ? e.toString() : countText(v);
+}
+
+/** A profile's total as text, exact when it is beyond 2^53. */
+export function totalText(p: FoldedProfile): string {
+  return p.exactTotal !== undefined ? p.exactTotal.toString() : countText(p.total);
 }
 
 /** frameName for the common "name+123" form without a regex; anything else goes to frameName. */
@@ -143,15 +175,22 @@ function nameOf(raw: string): string {
  * stack. Straight from the keys, without a tree: the fast path for folded, speedscope, pprof.
  */
 export function foldedStacksOfMap(ev: MapEvent, prefix?: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, c] of foldedCountsOfMap(ev, prefix)) out.set(k, Number(c));
+  return out;
+}
+
+/** foldedStacksOfMap with exact counts: a bigint where a count or a sum is beyond 2^53. */
+export function foldedCountsOfMap(ev: MapEvent, prefix?: string): Map<string, Count> {
   const pre = prefix !== undefined ? foldedFrame(prefix) : null;
-  const run = (groupParts: number): { out: Map<string, number>; fewest: number; most: number } => {
-    const out = new Map<string, number>();
+  const run = (groupParts: number): { out: Map<string, Count>; fewest: number; most: number } => {
+    const out = new Map<string, Count>();
     let fewest = Infinity;
     let most = 0;
     for (const e of eachEntry(ev)) {
       if (e.key === null) continue;
-      const v = typeof e.value === 'number' ? e.value : Number(e.value);
-      if (!Number.isFinite(v) || v <= 0) continue;
+      const v = typeof e.value === 'number' ? e.value : readCount(e.value);
+      if (v === null || v <= 0 || (typeof v === 'number' && !Number.isFinite(v))) continue;
       const p = parseStackKey(e.key);
       const g = p.groups.length;
       if (g < fewest) fewest = g;
@@ -165,7 +204,8 @@ export function foldedStacksOfMap(ev: MapEvent, prefix?: string): Map<string, nu
       }
       // An empty stack (a kstack sampled in user space, no other parts): kept, so totals agree with the UI's root.
       const k = parts.length > 0 ? parts.join(';') : EMPTY_STACK;
-      out.set(k, (out.get(k) ?? 0) + v);
+      const prev = out.get(k);
+      out.set(k, prev === undefined ? v : (addCounts(prev, v) ?? Number(prev) + Number(v)));
     }
     return { out, fewest, most };
   };

@@ -4,7 +4,7 @@
 // nodes and attributes, and the script reads them back through textContent, never as markup.
 import type { FlameNode } from '../api/index.js';
 import { pruneTree } from '../engine/stacks.js';
-import type { StackProfile } from './stack-maps.js';
+import { EMPTY_STACK, type StackProfile } from './stack-maps.js';
 
 /** A frame to draw: `v` sets its width (children's `v` sum to at most their parent's). */
 export interface SvgFrame {
@@ -65,9 +65,23 @@ export function flameFrames(profiles: readonly StackProfile[], width = 1200): Sv
     return f;
   };
   // pruneTree's threshold is relative to each profile: scale it so it is relative to the whole.
-  const trees = profiles.map((p) => pruneTree(p.tree, total > 0 && p.total > 0 ? (minFraction * total) / p.total : 0).tree);
+  const trees = profiles.map((p) => withEmptyStack(pruneTree(p.tree, total > 0 && p.total > 0 ? (minFraction * total) / p.total : 0).tree));
   if (trees.length === 1) return conv(trees[0]);
   return conv({ n: 'all', v: total, c: trees.map((t, i) => ({ ...t, n: profiles[i].name })) });
+}
+
+/**
+ * Samples on a root with no frame of their own (empty stacks: a kstack sampled in user
+ * space, a folded ";;; 3") drawn as an "[empty stack]" frame, as the folded, speedscope and
+ * pprof exports name them, so every sample has its rect and the widths add up.
+ */
+function withEmptyStack(root: FlameNode): FlameNode {
+  let kids = 0;
+  for (const c of root.c ?? []) kids += c.v;
+  const self = root.v - kids;
+  if (!(self > 0)) return root;
+  const c = [...(root.c ?? []), { n: EMPTY_STACK, v: self }].sort((a, b) => b.v - a.v);
+  return { ...root, c };
 }
 
 /** Render a frame tree as a standalone SVG document. */

@@ -89,11 +89,12 @@ export const FRAME_INDENT = '    ';
 /**
  * A stack map key the way bpftrace prints it (and electron/engine/stacks.ts reads it):
  * "\n" + one indented frame a line, leaf first + "\n", then the other key parts joined by
- * ",": e.g. "\n    f+1\n    g+2\n,bash". Empty frames are dropped.
+ * ",": e.g. "\n    f+1\n    g+2\n,bash". A blank frame is an indented line of spaces, which
+ * the engine reads as a blank frame.
  */
 export function stackKey(leafFirst: readonly string[], groups: readonly string[] = []): string {
   let key = '\n';
-  for (const f of leafFirst) if (f) key += FRAME_INDENT + f + '\n';
+  for (const f of leafFirst) key += FRAME_INDENT + f + '\n';
   for (const g of groups) key += ',' + g;
   return key;
 }

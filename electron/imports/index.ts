@@ -6,17 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import { RECORDING_FORMAT, type ImportFormat, type RecordingHeader, type TraceEvent } from '../api/index.js';
 import { recordingFileName } from '../engine/recording.js';
 import { BpftraceTextParser, parseBucketLine } from './bpftrace-text.js';
 import { LineSplitter, unreadableText, type ImportProblem, type LineParser, type ParseResult } from './common.js';
 import { FoldedParser } from './folded.js';
-import { isPerfHeader, perfFrame, PerfScriptParser } from './perf-script.js';
+import { ImportTextDecoder } from './text-decoder.js';
+import { isPerfHeader, perfFrame, PerfScriptParser, type PerfImportOptions } from './perf-script.js';
 
 export type { ImportProblem, ParseResult } from './common.js';
 export { parseFolded, FoldedStream, FOLDED_MAP } from './folded.js';
-export { parsePerfScript } from './perf-script.js';
+export { parsePerfScript, type PerfImportOptions } from './perf-script.js';
 export { parseBpftraceText } from './bpftrace-text.js';
 
 export interface ImportMeta {
@@ -24,6 +24,8 @@ export interface ImportMeta {
   name?: string;
   /** Where the text came from (a file path; absent: pasted). */
   from?: string;
+  /** How a perf script import weighs samples and tidies frames. */
+  perf?: PerfImportOptions;
 }
 
 export interface ImportResult {
@@ -67,9 +69,14 @@ export function detectImportFormat(text: string): ImportFormat | null {
     start = nl + 1;
   }
   if (lines.length === 0) return null;
-  for (let i = 0; i + 1 < lines.length; i++) {
-    if (isPerfHeader(lines[i]) && /^\s/.test(lines[i + 1]) && perfFrame(lines[i + 1]) !== null) return 'perf';
+  let perfHeaders = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!isPerfHeader(lines[i])) continue;
+    perfHeaders++;
+    if (i + 1 < lines.length && /^\s/.test(lines[i + 1]) && perfFrame(lines[i + 1]) !== null && !isPerfHeader(lines[i + 1])) return 'perf';
   }
+  // `perf script` without call graphs: every line a header ending in its sampled frame.
+  if (perfHeaders >= 2 && perfHeaders >= lines.length * 0.9) return 'perf';
   let folded = 0;
   for (const l of lines) {
     if (BPFTRACE_LINE.test(l) || (parseBucketLine(l.trim()) && /\|/.test(l))) return 'bpftrace-text';
@@ -79,12 +86,12 @@ export function detectImportFormat(text: string): ImportFormat | null {
   return null;
 }
 
-function parserFor(format: ImportFormat): LineParser {
+function parserFor(format: ImportFormat, meta: ImportMeta): LineParser {
   switch (format) {
     case 'folded':
       return new FoldedParser();
     case 'perf':
-      return new PerfScriptParser();
+      return new PerfScriptParser(meta.perf);
     case 'bpftrace-text':
       return new BpftraceTextParser();
   }
@@ -102,6 +109,7 @@ export function importHeader(format: ImportFormat, meta: ImportMeta = {}, script
   const comment = `// imported ${LABEL[format]} from ${from ?? 'pasted text'}`;
   const imported: Record<string, unknown> = { format, from };
   if (meta.name) imported.name = meta.name;
+  if (format === 'perf') imported.perf = { weight: meta.perf?.weight ?? 'period', rawFrames: meta.perf?.rawFrames ?? false };
   return {
     type: 'header',
     format: RECORDING_FORMAT,
@@ -130,6 +138,7 @@ function finishImport(format: ImportFormat, r: ParseResult & { script?: string |
 
 /** Import a whole text (a paste, a small file). Throws ImportError when nothing can be imported. */
 export function importText(text: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const bad = unreadableText(text);
   if (bad) throw new ImportError(bad);
   const format = as ?? detectImportFormat(text);
@@ -161,6 +170,8 @@ export class ImportStream {
       this.splitter.push(chunk);
       return;
     }
+    // A byte-order mark decoded into the text (a paste, stdin) is not part of the first line.
+    if (this.head === '' && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     this.head += chunk;
     if (this.head.length >= DETECT_BYTES) this.start();
   }
@@ -170,7 +181,7 @@ export class ImportStream {
     if (bad) throw new ImportError(bad);
     this.format ??= detectImportFormat(this.head) ?? undefined;
     if (!this.format) throw undetected();
-    const p = parserFor(this.format);
+    const p = parserFor(this.format, this.meta);
     this.parser = p;
     this.splitter = new LineSplitter((l, n) => p.line(l, n));
     this.splitter.push(this.head);
@@ -187,12 +198,12 @@ export class ImportStream {
 /** Bytes read per chunk by importFile. */
 const CHUNK = 1 << 20;
 
-/** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string). */
+/** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string); UTF-8, or UTF-16 with its BOM. */
 export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
+    const decoder = new ImportTextDecoder();
     const stream = new ImportStream(as, { from: file, ...meta });
     for (;;) {
       const n = fs.readSync(fd, buf, 0, CHUNK, null);

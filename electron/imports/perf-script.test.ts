@@ -39,8 +39,10 @@ describe('perf script import', () => {
     expect(perfFrame('\tnot a frame')).toBeNull();
   });
 
-  it('imports a real perf script with the same stacks and totals as perf\'s own stackcollapse', () => {
-    const r = parsePerfScript(PERF);
+  it('imports a real perf script with the same stacks and totals as perf\'s own stackcollapse (samples counted, frames raw)', () => {
+    // stackcollapse.py counts samples and keeps frames as perf prints them: the options that
+    // do the same. (The defaults follow stackcollapse-perf.pl: perf-interop.test.ts.)
+    const r = parsePerfScript(PERF, { weight: 'samples', rawFrames: true });
     expect(r.problems).toEqual([]);
     const maps = mapEvents(r.events);
     expect(maps.map((m) => m.name)).toEqual(['@cpu_clock']);
@@ -78,7 +80,7 @@ describe('perf script import', () => {
       '',
     ].join('\n');
     const lines = text.split('\n');
-    const r = parsePerfScript(text);
+    const r = parsePerfScript(text, { weight: 'samples' });
     expect(r.problems).toHaveLength(2);
     expect(lines[r.problems[0].line - 1]).toBe('this is not a perf header at all');
     expect(r.problems[0].reason).toMatch(/not a perf script sample header/);

@@ -7,21 +7,32 @@
 //   	ffffffff821f68b5 default_idle+0x5 ([kernel.kallsyms])
 //   (blank line)
 //
-// Each sample counts 1 (stackcollapse-perf's default, not the period). Lines that are not a
-// sample header, and the frames under them, are reported and skipped; so are frame lines
-// that cannot be read. Nothing here is fatal.
+// Every header shape `perf script -F` prints is read: time, period, cpu and tid are each
+// optional. Each sample weighs its period, as stackcollapse-perf.pl (since 2022) and inferno
+// weigh it (a sample with no period printed weighs 1); `weight: 'samples'` counts samples
+// instead. Frames are tidied as stackcollapse-perf.pl tidies them (perf-frames.ts) unless
+// `rawFrames` keeps them as printed. Lines that are not a sample header, and the frames under
+// them, are reported and skipped; so are frame lines that cannot be read. Nothing is fatal.
 import type { MapEvent, TraceEvent } from '../api/index.js';
 import { LineSplitter, Problems, stackKey, type LineParser, type ParseResult } from './common.js';
+import { rawPerfFrame, tidyPerfFrame, type RawPerfFrame } from './perf-frames.js';
 
-/** comm  pid[/tid]  [cpu]  secs.usecs:  [period]  event:  [rest] */
-const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+\.\d+):\s+(?:(\d+)\s+)?(\S+?):(?:\s+(.*))?$/;
+export interface PerfImportOptions {
+  /** 'period' (default): each sample weighs its period; 'samples': each counts 1. */
+  weight?: 'period' | 'samples';
+  /** Keep frames as perf printed them (no argument cutting, no inline split, no Java tidy). */
+  rawFrames?: boolean;
+}
+
+/** comm  pid[/tid]  [cpu]  [secs.usecs:]  [period]  event:  [rest] */
+const HEADER = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(?:(\d+\.\d+):\s+)?(?:(\d+)\s+)?([^\s:][^\s]*?):(?:\s+(.*))?$/;
 const HEX = /^[0-9a-fA-F]+$/;
 /** perf's event modifiers (cycles:u, cpu-clock:ppp), dropped from the map name. */
 const MODIFIERS = /:[ukhIGHpPSDWe]{1,8}$/;
 
 /** A sample header line ("comm pid [cpu] time: period event:"). */
 export function isPerfHeader(line: string): boolean {
-  return HEADER.test(line);
+  return HEADER.test(line.trimStart());
 }
 
 /** The map name of a perf event: "cpu-clock:ppp" → "@cpu_clock", "sched:sched_switch" → "@sched_sched_switch". */
@@ -35,6 +46,12 @@ export function perfEventMapName(event: string): string {
  * known object (as stackcollapse-perf names it). null when the line is not a frame.
  */
 export function perfFrame(line: string): string | null {
+  const f = perfFrameParts(line);
+  return f === null ? null : rawPerfFrame(f);
+}
+
+/** One frame line, "addr sym+off (dso)", split into its symbol and object; null when not a frame. */
+export function perfFrameParts(line: string): RawPerfFrame | null {
   const t = line.trim();
   const sp = t.search(/\s/);
   const addr = sp < 0 ? t : t.slice(0, sp);
@@ -55,18 +72,16 @@ export function perfFrame(line: string): string | null {
       rest = rest.slice(0, i).trim();
     }
   }
-  if (rest === '' || rest === '[unknown]') {
-    if (dso && dso !== '[unknown]') return `[${dso.replace(/.*\//, '')}]`;
-    return '[unknown]';
-  }
-  return rest;
+  return { sym: rest, dso };
 }
 
 interface Sample {
   comm: string;
   event: string;
   line: number;
-  frames: string[];
+  /** Leaf first, as perf prints them. */
+  frames: RawPerfFrame[];
+  weight: number;
   /** Text after "event:" (a frame when the run had no call graphs). */
   tail: string;
   badFrames: number;
@@ -82,6 +97,10 @@ export class PerfScriptParser implements LineParser {
   private firstTime = NaN;
   private lastTime = NaN;
   samples = 0;
+  /** Events whose sums left the exact range (reported once each). */
+  private readonly inexact = new Set<string>();
+
+  constructor(private readonly opts: PerfImportOptions = {}) {}
 
   line(s: string, lineNo: number): void {
     if (s.trim() === '') {
@@ -92,13 +111,20 @@ export class PerfScriptParser implements LineParser {
     const c = s.charCodeAt(0);
     if (c === 35 /* # */) return; // perf script --header comments
     if (c === 32 || c === 9) {
+      // perf right-aligns a short comm ("           false 39654 19115.48: 1 cycles:u: ..."
+      // without -g): an indented line is a header when it reads as one, not as a frame.
+      const h = HEADER.exec(s.trimStart());
+      if (h && (h[5] !== undefined || perfFrameParts(s) === null)) {
+        this.header(h, lineNo);
+        return;
+      }
       if (this.skipping) return;
       if (!this.cur) {
         this.problems.add(lineNo, `an indented line outside any sample: "${clip(s.trim())}"`);
         this.skipping = true;
         return;
       }
-      const f = perfFrame(s);
+      const f = perfFrameParts(s);
       if (f === null) {
         if (this.cur.badFrames++ === 0) this.problems.add(lineNo, `not a frame ("address symbol (object)"): "${clip(s.trim())}"; skipped`);
         return;
@@ -106,37 +132,59 @@ export class PerfScriptParser implements LineParser {
       this.cur.frames.push(f);
       return;
     }
-    this.endSample();
     const m = HEADER.exec(s);
     if (!m) {
+      this.endSample();
       this.problems.add(lineNo, `not a perf script sample header ("comm pid [cpu] time: period event:"): "${clip(s)}"; the block was skipped`);
       this.skipping = true;
       return;
     }
+    this.header(m, lineNo);
+  }
+
+  private header(m: RegExpExecArray, lineNo: number): void {
+    this.endSample();
     this.skipping = false;
-    const time = Number(m[5]);
-    if (Number.isNaN(this.firstTime)) this.firstTime = time;
-    this.lastTime = time;
-    this.cur = { comm: m[1], event: m[7], line: lineNo, frames: [], tail: m[8] ?? '', badFrames: 0 };
+    if (m[5] !== undefined) {
+      const time = Number(m[5]);
+      if (Number.isNaN(this.firstTime)) this.firstTime = time;
+      this.lastTime = time;
+    }
+    const weight = this.opts.weight === 'samples' || m[6] === undefined ? 1 : Number(m[6]);
+    this.cur = { comm: m[1], event: m[7], line: lineNo, frames: [], weight, tail: m[8] ?? '', badFrames: 0 };
   }
 
   private endSample(): void {
     const s = this.cur;
     if (!s) return;
     this.cur = null;
-    let frames = s.frames;
-    if (frames.length === 0 && s.tail) {
+    let raw = s.frames;
+    if (raw.length === 0 && s.tail) {
       // No call graph (perf record without -g): the sampled ip is on the header line.
-      const f = perfFrame(s.tail);
-      if (f !== null) frames = [f];
+      const f = perfFrameParts(s.tail);
+      if (f !== null) raw = [f];
     }
+    const frames: string[] = [];
+    if (this.opts.rawFrames) for (const f of raw) frames.push(rawPerfFrame(f));
+    else
+      for (const f of raw) {
+        const t = tidyPerfFrame(f, s.comm);
+        for (let i = t.length - 1; i >= 0; i--) frames.push(t[i]); // leaf first
+      }
     const key = stackKey(frames, [s.comm]);
-    let m = this.maps.get(s.event);
+    // One map per event, modifiers aside ("cycles:u" and "cycles" are one event).
+    const event = s.event.replace(MODIFIERS, '');
+    let m = this.maps.get(event);
     if (!m) {
       m = new Map();
-      this.maps.set(s.event, m);
+      this.maps.set(event, m);
     }
-    m.set(key, (m.get(key) ?? 0) + 1);
+    const prev = m.get(key) ?? 0;
+    if (!Number.isSafeInteger(prev + s.weight) && Number.isInteger(s.weight) && !this.inexact.has(event)) {
+      this.inexact.add(event);
+      this.problems.add(s.line, `the periods of one stack add up beyond 2^53: ${s.event} is counted inexactly from here (import with --count-samples for exact counts)`);
+    }
+    m.set(key, prev + s.weight);
     this.samples++;
   }
 
@@ -158,8 +206,8 @@ export class PerfScriptParser implements LineParser {
 }
 
 /** Parse a whole perf script text. */
-export function parsePerfScript(text: string): ParseResult {
-  const p = new PerfScriptParser();
+export function parsePerfScript(text: string, opts: PerfImportOptions = {}): ParseResult {
+  const p = new PerfScriptParser(opts);
   const s = new LineSplitter((l, n) => p.line(l, n));
   s.push(text);
   s.end();

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../backend.js';
+import { parseRecording } from '../engine/recording.js';
 import { resolveExportDownload } from './paths.js';
 import { backendsOver, callMethod, header, tmpDirs, writeRec } from './test-recordings.js';
 
@@ -101,5 +102,27 @@ describe('recordings methods through the backend', () => {
     const b = createBackend({ recordingsDir: null, cacheDir: null, settingsPath: settings });
     backends.push(b);
     await expect(call(b, 'recordings', {})).rejects.toThrow(/recordings are off/);
+  });
+});
+
+describe('importText of perf script: how samples weigh, over the contract', () => {
+  const { dir, settings } = tmpDirs();
+  const { make } = backendsOver(dir, settings);
+  const PERF = fs.readFileSync(path.resolve('test/fixtures/interop/perf-java-inline.txt'), 'utf8');
+
+  it('weighs by period unless the window asks to count samples; refuses a malformed choice', async () => {
+    const b = make();
+    const totals: number[] = [];
+    for (const perf of [undefined, { weight: 'samples', rawFrames: false }, { weight: 'period', rawFrames: true }]) {
+      const r = (await call(b, 'importText', { text: PERF, ...(perf ? { perf } : {}) })) as { summary: { id: string }; format: string };
+      expect(r.format).toBe('perf');
+      const opened = (await call(b, 'openRecording', { id: r.summary.id })) as { options: unknown };
+      expect(opened.options).toMatchObject({ imported: { perf: perf ?? { weight: 'period', rawFrames: false } } });
+      const file = fs.readdirSync(dir).find((f) => f.includes(r.summary.id))!;
+      const map = parseRecording(fs.readFileSync(path.join(dir, file), 'utf8')).events.find((e) => e.type === 'map') as { entries: { value: number }[] };
+      totals.push(map.entries.reduce((a, e) => a + e.value, 0));
+    }
+    expect(totals).toEqual([1_500_000, 3, 1_500_000]);
+    await expect(call(b, 'importText', { text: PERF, perf: { weight: 'cycles', rawFrames: false } })).rejects.toThrow();
   });
 });

@@ -69,9 +69,9 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
       const r = await exportRecording(rec, format, out, { map });
       return { name, path: out, bytes: r.bytes, mime: r.mime, warnings: r.warnings };
     },
-    importText: async ({ text, as, name }) => {
+    importText: async ({ text, as, name, perf }) => {
       const l = lib();
-      const r = importText(text, as, { name });
+      const r = importText(text, as, { name, perf });
       const file = writeRecording(l.dir, r.header, r.events);
       const id = recordingIdOf(path.basename(file));
       if (!id) throw new Error(`the import was written to an unexpected name: ${file}`);

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { IMPORT_FORMATS, type ImportFormat } from '../../../electron/api/index.js';
 import { closeDialog, errorMessage, importText, openDialog, openReplay, type ImportResult } from './actions.js';
-import { fileProblem, guessFormat, IMPORT_MAX_CHARS, textProblem } from './import-text.js';
+import { decodeFileText, fileProblem, guessFormat, IMPORT_MAX_CHARS, textProblem } from './import-text.js';
 import './library.css';
 
 const FORMAT_LABEL: Record<ImportFormat, string> = {
@@ -21,10 +21,14 @@ export function ImportDialog() {
   const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [drag, setDrag] = useState(false);
+  // perf script: samples weigh their period (as stackcollapse-perf.pl and inferno) unless counted.
+  const [countSamples, setCountSamples] = useState(false);
+  const [rawFrames, setRawFrames] = useState(false);
   const file = useRef<HTMLInputElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   useEffect(() => area.current?.focus(), []);
   const guess = text ? guessFormat(text) : null;
+  const isPerf = (as || guess) === 'perf';
 
   const readFile = async (f: File) => {
     setResult(null);
@@ -35,7 +39,8 @@ export function ImportDialog() {
     }
     setBusy(`Reading ${f.name}…`);
     try {
-      const t = await f.text();
+      // By its byte-order mark: UTF-16 files (Windows tools) are read too, not garbled.
+      const t = decodeFileText(new Uint8Array(await f.arrayBuffer()));
       setText(t);
       if (!name) setName(f.name.replace(/\.(txt|folded|out|perf|log)$/i, ''));
       setProblem(null);
@@ -57,7 +62,8 @@ export function ImportDialog() {
     setResult(null);
     setBusy(`Importing ${(text.length / 1000).toFixed(0)} k characters…`);
     try {
-      const r = await importText(text, as || undefined, name.trim() || undefined);
+      const perf = isPerf ? { weight: countSamples ? ('samples' as const) : ('period' as const), rawFrames } : undefined;
+      const r = await importText(text, as || undefined, name.trim() || undefined, perf);
       if (r.problems.length === 0) {
         await openReplay(r.summary.id);
         return;
@@ -153,6 +159,16 @@ export function ImportDialog() {
                 ))}
               </select>
             </label>
+            {isPerf ? (
+              <div className="import-field import-perf" data-testid="import-perf">
+                <label title="Each sample counts 1 instead of its period (perf's sample weight; stackcollapse-perf.pl and inferno weigh by period)">
+                  <input type="checkbox" checked={countSamples} onChange={(e) => setCountSamples(e.target.checked)} data-testid="import-count-samples" /> Count samples, not periods
+                </label>
+                <label title="Keep C++ arguments, Java signatures and inline chains (A->B) as perf printed them">
+                  <input type="checkbox" checked={rawFrames} onChange={(e) => setRawFrames(e.target.checked)} data-testid="import-raw-frames" /> Keep frames as printed
+                </label>
+              </div>
+            ) : null}
             <label className="import-field">
               <span>Name</span>
               <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="(from the content)" data-testid="import-name" />

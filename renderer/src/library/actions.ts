@@ -269,8 +269,13 @@ export async function exportRecording(id: string, format: ExportFormat, map?: st
 
 export type ImportResult = Result<'importText'>;
 
-export async function importText(text: string, as: ImportFormat | undefined, name: string | undefined): Promise<ImportResult> {
-  const r = await need().importText({ text, ...(as ? { as } : {}), ...(name ? { name } : {}) });
+export interface PerfImportChoice {
+  weight: 'period' | 'samples';
+  rawFrames: boolean;
+}
+
+export async function importText(text: string, as: ImportFormat | undefined, name: string | undefined, perf?: PerfImportChoice): Promise<ImportResult> {
+  const r = await need().importText({ text, ...(as ? { as } : {}), ...(name ? { name } : {}), ...(perf ? { perf } : {}) });
   void loadLibrary();
   return r;
 }

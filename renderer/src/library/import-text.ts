@@ -26,6 +26,21 @@ export function guessFormat(text: string): 'folded' | 'perf' | 'bpftrace-text' |
   if (lines.some((l) => /^@\w*(\[.*\])?:/.test(l) || /^\[[^\]]*\)?\s+\d+\s*\|/.test(l.trim()))) return 'bpftrace-text';
   const folded = lines.filter((l) => /^\S.*\s\d+$/.test(l) && !l.startsWith('\t')).length;
   if (folded / lines.length > 0.8) return 'folded';
-  if (lines.some((l) => /^\s+[0-9a-f]+\s+\S+/.test(l)) && lines.some((l) => /\s\d+\.\d+:\s/.test(l))) return 'perf';
+  // perf script: headers ("comm pid [cpu] [time:] [period] event:") over indented frames, with
+  // or without a time; or, without call graphs, one header a line ending in its frame.
+  const header = (l: string) => /^\s*\S.*?\s\d+(?:\/\d+)?\s.*\S:(?:\s|$)/.test(l);
+  if (lines.some((l) => /^\s+[0-9a-f]+\s+\S+/.test(l)) && lines.some((l) => /^\S/.test(l) && header(l))) return 'perf';
+  if (lines.filter((l) => header(l) && /\s[0-9a-f]+\s+\S+.*\(.*\)\s*$/.test(l)).length / lines.length > 0.8) return 'perf';
   return null;
+}
+
+/**
+ * A file's bytes as text, by its byte-order mark as the host's import reads files: UTF-16 LE
+ * (FF FE), UTF-16 BE (FE FF), else UTF-8 (its BOM dropped). Windows tools write folded
+ * stacks as UTF-16.
+ */
+export function decodeFileText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return new TextDecoder('utf-8').decode(bytes); // drops a UTF-8 BOM itself
 }
