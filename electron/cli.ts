@@ -242,7 +242,7 @@ async function serve(argv: string[]): Promise<number> {
   const backend = createBackend();
   const host = await startHost({
     impl: backend.impl,
-    onSessionUpdate: backend.onSessionUpdate,
+    events: backend.events,
     rendererDir: dir,
     port,
     // Loopback unless --host is given; then the host prints a warning (exposureWarning).
