@@ -1,7 +1,7 @@
 // Per-map, per-key history of counting maps across updates: the rate column (Δvalue/Δt
-// between consecutive snapshots) and the time series of the top keys. Pure functions plus a
-// small mutable store (copying 10k series on every frame would cost more than it shows);
-// the session store bumps a version when it records, so views know to re-read.
+// between consecutive snapshots) and the time series of the top keys. Immutable values:
+// recording returns a new version that shares the old one's samples (see KeyHistory), so
+// the session reducers never mutate their input.
 
 export interface Sample {
   /** ms since the run started (the snapshot's time). */
@@ -32,39 +32,59 @@ export function decimate(series: Sample[], cap: number): Sample[] {
 }
 
 export interface KeyHistory {
-  series: Sample[];
+  /**
+   * The series is the first `n` samples of `buf`. Versions of a history share `buf`: a
+   * newer version appends past the older one's `n`, which the older one never reads, so
+   * recording leaves every earlier version exactly as it was (the reducers stay pure
+   * without copying 200k samples on every snapshot).
+   */
+  readonly buf: Sample[];
+  readonly n: number;
   /** The two latest samples, kept at full resolution whatever the decimation did. */
-  prev: Sample | null;
-  last: Sample;
+  readonly prev: Sample | null;
+  readonly last: Sample;
 }
 
-export class MapHistory {
-  readonly keys = new Map<string, KeyHistory>();
-  /** Time of the last snapshot recorded (repeats of the same snapshot are ignored). */
-  lastT = -Infinity;
-  snapshots = 0;
+/** A key's history with one more sample; `cap` bounds the series (decimated beyond). */
+function appended(h: KeyHistory, s: Sample, cap: number): KeyHistory {
+  let buf: Sample[];
+  if (h.buf.length === h.n) {
+    buf = h.buf;
+    buf.push(s); // past every existing version's n: invisible to them
+  } else {
+    buf = h.buf.slice(0, h.n); // an older version records again: branch off
+    buf.push(s);
+  }
+  let n = h.n + 1;
+  if (n > cap) {
+    buf = decimate(buf.slice(0, n), Math.max(2, Math.floor(cap / 2)));
+    n = buf.length;
+  }
+  return { buf, n, prev: h.last, last: s };
+}
 
-  /** Record one snapshot of a counting map; non-numeric values are ignored. */
-  record(t: number, entries: readonly { key: string | null; value: unknown }[]): boolean {
-    if (t <= this.lastT) return false;
-    this.lastT = t;
-    this.snapshots++;
-    const cap = perKeyCap(Math.max(this.keys.size, entries.length));
+/** One counting map's history. Immutable: `recorded` returns a new version (or this one, unchanged). */
+export class MapHistory {
+  constructor(
+    readonly keys: ReadonlyMap<string, KeyHistory> = new Map(),
+    /** Time of the last snapshot recorded (repeats of the same snapshot are ignored). */
+    readonly lastT = -Infinity,
+    readonly snapshots = 0,
+  ) {}
+
+  /** This history with one more snapshot of the map; non-numeric values are ignored. */
+  recorded(t: number, entries: readonly { key: string | null; value: unknown }[]): MapHistory {
+    if (t <= this.lastT) return this;
+    const keys = new Map(this.keys);
+    const cap = perKeyCap(Math.max(keys.size, entries.length));
     for (const e of entries) {
       if (typeof e.value !== 'number') continue;
       const k = e.key ?? '';
       const s: Sample = { t, v: e.value };
-      const h = this.keys.get(k);
-      if (!h) {
-        this.keys.set(k, { series: [s], prev: null, last: s });
-        continue;
-      }
-      h.prev = h.last;
-      h.last = s;
-      h.series.push(s);
-      if (h.series.length > cap) h.series = decimate(h.series, Math.max(2, Math.floor(cap / 2)));
+      const h = keys.get(k);
+      keys.set(k, h ? appended(h, s, cap) : { buf: [s], n: 1, prev: null, last: s });
     }
-    return true;
+    return new MapHistory(keys, t, this.snapshots + 1);
   }
 
   /** Per-second rate of a key from its last two snapshots; null with fewer than two. */
@@ -74,7 +94,8 @@ export class MapHistory {
   }
 
   series(key: string | null): Sample[] {
-    return this.keys.get(key ?? '')?.series ?? [];
+    const h = this.keys.get(key ?? '');
+    return h ? h.buf.slice(0, h.n) : [];
   }
 }
 
@@ -86,13 +107,15 @@ export function rateOf(prev: Sample | null, last: Sample | null): number | null 
   return ((last.v - prev.v) * 1000) / dt;
 }
 
-/** All counting maps of a run. */
+/** All counting maps of a run. Immutable, like MapHistory. */
 export class History {
-  readonly maps = new Map<string, MapHistory>();
-  record(name: string, t: number, entries: readonly { key: string | null; value: unknown }[]): boolean {
-    let m = this.maps.get(name);
-    if (!m) this.maps.set(name, (m = new MapHistory()));
-    return m.record(t, entries);
+  constructor(readonly maps: ReadonlyMap<string, MapHistory> = new Map()) {}
+  /** This history with one more snapshot of map `name` (this one when nothing changed). */
+  recorded(name: string, t: number, entries: readonly { key: string | null; value: unknown }[]): History {
+    const before = this.maps.get(name) ?? new MapHistory();
+    const after = before.recorded(t, entries);
+    if (after === before) return this;
+    return new History(new Map(this.maps).set(name, after));
   }
   get(name: string): MapHistory | undefined {
     return this.maps.get(name);
