@@ -77,6 +77,8 @@ class FakeRun {
     private readonly cfg: FakeRunsConfig,
     private readonly stacks: () => { key: string; weight: number }[],
     private readonly send: (u: SessionUpdate) => void,
+    /** Every other run shifts weight to a third of the stacks, so two profiles differ as "before and after a change" do. */
+    private readonly variant: number,
   ) {
     this.maps = scriptMaps(source);
     this.recordingPath = cfg.recordingsDir ? path.join(cfg.recordingsDir, recordingFileName(this.startedAt, this.id)) : null;
@@ -180,7 +182,7 @@ class FakeRun {
           }),
         };
       }
-      const weights = m.key === 'stack' ? this.stacks().map((s) => s.weight) : keys.map((_, i) => Math.round(2000 / (i + 1)));
+      const weights = m.key === 'stack' ? this.stacks().map((s, i) => s.weight * (this.variant % 2 === 1 && i % 3 === 1 ? 4 : 1)) : keys.map((_, i) => Math.round(2000 / (i + 1)));
       return { type: 'map', t, name: m.name, snapshot, entries: keys.map((key, i) => ({ key, value: grow(`${m.name}${key}`, Math.max(1, Math.round(weights[i] / 10))) })) };
     });
   }
@@ -247,7 +249,7 @@ export class FakeRuns {
   }
 
   run(source: string, options: RunOptions): FakeRun {
-    const r = new FakeRun(source, options, this.cfg, () => (this.stacksCache ??= stackKeys()), (u) => this.listeners.forEach((l) => l(u)));
+    const r = new FakeRun(source, options, this.cfg, () => (this.stacksCache ??= stackKeys()), (u) => this.listeners.forEach((l) => l(u)), this.runs.size);
     this.runs.set(r.id, r);
     return r;
   }
