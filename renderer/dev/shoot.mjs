@@ -1,5 +1,5 @@
 // Dev-only: drive the built renderer over the fake host in Chromium and save screenshots.
-//   node renderer/dev/fake-host.mjs &   then   node renderer/dev/shoot.mjs [base-url]
+//   node scripts/serve-fake.mjs &   (the real host over the typed fake backend)   then   node renderer/dev/shoot.mjs [base-url]
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -390,7 +390,7 @@ if (want('ctrlp')) {
   await shot('28-collapsed');
 }
 
-// The recordings (fake-library.mjs): library, replay with the scrubber, export menu,
+// The recordings (the fake backend's real library): library, replay with the scrubber, export menu,
 // import with problems, compare (diff flame graph, overlays).
 if (want('library')) {
   await open();

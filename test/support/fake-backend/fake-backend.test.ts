@@ -92,6 +92,16 @@ describe('the fake backend over the real host', () => {
     expect(page.lines[0].text).toBe(ofRun(id).flatMap((u) => u.printf)[0].text);
   });
 
+  it('`flood` and `lost` in a script give a flood (lines skipped in updates, all recorded) and lost events', async () => {
+    const id = await runUntil('// flood lost\ntracepoint:syscalls:sys_enter_openat { printf("%s\\n", comm); }', (us) => us.some((u) => u.printfSkipped > 0) && (us.at(-1)?.status.lostEvents ?? 0) > 0);
+    await client.stop({ sessionId: id });
+    const sent = ofRun(id).reduce((n, u) => n + u.printf.length, 0);
+    const skipped = ofRun(id).reduce((n, u) => n + u.printfSkipped, 0);
+    const page = await client.readLog({ sessionId: id, start: 0, count: 1 });
+    expect(page.total).toBe(sent + skipped);
+    expect(ofRun(id).at(-1)!.status.lostEvents).toBeGreaterThan(0);
+  });
+
   it('a kprobe script is refused with the real decoder and explanation', async () => {
     const id = await runUntil('kprobe:vfs_read { @ = count(); }', (us) => us.some((u) => u.status.state === 'exited'));
     const errors = ofRun(id).flatMap((u) => u.errors);

@@ -4,7 +4,8 @@
 // profile, printf lines), and sends them through the REAL pipeline: the recording writer
 // (so the library lists and replays the run), LiveState (so updates, flame folding and
 // map history are the engine's), readLog over the recording. Errors come from real
-// bpftrace stderr captures through the real StderrDecoder and explainError.
+// bpftrace stderr captures through the real StderrDecoder and explainError. A script that
+// mentions `flood` or `lost` floods printf lines or loses events (the UI's states for them).
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -132,11 +133,15 @@ class FakeRun {
     const t = this.now();
     const events: TraceEvent[] = [];
     if (/\bprintf\s*\(/.test(this.source)) {
-      for (let i = 0; i < 3; i++) {
-        const n = this.ticks * 3 + i;
+      // A script that says `flood` (in a comment, say) prints like a busy tracepoint: more than an update carries.
+      const lines = /\bflood\b/.test(this.source) ? 1500 : 3;
+      for (let i = 0; i < lines; i++) {
+        const n = this.ticks * lines + i;
         events.push({ type: 'printf', t, text: `${COMMS[n % COMMS.length].padEnd(16)} ${String(1000 + ((n * 7919) % 60000)).padEnd(6)} ${FILES[n % FILES.length]}\n` });
       }
     }
+    // A script that says `lost` loses events, as bpftrace reports them when its buffers overflow.
+    if (/\blost\b/.test(this.source) && this.ticks % 5 === 0) events.push({ type: 'lost', t, events: 17 * this.ticks });
     const every = this.options.snapshotMs;
     if (every > 0 && t - this.lastSnapshot >= every) {
       this.lastSnapshot = t;
