@@ -46,12 +46,23 @@ export interface FakeBackendOptions {
   root?: string;
   /** How often a simulated run produces events (ms). */
   tickMs?: number;
+  /** Start with two real CPU-profile recordings in the library (for looking at the UI; tests start empty). */
+  seed?: boolean;
 }
+
+/** Real recordings (two CPU profiles, before and after a change) the library can start with. */
+export const SEED_RECORDINGS = ['2026-11-25T09-30-12-profile-a', '2026-11-25T09-41-07-profile-b'];
 
 export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
   const ownRoot = opts.root === undefined;
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-fake-'));
   const recordingsDir = path.join(root, 'recordings');
+  if (opts.seed) {
+    fs.mkdirSync(recordingsDir, { recursive: true });
+    const from = path.resolve(__dirname, '../../../electron/exports/fixtures');
+    fs.copyFileSync(path.join(from, 'profile-a.ndjson'), path.join(recordingsDir, `${SEED_RECORDINGS[0]}.ndjson`));
+    fs.copyFileSync(path.join(from, 'profile-b.ndjson'), path.join(recordingsDir, `${SEED_RECORDINGS[1]}.ndjson`));
+  }
   const caps = fakeCapabilities();
   const capabilities = () => caps;
   const runs = new FakeRuns({ recordingsDir, kscopeVersion: '0.0.0-fake', kernelRelease: FAKE_KERNEL_RELEASE, bpftraceVersion: FAKE_BPFTRACE.version, capabilities, tickMs: opts.tickMs });
