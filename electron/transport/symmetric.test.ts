@@ -80,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ws?.close();
   await host?.close();
+  if (rendererDir) fs.rmSync(rendererDir, { recursive: true, force: true });
 });
 
 async function failure(client: KscopeClient, call: (c: KscopeClient) => Promise<unknown>): Promise<KscopeRpcError> {

@@ -15,11 +15,12 @@ let backend: FakeBackend;
 let host: Host;
 let ws: WebSocket;
 let client: KscopeClient;
+let rendererDir: string;
 const updates: SessionUpdate[] = [];
 
 beforeAll(async () => {
   backend = createFakeBackend({ tickMs: 20 });
-  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-fake-r-'));
+  rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-fake-r-'));
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>kscope</title>');
   host = await startHost({ impl: backend.impl, events: backend.events, rendererDir, exportsDir: backend.exportsDir ?? undefined });
   ws = new WebSocket(host.wsUrl, { origin: `http://127.0.0.1:${host.port}` });
@@ -33,6 +34,7 @@ afterAll(async () => {
   ws?.close();
   await host?.close();
   await backend?.shutdown();
+  if (rendererDir) fs.rmSync(rendererDir, { recursive: true, force: true });
 });
 
 const ofRun = (id: string) => updates.filter((u) => u.sessionId === id);
