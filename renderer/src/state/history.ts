@@ -31,71 +31,114 @@ export function decimate(series: Sample[], cap: number): Sample[] {
   return s;
 }
 
+/** One key's history as a version of MapHistory sees it. */
 export interface KeyHistory {
-  /**
-   * The series is the first `n` samples of `buf`. Versions of a history share `buf`: a
-   * newer version appends past the older one's `n`, which the older one never reads, so
-   * recording leaves every earlier version exactly as it was (the reducers stay pure
-   * without copying 200k samples on every snapshot).
-   */
-  readonly buf: Sample[];
+  readonly key: string;
+  /** Samples in the series (decimated to fit the map's budget). */
   readonly n: number;
   /** The two latest samples, kept at full resolution whatever the decimation did. */
   readonly prev: Sample | null;
   readonly last: Sample;
 }
 
-/** A key's history with one more sample; `cap` bounds the series (decimated beyond). */
-function appended(h: KeyHistory, s: Sample, cap: number): KeyHistory {
-  let buf: Sample[];
-  if (h.buf.length === h.n) {
-    buf = h.buf;
-    buf.push(s); // past every existing version's n: invisible to them
-  } else {
-    buf = h.buf.slice(0, h.n); // an older version records again: branch off
-    buf.push(s);
-  }
-  let n = h.n + 1;
-  if (n > cap) {
-    buf = decimate(buf.slice(0, n), Math.max(2, Math.floor(cap / 2)));
-    n = buf.length;
-  }
-  return { buf, n, prev: h.last, last: s };
-}
-
-/** One counting map's history. Immutable: `recorded` returns a new version (or this one, unchanged). */
+/**
+ * One counting map's history. Immutable: `recorded` returns a new version (or this one,
+ * unchanged), and every earlier version reads exactly as it did.
+ *
+ * Cheap to version (a snapshot of a 10k-key map must not copy 200k samples, nor allocate
+ * an object per key, which left the garbage collector most of the work): keys get a slot
+ * number once, in a table every version shares (append-only; a version ignores slots it
+ * has not filled); a version is three arrays indexed by slot: each series' buffer, how many
+ * of its samples this version sees, and the sample before the last. Buffers are shared:
+ * a newer version appends past an older one's length, which the older one never reads
+ * (an older version that records again copies its buffer first).
+ */
 export class MapHistory {
-  constructor(
-    readonly keys: ReadonlyMap<string, KeyHistory> = new Map(),
+  private constructor(
+    private readonly slotOf: Map<string, number>,
+    private readonly keyAt: string[],
+    private readonly bufs: readonly (Sample[] | undefined)[],
+    private readonly lens: Uint32Array,
+    private readonly prevs: readonly (Sample | null)[],
+    /** Keys this version has. */
+    readonly size: number,
     /** Time of the last snapshot recorded (repeats of the same snapshot are ignored). */
-    readonly lastT = -Infinity,
-    readonly snapshots = 0,
+    readonly lastT: number,
+    readonly snapshots: number,
   ) {}
+
+  static empty(): MapHistory {
+    return new MapHistory(new Map(), [], [], new Uint32Array(0), [], 0, -Infinity, 0);
+  }
 
   /** This history with one more snapshot of the map; non-numeric values are ignored. */
   recorded(t: number, entries: readonly { key: string | null; value: unknown }[]): MapHistory {
     if (t <= this.lastT) return this;
-    const keys = new Map(this.keys);
-    const cap = perKeyCap(Math.max(keys.size, entries.length));
+    const bufs = this.bufs.slice();
+    const prevs = this.prevs.slice();
+    let lens = this.lens.slice();
+    let size = this.size;
+    const cap = perKeyCap(Math.max(size, entries.length));
     for (const e of entries) {
       if (typeof e.value !== 'number') continue;
       const k = e.key ?? '';
       const s: Sample = { t, v: e.value };
-      const h = keys.get(k);
-      keys.set(k, h ? appended(h, s, cap) : { buf: [s], n: 1, prev: null, last: s });
+      let i = this.slotOf.get(k);
+      if (i === undefined) {
+        i = this.slotOf.size;
+        this.slotOf.set(k, i);
+        this.keyAt[i] = k;
+      }
+      if (i >= lens.length) {
+        const grown = new Uint32Array(Math.max(16, i + 1, lens.length * 2));
+        grown.set(lens);
+        lens = grown;
+      }
+      let buf = bufs[i];
+      const n = lens[i];
+      if (!buf || n === 0) {
+        bufs[i] = [s];
+        lens[i] = 1;
+        prevs[i] = null;
+        size++;
+        continue;
+      }
+      prevs[i] = buf[n - 1];
+      if (buf.length !== n) buf = buf.slice(0, n); // an older version records again: branch off
+      buf.push(s); // past every existing version's length: invisible to them
+      if (n + 1 > cap) {
+        buf = decimate(buf, Math.max(2, Math.floor(cap / 2)));
+      }
+      bufs[i] = buf;
+      lens[i] = buf.length;
     }
-    return new MapHistory(keys, t, this.snapshots + 1);
+    return new MapHistory(this.slotOf, this.keyAt, bufs, lens, prevs, size, t, this.snapshots + 1);
+  }
+
+  private at(i: number | undefined): KeyHistory | undefined {
+    if (i === undefined || i >= this.lens.length || this.lens[i] === 0) return undefined;
+    const n = this.lens[i];
+    return { key: this.keyAt[i], n, prev: this.prevs[i] ?? null, last: this.bufs[i]![n - 1] };
+  }
+
+  /** Every key's history (in the order keys first appeared). */
+  *keys(): IterableIterator<KeyHistory> {
+    for (let i = 0; i < this.lens.length; i++) {
+      const h = this.at(i);
+      if (h) yield h;
+    }
   }
 
   /** Per-second rate of a key from its last two snapshots; null with fewer than two. */
   rate(key: string | null): number | null {
-    const h = this.keys.get(key ?? '');
+    const h = this.at(this.slotOf.get(key ?? ''));
     return h ? rateOf(h.prev, h.last) : null;
   }
 
   series(key: string | null): Sample[] {
-    const h = this.keys.get(key ?? '');
-    return h ? h.buf.slice(0, h.n) : [];
+    const i = this.slotOf.get(key ?? '');
+    const h = this.at(i);
+    return h ? this.bufs[i!]!.slice(0, h.n) : [];
   }
 }
 
@@ -112,7 +155,7 @@ export class History {
   constructor(readonly maps: ReadonlyMap<string, MapHistory> = new Map()) {}
   /** This history with one more snapshot of map `name` (this one when nothing changed). */
   recorded(name: string, t: number, entries: readonly { key: string | null; value: unknown }[]): History {
-    const before = this.maps.get(name) ?? new MapHistory();
+    const before = this.maps.get(name) ?? MapHistory.empty();
     const after = before.recorded(t, entries);
     if (after === before) return this;
     return new History(new Map(this.maps).set(name, after));
@@ -169,10 +212,10 @@ export function pointsFor(width: number): number {
 
 /** The keys with the largest latest value (the series chart's lines). */
 export function topKeys(h: MapHistory, n: number): string[] {
-  return [...h.keys.entries()]
-    .sort((a, b) => b[1].last.v - a[1].last.v || a[0].localeCompare(b[0]))
+  return [...h.keys()]
+    .sort((a, b) => b.last.v - a.last.v || a.key.localeCompare(b.key))
     .slice(0, n)
-    .map(([k]) => k);
+    .map((k) => k.key);
 }
 
 /** events/s between two statuses (Δevents / Δelapsed); null before there are two. */

@@ -172,7 +172,7 @@ describe('history, event rate and flame maps', () => {
     const seen = (x: SessionData) =>
       JSON.stringify({
         ...x,
-        history: [...x.history.maps].map(([name, m]) => [name, [...m.keys.keys()].map((k) => [k, m.series(k), m.rate(k)])]),
+        history: [...x.history.maps].map(([name, m]) => [name, [...m.keys()].map((k) => [k.key, m.series(k.key), m.rate(k.key)])]),
       });
     let s = started();
     s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'bash', value: 10 }, { key: 'sshd', value: 1 }])], printf: [{ t: 1, text: 'a' }] }));

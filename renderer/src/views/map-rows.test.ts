@@ -4,7 +4,7 @@ import { countRows, formatRate, viewFor } from './map-rows.js';
 import { formatKey } from './format.js';
 
 describe('counting map rows', () => {
-  const h = new MapHistory()
+  const h = MapHistory.empty()
     .recorded(1000, [{ key: 'bash', value: 10 }, { key: 'sshd', value: 50 }])
     .recorded(2000, [{ key: 'bash', value: 110 }, { key: 'sshd', value: 60 }, { key: 'once', value: 1 }]);
   const entries = [
