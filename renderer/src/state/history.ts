@@ -1,6 +1,6 @@
 // Per-map, per-key history of counting maps across updates: the rate column (Δvalue/Δt
 // between consecutive snapshots) and the time series of the top keys. Immutable values:
-// recording returns a new version that shares the old one's samples (see KeyHistory), so
+// recording returns a new version that shares the old one's samples (see MapHistory), so
 // the session reducers never mutate their input.
 
 export interface Sample {
