@@ -69,4 +69,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The sandboxed preload bundles every import: only the zod-free names (electron/api/names.ts).
+    files: ['electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.(?!/api/names\\.js$)', message: 'preload.ts imports only electron and ./api/names.js (the bundle must stay small, no zod).' }] },
+      ],
+    },
+  },
 );

@@ -1,16 +1,17 @@
-// Flame graphs in a real Chromium over the real `kscope serve`: lesson 9 (profile:hz:99
-// { @[kstack] = count(); }) grows a flame graph while it samples; search shows a match
+// Flame graphs in a real Chromium over the real host and the typed fake backend (no kernel,
+// no root; its kernel stacks are a real capture plus a synthetic profile): lesson 9
+// (profile:hz:99 { @[kstack] = count(); }) grows a flame graph while it samples; search shows a match
 // percent, a click zooms, reset unzooms; then the Profile CPU dialog runs its own profile.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
 
-const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: lesson 9 runs bpftrace' : null);
+const skip = e2eSkipReason();
 if (skip) console.warn(`skipping flame e2e: ${skip}`);
 
 describe.skipIf(skip !== null)('flame graph', () => {
-  const suite = appForSuite({ width: 1600, height: 1000 });
+  const suite = appForSuite({ width: 1600, height: 1000 }, '.monaco-editor', 'fake');
   const { errors } = suite;
   let page: Page;
   beforeAll(() => {

@@ -1,5 +1,5 @@
-// The recordings library in a real Chromium over the real `kscope serve`: a real run of
-// lesson 4 is kept; the library lists it; opening it replays it in the same views with a
+// The recordings library in a real Chromium over the real host and the typed fake backend
+// (no kernel, no root; the library is the real one): a run of lesson 4 is kept; the library lists it; opening it replays it in the same views with a
 // time scrubber, and scrubbing back shows the counts as they were then; export writes a
 // file; rename, search and delete work.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
 
-const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: a real bpftrace run makes the recording' : null);
+const skip = e2eSkipReason();
 if (skip) console.warn(`skipping library e2e: ${skip}`);
 
 const state = (page: Page) => page.locator('[data-testid="status-state"]').innerText();
@@ -20,14 +20,14 @@ async function countTotal(page: Page): Promise<number> {
 }
 
 describe.skipIf(skip !== null)('recordings library', () => {
-  const suite = appForSuite({ width: 1440, height: 900 });
+  const suite = appForSuite({ width: 1440, height: 900 }, '.monaco-editor', 'fake');
   const { errors } = suite;
   let page: Page;
   beforeAll(() => {
     page = suite.page;
   });
 
-  it('keeps a real run and lists it', async () => {
+  it('keeps a run and lists it', async () => {
     await expect.poll(() => page.locator('[data-testid="example-select"] option[value="lesson-4"]').count(), { timeout: 15_000 }).toBe(1);
     await page.selectOption('[data-testid="example-select"]', 'lesson-4');
     await page.selectOption('[data-testid="snapshot-select"]', '500');

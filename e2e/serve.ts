@@ -1,10 +1,13 @@
-// Start the real `kscope serve` (the built CLI) and Debian's Chromium for e2e tests.
+// Start the real `kscope serve` (the built CLI), or the real host in-process over the typed
+// fake backend (no kernel, no root), and Debian's Chromium for e2e tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { startHost } from '../electron/host/host.js';
+import { createFakeBackend } from '../test/support/fake-backend/fake-backend.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT_DIR = path.resolve('e2e/output');
@@ -24,7 +27,9 @@ export function ensureBuilt(): void {
 export interface Served {
   url: string;
   port: number;
-  proc: ChildProcess;
+  /** The `kscope serve` process (none for the fake backend, served in this process). */
+  proc?: ChildProcess;
+  /** $XDG_DATA_HOME of the server: recordings in kscope/recordings, exports in kscope/exports. */
   dataHome: string;
   stop(): Promise<void>;
 }
@@ -60,6 +65,30 @@ export async function startServe(): Promise<Served> {
   };
 }
 
+/**
+ * The real host, in this process, over the typed fake backend (test/support/fake-backend):
+ * the built renderer, the real WebSocket, token and Origin checks, the real library; runs
+ * simulated. For UI tests that do not need a kernel: they run without root.
+ */
+export async function startFakeServe(): Promise<Served> {
+  ensureBuilt();
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-e2e-fake-'));
+  const backend = createFakeBackend({ root: path.join(dataHome, 'kscope') });
+  const host = await startHost({ impl: backend.impl, events: backend.events, rendererDir: path.resolve('dist/renderer'), exportsDir: backend.exportsDir ?? undefined });
+  return {
+    url: host.url,
+    port: host.port,
+    dataHome,
+    stop: async () => {
+      await host.close();
+      await backend.shutdown();
+      fs.rmSync(dataHome, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Backend = 'real' | 'fake';
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -75,9 +104,9 @@ export interface OpenApp {
 }
 
 /** `kscope serve` + Chromium + a page on the app, waiting for `readySelector`. */
-export async function openApp(viewport: { width: number; height: number }, readySelector: string): Promise<OpenApp> {
+export async function openApp(viewport: { width: number; height: number }, readySelector: string, backend: Backend = 'real'): Promise<OpenApp> {
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  const served = await startServe();
+  const served = backend === 'fake' ? await startFakeServe() : await startServe();
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -98,11 +127,11 @@ export async function openApp(viewport: { width: number; height: number }, ready
  * One app for a describe block: opened before its tests, closed after them, with the page's
  * errors collected (a suite ends by expecting none). Read `page` and `app` inside tests.
  */
-export function appForSuite(viewport: { width: number; height: number }, readySelector = '.monaco-editor'): { readonly app: OpenApp; readonly page: Page; readonly errors: string[] } {
+export function appForSuite(viewport: { width: number; height: number }, readySelector = '.monaco-editor', backend: Backend = 'real'): { readonly app: OpenApp; readonly page: Page; readonly errors: string[] } {
   let app: OpenApp | undefined;
   const errors: string[] = [];
   beforeAll(async () => {
-    app = await openApp(viewport, readySelector);
+    app = await openApp(viewport, readySelector, backend);
     app.page.on('pageerror', (e) => errors.push(e.message));
   });
   afterAll(async () => {

@@ -22,7 +22,7 @@ beforeEach(async () => {
   shutdowns = 0;
   const impl = Object.fromEntries(methodNames.map((n) => [n, () => (reached.push(n), { kscope: '1', bpftrace: null, kernelRelease: 'k', node: '20', root: false })])) as unknown as KscopeImpl;
   installApp(fake.module as unknown as ElectronLike, {
-    createBackend: () => ({ impl, onSessionUpdate: (l) => (updates.push(l), () => {}), shutdown: async () => void shutdowns++ }),
+    createBackend: () => ({ impl, events: { session: (l) => (updates.push(l), () => {}) }, shutdown: async () => void shutdowns++ }),
     indexHtml: INDEX,
     rendererDir: RENDERER,
     preloadPath: '/opt/kscope/resources/app.asar/dist/electron/preload.cjs',

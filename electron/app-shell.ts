@@ -4,13 +4,13 @@
 // main.ts passes the real module; tests pass a fake one (no Electron binary needed).
 import type { App, BrowserWindowConstructorOptions, IpcMain, IpcMainInvokeEvent, Session, WebContents } from 'electron';
 import { pathToFileURL } from 'node:url';
-import type { KscopeImpl, SessionUpdate } from './api/index.js';
-import { registerIpc, sendEvent } from './transport/ipc.js';
+import type { EventSources, KscopeImpl } from './api/index.js';
+import { forwardEventsToWindow, registerIpc } from './transport/ipc.js';
 import { contentSecurityPolicy, isOwnUrl, isTrustedSender, requestAllowed, withCsp, windowOptions } from './window-policy.js';
 
 export interface BackendLike {
   impl: KscopeImpl;
-  onSessionUpdate(l: (u: SessionUpdate) => void): () => void;
+  events: EventSources;
   shutdown(): Promise<void>;
 }
 
@@ -90,7 +90,7 @@ export function installApp(electron: ElectronLike, deps: ShellDeps): void {
     const backend = deps.createBackend();
     const win = new electron.BrowserWindow(windowOptions(deps.preloadPath));
     registerIpc(ipcMain, backend.impl, (e: IpcMainInvokeEvent) => isTrustedSender(e, win, indexUrl), log);
-    backend.onSessionUpdate((u) => sendEvent(win.webContents, 'session', u));
+    forwardEventsToWindow(win.webContents, backend.events);
 
     win.once('ready-to-show', () => win.show());
     void win.loadFile(deps.indexHtml);

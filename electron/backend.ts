@@ -2,7 +2,7 @@
 // WebSocket host and the CLI: engine + capabilities + examples behind one object.
 import os from 'node:os';
 import path from 'node:path';
-import { RunOptions, type Capability, type KscopeImpl, type SessionUpdate } from './api/index.js';
+import { RunOptions, type Capability, type EventSources, type KscopeImpl } from './api/index.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
 import { createCatalog } from './catalog/catalog.js';
 import { gatherEvidence, SYSTEM_ROOTS } from './catalog/evidence.js';
@@ -34,7 +34,8 @@ export interface Backend {
   engine: Engine;
   catalog(): CatalogService;
   capabilities(): Record<string, Capability>;
-  onSessionUpdate(l: (u: SessionUpdate) => void): () => void;
+  /** Every contract event's source, for the transports (they iterate the contract's events). */
+  events: EventSources;
   shutdown(): Promise<void>;
   /** Where exportRecording writes (the host's GET /exports/NAME serves from here; see resolveExportDownload). */
   exportsDir: string | null;
@@ -128,7 +129,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     engine,
     catalog,
     capabilities,
-    onSessionUpdate: (l) => engine.onUpdate(l),
+    events: { session: (l) => engine.onUpdate(l) },
     shutdown: () => engine.stopAll(),
     exportsDir: library.exportsDir,
   };

@@ -102,7 +102,7 @@ async function record(argv: string[]): Promise<number> {
   let last: SessionUpdate | null = null;
   let errors = 0;
   let skipped = 0;
-  backend.onSessionUpdate((u) => {
+  backend.events.session((u) => {
     last = u;
     for (const p of u.printf) process.stdout.write(p.text);
     skipped += u.printfSkipped;
@@ -242,7 +242,7 @@ async function serve(argv: string[]): Promise<number> {
   const backend = createBackend();
   const host = await startHost({
     impl: backend.impl,
-    onSessionUpdate: backend.onSessionUpdate,
+    events: backend.events,
     rendererDir: dir,
     port,
     // Loopback unless --host is given; then the host prints a warning (exposureWarning).

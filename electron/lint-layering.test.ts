@@ -31,4 +31,9 @@ describe('layering lint rule', () => {
     expect(await errors('electron/engine/x.ts', "import type { App } from 'electron';\nexport type A = App;\n")).toEqual([]);
     expect(await errors('electron/main.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
   });
+  it('the preload imports only the zod-free names', async () => {
+    expect(await errors('electron/preload.ts', "import { methodNames } from './api/contract.js';\nexport const m = methodNames;\n")).toHaveLength(1);
+    expect(await errors('electron/preload.ts', "import { methodNames } from './api/index.js';\nexport const m = methodNames;\n")).toHaveLength(1);
+    expect(await errors('electron/preload.ts', "import { METHOD_NAMES } from './api/names.js';\nexport const m = METHOD_NAMES;\n")).toEqual([]);
+  });
 });

@@ -12,7 +12,7 @@ vi.mock('electron', async () => {
   return fake.current.module;
 });
 vi.mock('./backend.js', () => ({
-  createBackend: () => ({ impl: {}, onSessionUpdate: () => () => {}, shutdown: async () => {} }),
+  createBackend: () => ({ impl: {}, events: { session: () => () => {} }, shutdown: async () => {} }),
 }));
 vi.mock('./paths.js', () => ({ rendererDir: () => '/opt/kscope/dist/renderer' }));
 

@@ -1,22 +1,13 @@
 // Sandboxed preload: exposes window.kscope with one function per contract method, plus
-// onEvent. Everything is validated again on the main side; results on the renderer side.
+// onEvent. It imports only the zod-free names (the bundle stays a few KB) and hands each
+// reply envelope to the renderer untouched: the renderer validates it and makes the same
+// KscopeRpcError, code included, as over the WebSocket. The main side validates calls.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { methodNames } from './api/contract.js';
-
-const IPC_CALL_PREFIX = 'kscope:call:';
-const IPC_EVENT_CHANNEL = 'kscope:event';
-
-type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL, METHOD_NAMES } from './api/names.js';
 
 const api: Record<string, unknown> = {};
-for (const name of methodNames) {
-  api[name] = async (params?: unknown) => {
-    const reply = (await ipcRenderer.invoke(IPC_CALL_PREFIX + name, params)) as Reply;
-    if (reply.ok) return reply.result;
-    const err = new Error(reply.error.message);
-    err.name = `KscopeRpcError:${reply.error.code}`;
-    throw err;
-  };
+for (const name of METHOD_NAMES) {
+  api[name] = (params?: unknown) => ipcRenderer.invoke(IPC_CALL_PREFIX + name, params);
 }
 api.onEvent = (listener: (event: string, payload: unknown) => void) => {
   const h = (_e: IpcRendererEvent, event: string, payload: unknown) => listener(event, payload);

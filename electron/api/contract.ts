@@ -19,6 +19,7 @@ import {
   ProbeTreeResult,
   StructLayout,
 } from './catalog.js';
+import { EVENT_NAMES, METHOD_NAMES } from './names.js';
 
 const NoParams = z.object({}).strict().optional();
 
@@ -307,5 +308,27 @@ export type KscopeImpl = {
   [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<M>> | Result<M>;
 };
 
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
+// The zod-free name lists (names.ts, for the preload) must be exactly these keys: a
+// method added here and not there, or the reverse, does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatchMethods: Same<(typeof METHOD_NAMES)[number], MethodName> = true;
+const namesMatchEvents: Same<(typeof EVENT_NAMES)[number], EventName> = true;
+void namesMatchMethods;
+void namesMatchEvents;
+
+export const methodNames: readonly MethodName[] = METHOD_NAMES;
+export const eventNames: readonly EventName[] = EVENT_NAMES;
+
+/** Where each event comes from on the serving side: one subscription per contract event. */
+export type EventSources = { [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void };
+/** What a transport does with an event for one peer. */
+export type EventEmit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/**
+ * Subscribe `emit` to every event of the contract, iterating the contract's list (so a
+ * new event reaches every transport without touching any of them). Returns the unsubscribe.
+ */
+export function forwardEvents(sources: EventSources, emit: EventEmit): () => void {
+  const offs = eventNames.map(<E extends EventName>(name: E) => (sources[name] as EventSources[E])((payload) => emit(name, payload)));
+  return () => offs.forEach((off) => off());
+}

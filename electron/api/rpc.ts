@@ -10,6 +10,7 @@ import {
   type KscopeApi,
   type MethodName,
 } from './contract.js';
+import { RPC_ERROR_CODES, type KscopeBridge } from './names.js';
 
 /** Largest message either side accepts (a script may be up to 1 MB; JSON adds escapes). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -25,7 +26,7 @@ export const CallMessage = z
 export type CallMessage = z.infer<typeof CallMessage>;
 
 export const RpcError = z.object({
-  code: z.enum(['bad-message', 'unknown-method', 'bad-params', 'failed', 'bad-result', 'closed', 'rate-limited']),
+  code: z.enum(RPC_ERROR_CODES),
   message: z.string(),
 });
 export type RpcError = z.infer<typeof RpcError>;
@@ -114,6 +115,32 @@ export function createClient(invoke: Invoke, subscribe: Subscribe, onInvalid?: (
       else listener(parsed);
     });
   return client as KscopeClient;
+}
+
+/** A reply envelope as the preload returns it (a ReplyMessage without kind and id). */
+export const ReplyEnvelope = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: RpcError }),
+]);
+
+/**
+ * The result of a reply envelope, or the KscopeRpcError it carries: the same error, code
+ * and message, as channelClient makes from a WebSocket reply.
+ */
+export function unwrapReply(method: string, raw: unknown): unknown {
+  const r = ReplyEnvelope.safeParse(raw);
+  if (!r.success) throw new KscopeRpcError('bad-message', `${method}: malformed reply: ${describeIssues(r.error)}`);
+  if (r.data.ok) return r.data.result;
+  throw new KscopeRpcError(r.data.error.code, r.data.error.message);
+}
+
+/** The typed client over the Electron preload's bridge (window.kscope). */
+export function bridgeClient(bridge: KscopeBridge, onInvalid?: (what: string) => void): KscopeClient {
+  return createClient(
+    async (method, params) => unwrapReply(method, await bridge[method](params)),
+    (l) => bridge.onEvent(l),
+    onInvalid,
+  );
 }
 
 /** A bidirectional message pipe (WebSocket, in-memory pair, ...). Messages are JSON text. */

@@ -28,7 +28,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-host-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>kscope</title>');
   fs.writeFileSync(path.join(os.tmpdir(), 'kscope-secret.txt'), 'secret');
-  host = await startHost({ impl, rendererDir: dir, onSessionUpdate: (l) => (listeners.add(l), () => listeners.delete(l)) });
+  host = await startHost({ impl, rendererDir: dir, events: { session: (l) => (listeners.add(l), () => listeners.delete(l)) } });
 });
 afterAll(async () => {
   await host.close();

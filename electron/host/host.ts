@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, type Channel, type KscopeImpl, type SessionUpdate } from '../api/index.js';
+import { forwardEvents, MAX_MESSAGE_BYTES, type Channel, type EventSources, type KscopeImpl } from '../api/index.js';
 import { serveChannel, type ServedChannel } from '../transport/channel-server.js';
 import { resolveExportDownload } from '../library/index.js';
 import { checkUpgrade, exposureWarning, hostAllowed, isLoopback, tokensEqual, type Reach } from './access.js';
@@ -15,7 +15,8 @@ import { serveStatic } from './static-files.js';
 
 export interface HostOptions {
   impl: KscopeImpl;
-  onSessionUpdate: (l: (u: SessionUpdate) => void) => () => void;
+  /** Every contract event's source; each is forwarded to every connection. */
+  events: EventSources;
   rendererDir: string;
   port?: number;
   token?: string;
@@ -165,7 +166,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     });
   });
 
-  const off = opts.onSessionUpdate((u) => served.forEach((s) => s.emit('session', u)));
+  const off = forwardEvents(opts.events, (event, payload) => served.forEach((s) => s.emit(event, payload)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, bindHost, () => resolve());

@@ -29,7 +29,7 @@ const logs: string[] = [];
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-limits-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>kscope</title>');
-  host = await startHost({ impl, rendererDir: dir, onSessionUpdate: () => () => {}, log: (l) => logs.push(l) });
+  host = await startHost({ impl, rendererDir: dir, events: { session: () => () => {} }, log: (l) => logs.push(l) });
 });
 afterAll(async () => {
   await host?.close();
@@ -53,12 +53,12 @@ describe('where the host binds', () => {
   });
 
   it('refuses any other address unless asked (--host)', async () => {
-    await expect(startHost({ impl, rendererDir: dir, onSessionUpdate: () => () => {}, host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
+    await expect(startHost({ impl, rendererDir: dir, events: { session: () => () => {} }, host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
   });
 
   it('binds another address when asked, and prints a warning', async () => {
     const lines: string[] = [];
-    const h = await startHost({ impl, rendererDir: dir, onSessionUpdate: () => () => {}, host: '0.0.0.0', allowRemote: true, log: (l) => lines.push(l) });
+    const h = await startHost({ impl, rendererDir: dir, events: { session: () => () => {} }, host: '0.0.0.0', allowRemote: true, log: (l) => lines.push(l) });
     try {
       expect(lines.some((l) => /WARNING: serving on 0\.0\.0\.0/.test(l) && /ssh -L/.test(l))).toBe(true);
       const ws = await open(h); // still reachable on loopback

@@ -18,7 +18,8 @@ export interface LibraryMethodsConfig {
   settingsPath?: string;
   /** Default: beside the recordings ($XDG_DATA_HOME/kscope/exports). */
   exportsDir?: string;
-  engine: Engine;
+  /** Runs still writing, and when runs end (the engine, or the fake backend's runs). */
+  engine: Pick<Engine, 'list' | 'onUpdate'>;
 }
 
 export interface LibraryMethods {

@@ -2,17 +2,15 @@
 // each checking that the call comes from our own window's main frame. Electron is only a
 // type here, so this is tested with a fake ipcMain.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { methodNames, type EventName, type EventPayload, type KscopeImpl } from '../api/index.js';
-import { events } from '../api/index.js';
+import { events, forwardEvents, IPC_CALL_PREFIX, IPC_EVENT_CHANNEL, methodNames, type BridgeReply, type EventName, type EventPayload, type EventSources, type KscopeImpl } from '../api/index.js';
 import { createDispatch } from './dispatch.js';
 
-export const IPC_CALL_PREFIX = 'kscope:call:';
-export const IPC_EVENT_CHANNEL = 'kscope:event';
+export { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL };
 
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, impl: KscopeImpl, isTrustedSender: (e: IpcMainInvokeEvent) => boolean, log: (l: string) => void = () => {}): () => void {
   const dispatch = createDispatch(impl, log);
   for (const name of methodNames) {
-    ipcMain.handle(IPC_CALL_PREFIX + name, async (e, params: unknown) => {
+    ipcMain.handle(IPC_CALL_PREFIX + name, async (e, params: unknown): Promise<BridgeReply> => {
       if (!isTrustedSender(e)) {
         log(`kscope: refused IPC ${name} from an untrusted frame`);
         return { ok: false, error: { code: 'bad-message', message: 'refused: not from the kscope window' } };
@@ -29,4 +27,9 @@ export function sendEvent<E extends EventName>(wc: Pick<WebContents, 'send' | 'i
   if (!r.success) return false;
   wc.send(IPC_EVENT_CHANNEL, event, r.data);
   return true;
+}
+
+/** Every contract event to one window, iterated from the contract. Returns the unsubscribe. */
+export function forwardEventsToWindow(wc: Pick<WebContents, 'send' | 'isDestroyed'>, sources: EventSources): () => void {
+  return forwardEvents(sources, (event, payload) => void sendEvent(wc, event, payload));
 }

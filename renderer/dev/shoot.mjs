@@ -1,5 +1,5 @@
 // Dev-only: drive the built renderer over the fake host in Chromium and save screenshots.
-//   node renderer/dev/fake-host.mjs &   then   node renderer/dev/shoot.mjs [base-url]
+//   node scripts/serve-fake.mjs &   (the real host over the typed fake backend)   then   node renderer/dev/shoot.mjs [base-url]
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -390,8 +390,8 @@ if (want('ctrlp')) {
   await shot('28-collapsed');
 }
 
-// The recordings (fake-library.mjs): library, replay with the scrubber, export menu,
-// import with problems, compare (diff flame graph, overlays).
+// The recordings (the fake backend's real library, seeded with two real CPU profiles):
+// library, replay with the scrubber, export menu, compare (diff flame graph), import with problems.
 if (want('library')) {
   await open();
   await editorReady();
@@ -399,47 +399,23 @@ if (want('library')) {
   await page.getByTestId('library-row').first().waitFor();
   await sleep(300);
   await shot('30-library');
-  await page.locator('[data-id="2026-11-25T09-30-12-syscalls"]').dblclick();
+  await page.locator('[data-id="2026-11-25T09-30-12-profile-a"]').dblclick();
   await page.getByTestId('replay-bar').waitFor();
+  await page.getByTestId('flame-graph').locator('g.frame').first().waitFor();
   await sleep(600);
-  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowLeft');
   await sleep(600);
   await shot('31-replay-scrubbed');
-  await page.keyboard.press('Control+r');
-  await page.getByTestId('library-search').fill('read() bytes');
-  await page.keyboard.press('Enter');
-  await sleep(800);
-  await shot('32-replay-histogram');
-  await page.keyboard.press('Control+r');
-  await page.getByTestId('library-search').fill('before the fix');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('flame-graph').locator('g.frame').first().waitFor();
   await page.getByTestId('replay-bar').getByTestId('export-button').click();
   await sleep(200);
   await shot('33-replay-export-menu');
   await page.keyboard.press('Escape');
   await page.getByTestId('replay-compare').click();
-  await page.getByTestId('compare-b').selectOption('2026-11-25T09-41-07-profile');
+  await page.getByTestId('compare-b').selectOption('2026-11-25T09-41-07-profile-b');
   await page.getByTestId('diff-graph').locator('g.frame').first().waitFor();
   await sleep(500);
   await shot('34-compare-flame');
-  await page.getByTestId('compare-a').selectOption('2026-11-25T08-31-40-syscalls');
-  await page.getByTestId('compare-b').selectOption('2026-11-25T09-30-12-syscalls');
-  await page.getByTestId('overlay').first().waitFor();
-  await sleep(300);
-  await shot('35-compare-overlay');
-  await page.getByTestId('compare-a').selectOption('2026-11-25T08-50-03-reads');
-  await page.getByTestId('compare-b').selectOption('2026-11-25T09-05-44-reads');
-  await page.getByTestId('overlay-chart').first().waitFor();
-  await sleep(400);
-  await shot('35b-compare-histograms');
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+r');
-  await page.getByTestId('library-search').fill('files opened');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('printf-line').first().waitFor();
-  await sleep(400);
-  await shot('37-replay-printf');
   await page.getByTestId('replay-close').click();
   await page.keyboard.press('Control+r');
   await page.getByTestId('library-import').click();

@@ -1,12 +1,11 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
 import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
 import { connect } from './connection.js';
+import { useConnection } from './state/connection.js';
 import { useEditor } from './state/editor.js';
 import { isActive, useSession } from './state/session.js';
 import { pickStartExample, useUi } from './state/ui.js';
-
-let client: KscopeClient | null = null;
-let unsubscribe: (() => void) | null = null;
+import { subscribeUpdates } from './state/updates.js';
 
 function message(e: unknown): string {
   if (e instanceof KscopeRpcError) return e.message;
@@ -14,18 +13,17 @@ function message(e: unknown): string {
   return String(e);
 }
 
-let started: Promise<void> | null = null;
-
 /** The connected client, or null (the catalog and the language service use it). */
 export function getClient(): KscopeClient | null {
-  return client;
+  return useConnection.getState().client;
 }
 
 const openListeners = new Set<(c: KscopeClient) => void>();
 /** Called with the client each time a connection opens (the catalog loads its tree). */
 export function onConnected(listener: (c: KscopeClient) => void): () => void {
   openListeners.add(listener);
-  if (client) listener(client);
+  const c = getClient();
+  if (c) listener(c);
   return () => openListeners.delete(listener);
 }
 
@@ -50,29 +48,31 @@ export function onHashParams(listener: () => void): () => void {
 
 /** The first connection (React may run mount effects twice in development). */
 export function startOnce(): Promise<void> {
-  started ??= start();
+  const conn = useConnection.getState();
+  if (conn.started) return conn.started;
+  const started = start();
+  conn.set({ started });
   return started;
 }
 
 export async function start(): Promise<void> {
   const ui = useUi.getState();
   ui.setConnection({ kind: 'connecting' });
-  unsubscribe?.();
-  unsubscribe = null;
-  client = null;
+  const conn = useConnection.getState();
+  conn.offUpdates?.();
+  conn.set({ client: null, offUpdates: null });
   const r = await connect();
   if (!r.ok) {
     ui.setConnection(r.kind === 'no-token' ? { kind: 'no-token' } : { kind: 'closed', reason: r.reason });
     return;
   }
   const c = r.client;
-  client = c;
+  conn.set({ client: c, offUpdates: subscribeUpdates(c) });
   r.onClose((reason) => {
-    if (client !== c) return;
-    client = null;
+    if (getClient() !== c) return;
+    useConnection.getState().set({ client: null });
     useUi.getState().setConnection({ kind: 'closed', reason });
   });
-  unsubscribe = c.on('session', (u) => useSession.getState().applyUpdate(u));
   ui.setConnection({ kind: 'open' });
 
   // Ask for the examples first: the script to show matters more than the catalog.
@@ -114,6 +114,7 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     return;
   }
   session.startRun();
+  const client = getClient();
   if (!client) {
     useSession.getState().runFailed('Not connected to the kscope host.');
     ui.toast('error', 'Not connected to the kscope host.');
@@ -123,7 +124,7 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...(example ? { example } : {}), ...extra } });
     useSession.getState().runStarted(r.sessionId, r.recordingPath);
     // Stop was pressed before the run call answered: stop now that the id is known.
-    if (useSession.getState().phase === 'stopping' && client) {
+    if (useSession.getState().phase === 'stopping') {
       const st = await client.stop({ sessionId: r.sessionId });
       useSession.getState().applyStatus(st.status);
     }
@@ -139,6 +140,7 @@ export async function stop(): Promise<void> {
   if (!isActive(s.phase) || s.phase === 'stopping') return;
   s.stopRequested();
   const id = s.sessionId;
+  const client = getClient();
   if (!id || !client) return;
   try {
     const r = await client.stop({ sessionId: id });

@@ -1,17 +1,6 @@
 // How the renderer reaches the privileged side: the Electron preload bridge when present
 // (window.kscope), otherwise the host's WebSocket with the token from the URL fragment.
-import {
-  channelClient,
-  createClient,
-  type Channel,
-  type KscopeClient,
-  type MethodName,
-} from '../../electron/api/index.js';
-
-/** What preload.ts exposes through contextBridge. */
-export type KscopeBridge = { [M in MethodName]: (params: unknown) => Promise<unknown> } & {
-  onEvent(listener: (event: string, payload: unknown) => void): () => void;
-};
+import { bridgeClient, channelClient, type Channel, type KscopeBridge, type KscopeClient } from '../../electron/api/index.js';
 
 declare global {
   interface Window {
@@ -99,11 +88,7 @@ export function describeClose(code: number, reason: string): string {
 export async function connect(): Promise<ConnectResult> {
   const bridge = window.kscope;
   if (bridge) {
-    const client = createClient(
-      (method, params) => bridge[method](params),
-      (l) => bridge.onEvent(l),
-      report,
-    );
+    const client = bridgeClient(bridge, report);
     return { ok: true, client, mode: 'electron', onClose: () => {} };
   }
   const token = tokenFromHash(location.hash);

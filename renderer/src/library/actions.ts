@@ -101,38 +101,41 @@ type At = { id: string; t: number };
  */
 const SERIES_FRAMES = 120;
 const SERIES_MAX_KEYS = 20_000;
-let series: { id: string; snaps: { t: number; maps: MapEvent[] }[] } | null = null;
-let shown: { update: Result<'recordingAt'>; at: At } | null = null;
 
 const counting = (maps: Result<'recordingAt'>['maps']): MapEvent[] =>
   maps.filter((m): m is MapEvent => m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number'));
 
 function show(update: Result<'recordingAt'>, at: At): void {
-  shown = { update, at };
+  useReplay.getState().set({ shown: { update, at } });
+  const series = useReplay.getState().earlier;
   const earlier = series && series.id === at.id ? series.snaps.filter((s) => s.t < at.t) : [];
   useSession.getState().applyReplay(update, at, earlier);
   useFlames.getState().replace(update);
 }
 
 async function fillSeries(id: string, frames: readonly number[]): Promise<void> {
-  const mine = { id, snaps: [] as { t: number; maps: MapEvent[] }[] };
-  series = mine;
+  // Each frame read replaces `earlier` with a longer copy; this run of fillSeries owns the
+  // series while the store still holds the last value it set.
+  let mine: { id: string; snaps: readonly { t: number; maps: MapEvent[] }[] } = { id, snaps: [] };
+  useReplay.getState().set({ earlier: mine });
+  const stillMine = () => useReplay.getState().earlier === mine;
   const picks = sampleFrames(frames.length, SERIES_FRAMES);
   let keys = 0;
   for (let k = 0; k < picks.length; k++) {
-    if (series !== mine) return; // another recording opened, or the replay closed
+    if (!stillMine()) return; // another recording opened, or the replay closed
     let maps: MapEvent[];
     try {
       maps = counting((await need().recordingAt({ id, t: frames[picks[k]], printfLimit: 0 })).maps);
     } catch {
       return; // the series is a nicety: the replay itself reports its own errors
     }
-    if (series !== mine) return;
+    if (!stillMine()) return;
     keys += maps.reduce((n, m) => n + m.entries.length, 0);
     if (maps.length === 0 || keys > SERIES_MAX_KEYS * SERIES_FRAMES / 4) break;
-    mine.snaps.push({ t: frames[picks[k]], maps });
-    useReplay.getState().set({ series: { done: k + 1, total: picks.length } });
+    mine = { id, snaps: [...mine.snaps, { t: frames[picks[k]], maps }] };
+    useReplay.getState().set({ earlier: mine, series: { done: k + 1, total: picks.length } });
     // Redraw the moment shown with what is known so far (every 10 frames and at the end).
+    const shown = useReplay.getState().shown;
     if (shown && shown.at.id === id && ((k + 1) % 10 === 0 || k === picks.length - 1)) show(shown.update, shown.at);
   }
   useReplay.getState().set({ series: null });
@@ -208,7 +211,7 @@ export async function openReplay(id: string): Promise<boolean> {
     seek(opened.frames.length - 1);
     closeDialog();
     if (opened.summary.maps.length > opened.summary.stackMaps.length && opened.frames.length > 1) void fillSeries(id, opened.frames);
-    else series = null;
+    else useReplay.getState().set({ earlier: null });
     return true;
   } catch (e) {
     toast('error', `Could not open the recording: ${errorMessage(e)}`);
@@ -224,8 +227,6 @@ export function closeReplay(): void {
   const ed = useEditor.getState();
   if (previous && opened.summary.origin === 'run' && ed.source === opened.script) ed.setSource(previous.source, previous.exampleId);
   useReplay.getState().reset();
-  series = null;
-  shown = null;
   if (useSession.getState().replay) useSession.getState().reset();
   useFlames.getState().reset();
 }
@@ -233,8 +234,6 @@ export function closeReplay(): void {
 // A run started: the replay gives way (the session store already dropped its state).
 useSession.subscribe((s, prev) => {
   if (s.phase === 'starting' && prev.phase !== 'starting' && useReplay.getState().opened) {
-    series = null;
-    shown = null;
     useReplay.getState().reset();
   }
 });

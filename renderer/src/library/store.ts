@@ -3,7 +3,7 @@
 // the compare view. Thin zustand shells; the logic is in format.ts, scrubber.ts and
 // ../compare/*.ts, the calls in actions.ts.
 import { create } from 'zustand';
-import type { Result, RecordingSummary } from '../../../electron/api/index.js';
+import type { MapEvent, Result, RecordingSummary } from '../../../electron/api/index.js';
 
 export type Dialog = 'none' | 'library' | 'import' | 'compare';
 
@@ -68,6 +68,10 @@ export interface ReplayState {
   series: { done: number; total: number } | null;
   /** The editor's script before the replay loaded the recording's, to give back on close. */
   previous: { source: string; exampleId: string | null } | null;
+  /** Counting maps at earlier frames, read in the background (rates and series up to t); replaced, never edited in place. */
+  earlier: { id: string; snaps: readonly { t: number; maps: MapEvent[] }[] } | null;
+  /** The recordingAt answer the views show now (redrawn as `earlier` fills). */
+  shown: { update: Result<'recordingAt'>; at: { id: string; t: number } } | null;
   set(p: Partial<Omit<ReplayState, 'set' | 'reset'>>): void;
   reset(): void;
 }
@@ -80,6 +84,8 @@ export const useReplay = create<ReplayState>()((set) => ({
   error: null,
   previous: null,
   series: null,
+  earlier: null,
+  shown: null,
   set: (p) => set(p),
-  reset: () => set({ opened: null, index: -1, t: 0, busy: false, error: null, previous: null, series: null }),
+  reset: () => set({ opened: null, index: -1, t: 0, busy: false, error: null, previous: null, series: null, earlier: null, shown: null }),
 }));

@@ -15,6 +15,7 @@ import {
   toggleType,
 } from './browser.js';
 import { ProbeDetails } from './ProbeDetails.js';
+import './probes.css';
 import { leafLabel, resultSegments, treeRows, unavailableText, type Row } from './rows.js';
 
 const ROW_HEIGHT = 22;

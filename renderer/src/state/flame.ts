@@ -1,5 +1,5 @@
 // The flame graphs of the current run: the engine's FlameSnapshots by map name. Pure
-// reducer + a thin zustand shell; fed by its own listener on session updates.
+// reducer + a thin zustand shell; fed by state/updates.ts (the one update subscription).
 import { create } from 'zustand';
 import type { FlameSnapshot, SessionUpdate } from '../../../electron/api/index.js';
 

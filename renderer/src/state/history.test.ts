@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decimate, downsample, eventRate, History, MapHistory, perKeyCap, pointsFor, rateOf, topKeys, type Sample } from './history.js';
+import { decimate, downsample, eventRate, History, KEY_SAMPLE_CAP, MapHistory, perKeyCap, pointsFor, rateOf, topKeys, type Sample } from './history.js';
 
 const series = (n: number, f: (i: number) => number = (i) => i): Sample[] => Array.from({ length: n }, (_, i) => ({ t: i * 10, v: f(i) }));
 
 describe('history of counting maps', () => {
   it('gives a per-second rate from consecutive snapshots', () => {
-    const h = new MapHistory();
-    h.record(1000, [{ key: 'bash', value: 10 }]);
+    let h = MapHistory.empty().recorded(1000, [{ key: 'bash', value: 10 }]);
     expect(h.rate('bash')).toBeNull(); // printed once: no rate yet ("—")
-    h.record(1500, [{ key: 'bash', value: 60 }, { key: 'sshd', value: 3 }]);
+    h = h.recorded(1500, [{ key: 'bash', value: 60 }, { key: 'sshd', value: 3 }]);
     expect(h.rate('bash')).toBe(100);
     expect(h.rate('sshd')).toBeNull();
     expect(h.rate('never')).toBeNull();
@@ -16,25 +15,45 @@ describe('history of counting maps', () => {
   });
 
   it('ignores a repeated snapshot and non-numeric values', () => {
-    const h = new MapHistory();
-    expect(h.record(1000, [{ key: 'a', value: 1 }])).toBe(true);
-    expect(h.record(1000, [{ key: 'a', value: 2 }])).toBe(false);
-    h.record(2000, [{ key: 'a', value: 'text' }, { key: null, value: 5 }]);
+    const h0 = MapHistory.empty();
+    const h1 = h0.recorded(1000, [{ key: 'a', value: 1 }]);
+    expect(h1).not.toBe(h0);
+    expect(h1.recorded(1000, [{ key: 'a', value: 2 }])).toBe(h1);
+    const h = h1.recorded(2000, [{ key: 'a', value: 'text' }, { key: null, value: 5 }]);
     expect(h.series('a')).toHaveLength(1);
     expect(h.series(null)).toEqual([{ t: 2000, v: 5 }]);
   });
 
   it('stays bounded with 10k keys over a long run, and keeps the rate exact', () => {
-    const h = new History();
+    let h = new History();
     const entries = (s: number) => Array.from({ length: 10_000 }, (_, i) => ({ key: `k${i}`, value: s * (i + 1) }));
-    for (let s = 1; s <= 100; s++) h.record('@', s * 1000, entries(s));
+    for (let s = 1; s <= 100; s++) h = h.recorded('@', s * 1000, entries(s));
     const m = h.get('@')!;
     let total = 0;
-    for (const k of m.keys.values()) total += k.series.length;
+    for (const k of m.keys()) total += k.n;
     expect(total).toBeLessThanOrEqual(10_000 * perKeyCap(10_000));
     expect(m.rate('k0')).toBe(1);
     expect(m.rate('k9999')).toBe(10_000);
     expect(topKeys(m, 5)).toEqual(['k9999', 'k9998', 'k9997', 'k9996', 'k9995']);
+  });
+
+  it('recording leaves every earlier version as it was, also when an old version records again', () => {
+    const v1 = MapHistory.empty().recorded(1000, [{ key: 'a', value: 1 }]);
+    const v2 = v1.recorded(2000, [{ key: 'a', value: 3 }]);
+    const v2b = v1.recorded(3000, [{ key: 'a', value: 10 }]); // a branch from v1
+    expect(v1.series('a')).toEqual([{ t: 1000, v: 1 }]);
+    expect(v1.rate('a')).toBeNull();
+    expect(v2.series('a')).toEqual([{ t: 1000, v: 1 }, { t: 2000, v: 3 }]);
+    expect(v2.rate('a')).toBe(2);
+    expect(v2b.series('a')).toEqual([{ t: 1000, v: 1 }, { t: 3000, v: 10 }]);
+    expect(v2b.rate('a')).toBe(4.5);
+    // Past the cap: decimated in the new version only.
+    let h = new History();
+    const versions: History[] = [];
+    for (let s = 1; s <= KEY_SAMPLE_CAP + 5; s++) versions.push((h = h.recorded('@', s, [{ key: 'k', value: s }])));
+    expect(versions[9].get('@')!.series('k').map((x) => x.v)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(h.get('@')!.series('k').length).toBeLessThanOrEqual(KEY_SAMPLE_CAP);
+    expect(h.get('@')!.rate('k')).toBe(1000);
   });
 
   it('decimates a series to fit, keeping its first and last samples', () => {

@@ -1,7 +1,7 @@
 // Per-map, per-key history of counting maps across updates: the rate column (Δvalue/Δt
-// between consecutive snapshots) and the time series of the top keys. Pure functions plus a
-// small mutable store (copying 10k series on every frame would cost more than it shows);
-// the session store bumps a version when it records, so views know to re-read.
+// between consecutive snapshots) and the time series of the top keys. Immutable values:
+// recording returns a new version that shares the old one's samples (see MapHistory), so
+// the session reducers never mutate their input.
 
 export interface Sample {
   /** ms since the run started (the snapshot's time). */
@@ -31,50 +31,114 @@ export function decimate(series: Sample[], cap: number): Sample[] {
   return s;
 }
 
+/** One key's history as a version of MapHistory sees it. */
 export interface KeyHistory {
-  series: Sample[];
+  readonly key: string;
+  /** Samples in the series (decimated to fit the map's budget). */
+  readonly n: number;
   /** The two latest samples, kept at full resolution whatever the decimation did. */
-  prev: Sample | null;
-  last: Sample;
+  readonly prev: Sample | null;
+  readonly last: Sample;
 }
 
+/**
+ * One counting map's history. Immutable: `recorded` returns a new version (or this one,
+ * unchanged), and every earlier version reads exactly as it did.
+ *
+ * Cheap to version (a snapshot of a 10k-key map must not copy 200k samples, nor allocate
+ * an object per key, which left the garbage collector most of the work): keys get a slot
+ * number once, in a table every version shares (append-only; a version ignores slots it
+ * has not filled); a version is three arrays indexed by slot: each series' buffer, how many
+ * of its samples this version sees, and the sample before the last. Buffers are shared:
+ * a newer version appends past an older one's length, which the older one never reads
+ * (an older version that records again copies its buffer first).
+ */
 export class MapHistory {
-  readonly keys = new Map<string, KeyHistory>();
-  /** Time of the last snapshot recorded (repeats of the same snapshot are ignored). */
-  lastT = -Infinity;
-  snapshots = 0;
+  private constructor(
+    private readonly slotOf: Map<string, number>,
+    private readonly keyAt: string[],
+    private readonly bufs: readonly (Sample[] | undefined)[],
+    private readonly lens: Uint32Array,
+    private readonly prevs: readonly (Sample | null)[],
+    /** Keys this version has. */
+    readonly size: number,
+    /** Time of the last snapshot recorded (repeats of the same snapshot are ignored). */
+    readonly lastT: number,
+    readonly snapshots: number,
+  ) {}
 
-  /** Record one snapshot of a counting map; non-numeric values are ignored. */
-  record(t: number, entries: readonly { key: string | null; value: unknown }[]): boolean {
-    if (t <= this.lastT) return false;
-    this.lastT = t;
-    this.snapshots++;
-    const cap = perKeyCap(Math.max(this.keys.size, entries.length));
+  static empty(): MapHistory {
+    return new MapHistory(new Map(), [], [], new Uint32Array(0), [], 0, -Infinity, 0);
+  }
+
+  /** This history with one more snapshot of the map; non-numeric values are ignored. */
+  recorded(t: number, entries: readonly { key: string | null; value: unknown }[]): MapHistory {
+    if (t <= this.lastT) return this;
+    const bufs = this.bufs.slice();
+    const prevs = this.prevs.slice();
+    let lens = this.lens.slice();
+    let size = this.size;
+    const cap = perKeyCap(Math.max(size, entries.length));
     for (const e of entries) {
       if (typeof e.value !== 'number') continue;
       const k = e.key ?? '';
       const s: Sample = { t, v: e.value };
-      const h = this.keys.get(k);
-      if (!h) {
-        this.keys.set(k, { series: [s], prev: null, last: s });
+      let i = this.slotOf.get(k);
+      if (i === undefined) {
+        i = this.slotOf.size;
+        this.slotOf.set(k, i);
+        this.keyAt[i] = k;
+      }
+      if (i >= lens.length) {
+        const grown = new Uint32Array(Math.max(16, i + 1, lens.length * 2));
+        grown.set(lens);
+        lens = grown;
+      }
+      let buf = bufs[i];
+      const n = lens[i];
+      if (!buf || n === 0) {
+        bufs[i] = [s];
+        lens[i] = 1;
+        prevs[i] = null;
+        size++;
         continue;
       }
-      h.prev = h.last;
-      h.last = s;
-      h.series.push(s);
-      if (h.series.length > cap) h.series = decimate(h.series, Math.max(2, Math.floor(cap / 2)));
+      prevs[i] = buf[n - 1];
+      if (buf.length !== n) buf = buf.slice(0, n); // an older version records again: branch off
+      buf.push(s); // past every existing version's length: invisible to them
+      if (n + 1 > cap) {
+        buf = decimate(buf, Math.max(2, Math.floor(cap / 2)));
+      }
+      bufs[i] = buf;
+      lens[i] = buf.length;
     }
-    return true;
+    return new MapHistory(this.slotOf, this.keyAt, bufs, lens, prevs, size, t, this.snapshots + 1);
+  }
+
+  private at(i: number | undefined): KeyHistory | undefined {
+    if (i === undefined || i >= this.lens.length || this.lens[i] === 0) return undefined;
+    const n = this.lens[i];
+    return { key: this.keyAt[i], n, prev: this.prevs[i] ?? null, last: this.bufs[i]![n - 1] };
+  }
+
+  /** Every key's history (in the order keys first appeared). */
+  *keys(): IterableIterator<KeyHistory> {
+    for (let i = 0; i < this.lens.length; i++) {
+      const h = this.at(i);
+      if (h) yield h;
+    }
   }
 
   /** Per-second rate of a key from its last two snapshots; null with fewer than two. */
   rate(key: string | null): number | null {
-    const h = this.keys.get(key ?? '');
+    const h = this.at(this.slotOf.get(key ?? ''));
     return h ? rateOf(h.prev, h.last) : null;
   }
 
   series(key: string | null): Sample[] {
-    return this.keys.get(key ?? '')?.series ?? [];
+    const i = this.slotOf.get(key ?? '');
+    const h = this.at(i);
+    return h ? this.bufs[i!]!.slice(0, h.n) : [];
   }
 }
 
@@ -86,13 +150,15 @@ export function rateOf(prev: Sample | null, last: Sample | null): number | null 
   return ((last.v - prev.v) * 1000) / dt;
 }
 
-/** All counting maps of a run. */
+/** All counting maps of a run. Immutable, like MapHistory. */
 export class History {
-  readonly maps = new Map<string, MapHistory>();
-  record(name: string, t: number, entries: readonly { key: string | null; value: unknown }[]): boolean {
-    let m = this.maps.get(name);
-    if (!m) this.maps.set(name, (m = new MapHistory()));
-    return m.record(t, entries);
+  constructor(readonly maps: ReadonlyMap<string, MapHistory> = new Map()) {}
+  /** This history with one more snapshot of map `name` (this one when nothing changed). */
+  recorded(name: string, t: number, entries: readonly { key: string | null; value: unknown }[]): History {
+    const before = this.maps.get(name) ?? MapHistory.empty();
+    const after = before.recorded(t, entries);
+    if (after === before) return this;
+    return new History(new Map(this.maps).set(name, after));
   }
   get(name: string): MapHistory | undefined {
     return this.maps.get(name);
@@ -146,10 +212,10 @@ export function pointsFor(width: number): number {
 
 /** The keys with the largest latest value (the series chart's lines). */
 export function topKeys(h: MapHistory, n: number): string[] {
-  return [...h.keys.entries()]
-    .sort((a, b) => b[1].last.v - a[1].last.v || a[0].localeCompare(b[0]))
+  return [...h.keys()]
+    .sort((a, b) => b.last.v - a.last.v || a.key.localeCompare(b.key))
     .slice(0, n)
-    .map(([k]) => k);
+    .map((k) => k.key);
 }
 
 /** events/s between two statuses (Δevents / Δelapsed); null before there are two. */

@@ -167,6 +167,28 @@ describe('history, event rate and flame maps', () => {
     expect(s.history.get('@')!.rate('bash')).toBe(20);
   });
 
+  it('never mutates the state it is given (history included)', () => {
+    // Everything a view can read of a state, history as rates and series.
+    const seen = (x: SessionData) =>
+      JSON.stringify({
+        ...x,
+        history: [...x.history.maps].map(([name, m]) => [name, [...m.keys()].map((k) => [k.key, m.series(k.key), m.rate(k.key)])]),
+      });
+    let s = started();
+    s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'bash', value: 10 }, { key: 'sshd', value: 1 }])], printf: [{ t: 1, text: 'a' }] }));
+    const before = seen(s);
+    const next = applyUpdate(s, update({ seq: 1, maps: [mapEv(2000, [{ key: 'bash', value: 30 }, { key: 'vim', value: 2 }])], printf: [{ t: 2, text: 'b' }], errors: [{ type: 'error', t: 2, message: 'x' }] }));
+    expect(seen(s)).toBe(before);
+    expect(next.history).not.toBe(s.history);
+    expect(next.history.get('@')!.rate('bash')).toBe(20);
+    expect(s.history.get('@')!.rate('bash')).toBeNull();
+    // A second update from the same old state (as React may replay a reducer) sees the same old state.
+    const again = applyUpdate(s, update({ seq: 1, maps: [mapEv(3000, [{ key: 'bash', value: 50 }])] }));
+    expect(seen(s)).toBe(before);
+    expect(again.history.get('@')!.series('bash').map((p) => p.t)).toEqual([1000, 3000]);
+    expect(next.history.get('@')!.series('bash').map((p) => p.t)).toEqual([1000, 2000]);
+  });
+
   it('does not record maps of strings', () => {
     let s = started();
     s = applyUpdate(s, update({ seq: 0, maps: [mapEv(1000, [{ key: 'a', value: 'x' }], '@s')] }));

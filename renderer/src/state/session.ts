@@ -46,7 +46,7 @@ export interface SessionData {
   warnings: WarningEvent[];
   /** A run or stop call that failed (bpftrace missing, two runs refused, ...). */
   runError: string | null;
-  /** Counting maps' per-key history (rates, series); mutable, `historyVersion` says when it changed. */
+  /** Counting maps' per-key history (rates, series); a new value when it changes, and `historyVersion` bumps. */
   history: History;
   historyVersion: number;
   /** events/s over the last second or so of updates; null until known. */
@@ -121,6 +121,11 @@ export function applyStatus(state: SessionData, status: SessionStatus, now = 0):
   return { ...state, status, statusAt: now, phase };
 }
 
+/** A map of numbers only (a count, sum, min, max...): its history gives rates and series. */
+function isCounting(m: AggregateEvent): m is MapEvent {
+  return m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number');
+}
+
 function appendBounded<T>(list: T[], add: T[], max: number): T[] {
   if (add.length === 0) return list;
   if (add.length >= max) return add.slice(add.length - max);
@@ -163,13 +168,12 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
     if (added.length > 0) next.mapOrder = state.mapOrder.concat(added);
   }
   if (update.maps.length > 0) {
-    let recorded = false;
-    for (const m of update.maps) {
-      if (m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number')) {
-        recorded = state.history.record(m.name, m.t, m.entries) || recorded;
-      }
+    let history = state.history;
+    for (const m of update.maps) if (isCounting(m)) history = history.recorded(m.name, m.t, m.entries);
+    if (history !== state.history) {
+      next.history = history;
+      next.historyVersion = state.historyVersion + 1;
     }
-    if (recorded) next.historyVersion = state.historyVersion + 1;
   }
   const flames = update.flames ?? [];
   if (flames.length > 0) {
@@ -202,17 +206,13 @@ export function applyReplay(
   replay: { id: string; t: number },
   earlier: readonly { t: number; maps: readonly MapEvent[] }[] = [],
 ): SessionData {
-  const history = new History();
-  let historyVersion = 0;
+  let history = new History();
   for (const snap of earlier) {
     if (snap.t >= replay.t) continue;
-    for (const m of snap.maps) if (history.record(m.name, m.t, m.entries)) historyVersion = 1;
+    for (const m of snap.maps) history = history.recorded(m.name, m.t, m.entries);
   }
-  for (const m of update.maps) {
-    if (m.type === 'map' && m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number')) {
-      if (history.record(m.name, m.t, m.entries)) historyVersion = 1;
-    }
-  }
+  for (const m of update.maps) if (isCounting(m)) history = history.recorded(m.name, m.t, m.entries);
+  const historyVersion = history.maps.size > 0 ? 1 : 0;
   const before = Math.max(0, update.printfSkipped);
   const printf = update.printf.slice(-PRINTF_WINDOW).map((l, i, all) => ({ n: before + update.printf.length - all.length + i + 1, t: l.t, text: l.text }));
   const maps: Record<string, AggregateEvent> = {};

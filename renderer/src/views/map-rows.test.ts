@@ -4,9 +4,9 @@ import { countRows, formatRate, viewFor } from './map-rows.js';
 import { formatKey } from './format.js';
 
 describe('counting map rows', () => {
-  const h = new MapHistory();
-  h.record(1000, [{ key: 'bash', value: 10 }, { key: 'sshd', value: 50 }]);
-  h.record(2000, [{ key: 'bash', value: 110 }, { key: 'sshd', value: 60 }, { key: 'once', value: 1 }]);
+  const h = MapHistory.empty()
+    .recorded(1000, [{ key: 'bash', value: 10 }, { key: 'sshd', value: 50 }])
+    .recorded(2000, [{ key: 'bash', value: 110 }, { key: 'sshd', value: 60 }, { key: 'once', value: 1 }]);
   const entries = [
     { key: 'bash', value: 110 },
     { key: 'sshd', value: 60 },

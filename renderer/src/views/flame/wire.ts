@@ -1,7 +1,7 @@
-// Feed the flame store from session updates (its own listener beside the session store's),
-// and ask the engine for other resolutions of a stack map.
+// Reset the flame store when a run starts (state/updates.ts feeds it from the one update
+// subscription), and ask the engine for other resolutions of a stack map.
 import type { FlameNode } from '../../../../electron/api/index.js';
-import { getClient, onConnected } from '../../actions.js';
+import { getClient } from '../../actions.js';
 import { useFlames } from '../../state/flame.js';
 import { useSession } from '../../state/session.js';
 
@@ -10,11 +10,6 @@ let wired = false;
 export function wireFlames(): void {
   if (wired) return;
   wired = true;
-  let off: (() => void) | null = null;
-  onConnected((c) => {
-    off?.();
-    off = c.on('session', (u) => useFlames.getState().apply(u, useSession.getState().sessionId));
-  });
   // A new run asked for: drop the previous run's graphs.
   useSession.subscribe((s, prev) => {
     if (s.phase === 'starting' && prev.phase !== 'starting') useFlames.getState().reset();

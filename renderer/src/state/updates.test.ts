@@ -1,0 +1,67 @@
+// One subscription feeds every store that follows a run.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KscopeClient, SessionUpdate } from '../../../electron/api/index.js';
+import { useFlames } from './flame.js';
+import { useSession } from './session.js';
+import { subscribeUpdates } from './updates.js';
+
+const update = (over: Partial<SessionUpdate> = {}): SessionUpdate => ({
+  sessionId: 's1',
+  seq: 0,
+  status: { state: 'running', startedAt: '2025-01-01T00:00:00.000Z', elapsedMs: 10, attachedProbes: 1, events: 3, printfLines: 1, lostEvents: 0, exit: null },
+  flames: [{ name: '@stacks', t: 1, snapshot: true, total: 4, stacks: 1, keyParts: ['kstack'], minFraction: 0, nodes: 1, prunedNodes: 0, atKeyLimit: false, tree: { n: 'all', v: 4 } }],
+  printf: [{ t: 1, text: 'hi' }],
+  printfSkipped: 0,
+  maps: [],
+  values: [],
+  errors: [],
+  warnings: [],
+  ...over,
+});
+
+function fakeClient() {
+  const listeners = new Map<string, Set<(p: SessionUpdate) => void>>();
+  return {
+    listeners,
+    on(event: 'session', l: (p: SessionUpdate) => void) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(l);
+      return () => void listeners.get(event)!.delete(l);
+    },
+    emit(u: SessionUpdate) {
+      listeners.get('session')?.forEach((l) => l(u));
+    },
+  };
+}
+
+beforeEach(() => {
+  useSession.getState().reset();
+  useFlames.getState().reset();
+});
+
+describe('the update subscription', () => {
+  it('is one listener that feeds the session and flame stores, and unsubscribes', () => {
+    const c = fakeClient();
+    useSession.getState().startRun();
+    const off = subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>);
+    expect(c.listeners.get('session')!.size).toBe(1);
+    c.emit(update());
+    // The session store adopted the run; the flame store followed the same run.
+    expect(useSession.getState().sessionId).toBe('s1');
+    expect(useSession.getState().printf.map((l) => l.text)).toEqual(['hi']);
+    expect(useFlames.getState().sessionId).toBe('s1');
+    expect(useFlames.getState().order).toEqual(['@stacks']);
+    off();
+    expect(c.listeners.get('session')!.size).toBe(0);
+  });
+
+  it("drops another run's update in both stores", () => {
+    const c = fakeClient();
+    useSession.getState().startRun();
+    subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>);
+    c.emit(update());
+    c.emit(update({ sessionId: 'other', seq: 1, printf: [{ t: 2, text: 'not ours' }] }));
+    expect(useSession.getState().printf.map((l) => l.text)).toEqual(['hi']);
+    expect(useFlames.getState().sessionId).toBe('s1');
+  });
+});
