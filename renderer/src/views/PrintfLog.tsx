@@ -21,6 +21,32 @@ function Highlighted({ text, matcher }: { text: string; matcher: Matcher | null 
   return <>{parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p))}</>;
 }
 
+/**
+ * The async clipboard, or (where it is refused or hangs waiting for a permission, as in a
+ * page over plain http) the old copy command on a hidden textarea, in the same user gesture.
+ */
+async function writeClipboard(text: string): Promise<void> {
+  const viaTextarea = () => {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    const active = document.activeElement as HTMLElement | null;
+    ta.select();
+    const ok = document.execCommand('copy');
+    ta.remove();
+    active?.focus();
+    if (!ok) throw new Error('the browser refused to copy');
+  };
+  if (!navigator.clipboard) return viaTextarea();
+  try {
+    await Promise.race([navigator.clipboard.writeText(text), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500))]);
+  } catch {
+    viaTextarea();
+  }
+}
+
 export function PrintfLog() {
   const lines = useSession((s) => s.printf);
   const total = useSession((s) => s.printfSeen);
@@ -136,7 +162,7 @@ export function PrintfLog() {
     if (!s) return;
     try {
       const r = await selectionText(s, seq, lineOf, pages?.error ? null : fetchPage);
-      await navigator.clipboard.writeText(r.text);
+      await writeClipboard(r.text);
       setCopied(`${formatNumber(r.lines)} line${r.lines === 1 ? '' : 's'} copied${r.capped ? ' (the first 100,000)' : ''}`);
     } catch (e) {
       setCopied(`copy failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -146,10 +172,10 @@ export function PrintfLog() {
 
   const onKeyDown = (e: ReactKeyboardEvent) => {
     const mod = e.ctrlKey || e.metaKey;
-    if (mod && e.key === 'c' && selection) {
+    if (mod && e.key.toLowerCase() === 'c' && selection) {
       e.preventDefault();
       void copy();
-    } else if (mod && e.key === 'a') {
+    } else if (mod && e.key.toLowerCase() === 'a') {
       e.preventDefault();
       const first = seq.hits ? seq.hits[0] : base + 1;
       const last = seq.hits ? seq.hits[seq.hits.length - 1] : total;
