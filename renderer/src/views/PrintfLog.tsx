@@ -338,6 +338,9 @@ export function PrintfLog() {
                     className={`printf-line${line ? '' : ' pending'}${n === currentN ? ' hit-current' : ''}${selected ? ' selected' : ''}${expanded.has(n) ? ' expanded' : ''}`}
                     data-testid="printf-line"
                     data-n={n}
+                    onMouseDown={(e) => {
+                      if (e.shiftKey) e.preventDefault(); // Shift+click extends our selection, not the browser's text selection
+                    }}
                     onClick={(e) => onRowClick(n, e)}
                     onDoubleClick={() => toggleExpanded(n)}
                   >
