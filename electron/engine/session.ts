@@ -233,6 +233,7 @@ export class Session {
   private readonly printfIndex = new PrintfIndex();
   private readonly onRecordedLine = (e: TraceEvent, offset: number, length: number): void => {
     if (e.type === 'printf') this.printfIndex.add(offset, length);
+    else this.printfIndex.other(length);
   };
 
   /** printf lines [start, start+count) read back from the recording (after the run too). */
