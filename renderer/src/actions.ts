@@ -1,8 +1,9 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
-import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
+import { KscopeRpcError, type KscopeClient, type RunOptions, type SessionUpdate } from '../../electron/api/index.js';
 import { connect } from './connection.js';
 import { useEditor } from './state/editor.js';
 import { isActive, useSession } from './state/session.js';
+import { updateBatcher } from './state/update-batch.js';
 import { pickStartExample, useUi } from './state/ui.js';
 
 let client: KscopeClient | null = null;
@@ -72,7 +73,13 @@ export async function start(): Promise<void> {
     client = null;
     useUi.getState().setConnection({ kind: 'closed', reason });
   });
-  unsubscribe = c.on('session', (u) => useSession.getState().applyUpdate(u));
+  // Batched per animation frame (update-batch.ts): one render per frame, not per message.
+  const batch = updateBatcher<SessionUpdate>((us) => useSession.getState().applyUpdates(us));
+  const off = c.on('session', (u) => batch.push(u));
+  unsubscribe = () => {
+    batch.flush();
+    off();
+  };
   ui.setConnection({ kind: 'open' });
 
   // Ask for the examples first: the script to show matters more than the catalog.
