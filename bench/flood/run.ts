@@ -217,13 +217,13 @@ async function bpftraceLeg(leg: string, tmp: string, throughCat: boolean): Promi
 }
 
 /** `kscope record` (the built CLI, a separate process); through the helper when `helper`. */
-async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI): Promise<LegResult> {
+async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI, script = SCRIPT): Promise<LegResult> {
   const rec = path.join(tmp, `${leg}.ndjson`);
   const load = startLoad();
   const t0 = performance.now();
   const env = { ...process.env, BPFTRACE_COLOR: 'never', KSCOPE_BPFTRACE: BPFTRACE, KSCOPE_HELPER: helper ? 'always' : 'never', HOME: tmp };
   // The CLI echoes every printf line to its stdout: /dev/null here (the recording is what counts).
-  const cli = spawn(process.execPath, [cli_, 'record', '-e', SCRIPT, '-o', rec, '--duration', String(DURATION_S)], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const cli = spawn(process.execPath, [cli_, 'record', '-e', script, '-o', rec, '--duration', String(DURATION_S)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   cli.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const s = sampler(() =>
@@ -243,7 +243,7 @@ async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI):
   return {
     leg,
     lines: c.lines,
-    linesPerS: c.lines / ((c.lastNs - c.firstNs) / 1e9),
+    linesPerS: c.lines > 1 ? c.lines / ((c.lastNs - c.firstNs) / 1e9) : 0,
     printingS: (c.lastNs - c.firstNs) / 1e9,
     lost: c.lost,
     bpftraceCpuMs: cpu.bpftrace?.cpuMs ?? 0,
@@ -262,23 +262,30 @@ try {
   legs.push(await bpftraceLeg('B. bpftrace | cat > file', tmp, true));
   legs.push(await kscopeLeg('C. kscope record', tmp, false));
   legs.push(await kscopeLeg('D. kscope record (helper)', tmp, true));
+  // What starting and stopping costs, with nothing to print (Node's start-up, the backend,
+  // bpftrace's compile): subtracted below to give the steady-state CPU ratio.
+  const startup = await kscopeLeg('S. kscope record, start-up only (BEGIN { exit(); })', tmp, false, CLI, 'BEGIN { exit(); }');
   // FLOOD_BEFORE_CLI=path/to/an/older/cli.cjs adds that build's `kscope record` (before/after a change).
   if (process.env.FLOOD_BEFORE_CLI) legs.push(await kscopeLeg('C0. kscope record, before', tmp, false, path.resolve(process.env.FLOOD_BEFORE_CLI)));
   const base = legs[0];
   const fmt = (n: number | null, d = 0) => (n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
   const rows = [
-    '| leg | printf lines | printing s | lines/s | vs A (aim ≥ 0.95) | lost events | vs A (aim ≤ 1.05) | bpftrace CPU s | consumer CPU s | consumer / bpftrace CPU (aim ≤ 0.5) | consumer peak RSS MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| leg | printf lines | printing s | lines/s | vs A (aim ≥ 0.95) | lost events | lost % of seen | vs A (aim ≤ 1.05) | bpftrace CPU s | consumer CPU s | consumer / bpftrace CPU (aim ≤ 0.5) | consumer peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...legs.map(
       (l) =>
-        `| ${l.leg} | ${fmt(l.lines)} | ${fmt(l.printingS, 1)} | ${fmt(l.linesPerS)} | ${(l.linesPerS / base.linesPerS).toFixed(2)} | ${fmt(l.lost)} | ${base.lost > 0 ? (l.lost / base.lost).toFixed(2) : '–'} | ${fmt(l.bpftraceCpuMs / 1000, 2)} | ${fmt(l.consumerCpuMs === null ? null : l.consumerCpuMs / 1000, 2)} | ${l.consumerCpuMs === null ? '–' : (l.consumerCpuMs / l.bpftraceCpuMs).toFixed(2)} | ${fmt(l.consumerPeakRssMB)} |`,
+        `| ${l.leg} | ${fmt(l.lines)} | ${fmt(l.printingS, 1)} | ${fmt(l.linesPerS)} | ${(l.linesPerS / base.linesPerS).toFixed(2)} | ${fmt(l.lost)} | ${l.lines + l.lost > 0 ? ((100 * l.lost) / (l.lines + l.lost)).toFixed(1) : '–'} | ${base.lost > 0 ? (l.lost / base.lost).toFixed(2) : '–'} | ${fmt(l.bpftraceCpuMs / 1000, 2)} | ${fmt(l.consumerCpuMs === null ? null : l.consumerCpuMs / 1000, 2)} | ${l.consumerCpuMs === null ? '–' : (l.consumerCpuMs / l.bpftraceCpuMs).toFixed(2)} | ${fmt(l.consumerPeakRssMB)} |`,
     ),
   ];
   console.log(`script: ${SCRIPT}\nload: dd if=/dev/zero of=/dev/null bs=1 (comm ${LOAD_COMM})\n${DURATION_S} s per leg, ${os.cpus().length} CPUs, node ${process.version}, kernel ${os.release()}, ${BPFTRACE}\n`);
   console.log(rows.join('\n'));
+  for (const l of legs.filter((x) => x.consumerCpuMs !== null && x.leg.includes('kscope'))) {
+    const steady = (l.consumerCpuMs! - startup.consumerCpuMs!) / (l.bpftraceCpuMs - startup.bpftraceCpuMs);
+    console.log(`${l.leg}: steady-state consumer / bpftrace CPU ${steady.toFixed(2)} (start-up: kscope ${(startup.consumerCpuMs! / 1000).toFixed(2)} s, bpftrace ${(startup.bpftraceCpuMs / 1000).toFixed(2)} s)`);
+  }
   const outDir = path.resolve('bench/output');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'flood.json'), JSON.stringify({ script: SCRIPT, durationSec: DURATION_S, cpus: os.cpus().length, node: process.version, kernel: os.release(), bpftrace: BPFTRACE, legs }, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, 'flood.json'), JSON.stringify({ script: SCRIPT, durationSec: DURATION_S, cpus: os.cpus().length, node: process.version, kernel: os.release(), bpftrace: BPFTRACE, legs, startup }, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, 'flood.json'))}`);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
