@@ -104,7 +104,8 @@ async function record(argv: string[]): Promise<number> {
   let skipped = 0;
   backend.events.session((u) => {
     last = u;
-    for (const p of u.printf) process.stdout.write(p.text);
+    // One write per update, not one per line: in a flood an update carries ~1,000 lines.
+    if (u.printf.length > 0) process.stdout.write(u.printf.length === 1 ? u.printf[0].text : u.printf.map((p) => p.text).join(''));
     skipped += u.printfSkipped;
     for (const e of u.errors) {
       errors++;

@@ -79,6 +79,11 @@ export interface NativeAddon {
   probeHardwareCounters(): PerfProbe;
   /** The same with a software CPU-clock counter, which every kernel with perf events has. */
   probeSoftwareCounter(): PerfProbe;
+  /**
+   * A pipe (two O_CLOEXEC fds the caller must close) enlarged with F_SETPIPE_SZ towards
+   * `size` as far as the kernel allows; `size` is what it got. For bpftrace's stdout.
+   */
+  pipe(size: number): { read: number; write: number; size: number };
 }
 
 export interface PerfProbe {

@@ -30,6 +30,13 @@ if (!only || only === 'electron') {
   console.log('built dist/electron/{cli,main,preload,helper}.cjs');
 }
 if (!only || only === 'renderer') {
-  execFileSync('npx', ['--no-install', 'vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  // A production build every time, whoever calls us: vitest runs with NODE_ENV=test, and
+  // Vite then builds React's development runtime (jsxDEV) into dist/renderer, which
+  // `npm start` would serve. The mode and NODE_ENV are ours to set, not the caller's.
+  const outDir = process.env.KSCOPE_RENDERER_OUT; // tests build elsewhere, never over dist/
+  execFileSync('npx', ['--no-install', 'vite', 'build', '--config', 'renderer/vite.config.ts', '--mode', 'production', '--logLevel', 'warn', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   console.log('built dist/renderer');
 }

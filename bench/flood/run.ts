@@ -1,52 +1,99 @@
-// Printf flood: what does kscope's engine cost next to bpftrace itself, at bpftrace's full
-// printf rate? One run, three legs of DURATION_S each, the same script:
-//   a1. bpftrace -f json -e SCRIPT > /dev/null       (bpftrace alone: its CPU)
-//   a2. bpftrace -f json -e SCRIPT > FILE             (the same, counted: lines, lost events)
-//   b.  the script through kscope's Engine, in this process (snapshotMs 0, a recording)
-// CPU: bpftrace's utime+stime from /proc/<pid>/stat (sampled until it exits); the engine's
-// is this process's process.cpuUsage() delta over leg b. The script feeds itself (each
-// printf is a write(), which is a sys_enter), so it runs as fast as the pipeline allows.
-// Needs root. Run: node scripts/bench.mjs flood   (writes bench/output/flood.json)
-import { spawn } from 'node:child_process';
+// Printf flood, the honest comparison: does kscope cost bpftrace events next to bpftrace
+// writing to a file? One run, the same script and the same load for every leg, each leg
+// FLOOD_SECONDS (10 s):
+//   A. bpftrace -f json -e SCRIPT > FILE                      (the baseline)
+//   B. bpftrace -f json -e SCRIPT | cat > FILE                (a plain pipe reader)
+//   C. kscope record -e SCRIPT -o REC  (dist/electron/cli.cjs, bpftrace spawned directly)
+//   D. the same with KSCOPE_HELPER=always (bpftrace through the privileged helper)
+// Not here yet: `kscope serve` with a Chromium page attached (see the README).
+// The load is a separate process making syscalls as fast as it can (dd bs=1, a read() and
+// a write() per byte); the script prints one line per syscall of that process, so the
+// offered rate is far above what bpftrace can print and every leg is saturated: what a leg
+// does not print, bpftrace counts as lost (perf buffer full). A consumer that makes
+// bpftrace wait shows up as fewer lines and more lost events than leg A.
+// For each leg: printf lines recorded (and per second), bpftrace's lost-event count, CPU of
+// bpftrace and of the consumer (cat, or kscope's processes), the consumer's peak RSS.
+// Needs root and `npm run build` (for dist/electron). Run: node scripts/bench.mjs flood
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunOptions, type SessionUpdate } from '../../electron/api/index.js';
-import { procStat, childrenOf } from '../../electron/engine/runtime-test-helpers.js';
-import { Engine } from '../../electron/engine/sessions.js';
 
-// The engine's own syscalls are filtered out of the flood: otherwise every read()/write()
-// of this process would also be a printf (a feedback loop through the engine), and the BPF
-// program + perf output run in this process's context would be charged to the engine's
-// system time. FLOOD_SCRIPT=... overrides (e.g. without the filter, to see that loop).
-const SCRIPT = process.env.FLOOD_SCRIPT ?? `tracepoint:raw_syscalls:sys_enter /pid != ${process.pid}/ { printf("%d %s\\n", nsecs, comm); }`;
-const DURATION_S = Number(process.env.FLOOD_SECONDS ?? 5);
+const DURATION_S = Number(process.env.FLOOD_SECONDS ?? 10);
 const BPFTRACE = process.env.KSCOPE_BPFTRACE || '/usr/bin/bpftrace';
+const LOAD_COMM = 'kscope-load';
+const SCRIPT = process.env.FLOOD_SCRIPT ?? `tracepoint:raw_syscalls:sys_enter /comm == "${LOAD_COMM}"/ { printf("%llu %s %d\\n", nsecs, comm, args->id); }`;
 const TICK_MS = 1000 / 100; // /proc/<pid>/stat times are in USER_HZ (100 on Linux)
-const SAMPLE_MS = 20;
+const SAMPLE_MS = 50;
+const CLI = path.resolve('dist/electron/cli.cjs');
 
 if (process.getuid?.() !== 0) {
   console.error('bench flood: needs root (bpftrace attaches probes)');
   process.exit(2);
 }
-
-interface Leg {
-  lines: number | null;
-  lostEvents: number | null;
-  bpftraceCpuMs: number;
-  wallMs: number;
+if (!fs.existsSync(CLI)) {
+  console.error(`bench flood: ${CLI} is missing: run npm run build`);
+  process.exit(2);
 }
 
-/** Samples a process's CPU until it exits; returns the last sample (ms). */
-function cpuSampler(pid: number): { stop: () => number; io: () => ReturnType<typeof procIo> } {
-  let last = 0;
-  let io = procIo(pid);
+interface ProcSample {
+  cpuMs: number;
+  peakRssMB: number;
+}
+
+function stat(pid: number): { comm: string; ppid: number; state: string; cpuTicks: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = text.lastIndexOf(')');
+    const rest = text.slice(close + 2).split(' ');
+    return { comm: text.slice(text.indexOf('(') + 1, close), state: rest[0], ppid: Number(rest[1]), cpuTicks: Number(rest[11]) + Number(rest[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function peakRssMB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function descendants(root: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const s = stat(Number(d));
+    if (s) kids.set(s.ppid, [...(kids.get(s.ppid) ?? []), Number(d)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const k of kids.get(p) ?? []) {
+      out.push(k);
+      walk(k);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/**
+ * Samples the CPU and peak RSS of a set of processes (found again on every sample: the
+ * helper and bpftrace appear after the CLI starts) until stop(). The last sample of a
+ * process before it is reaped is what counts (≤ SAMPLE_MS old).
+ */
+function sampler(find: () => { role: string; pid: number }[]): { stop: () => Record<string, ProcSample> } {
+  const last = new Map<number, { role: string; cpuMs: number; rss: number }>();
   const sample = () => {
-    const i = procIo(pid);
-    if (i.syscr > 0 || i.syscw > 0) io = i;
-    const s = procStat(pid);
-    if (s && s.state !== 'Z') last = s.cpuTicks * TICK_MS;
-    else if (s) last = Math.max(last, s.cpuTicks * TICK_MS); // a zombie still has its times
+    for (const { role, pid } of find()) {
+      const s = stat(pid);
+      if (!s) continue;
+      const prev = last.get(pid);
+      const rss = Math.max(prev?.rss ?? 0, peakRssMB(pid));
+      last.set(pid, { role, cpuMs: Math.max(prev?.cpuMs ?? 0, s.cpuTicks * TICK_MS), rss });
+    }
   };
   sample();
   const timer = setInterval(sample, SAMPLE_MS);
@@ -54,146 +101,191 @@ function cpuSampler(pid: number): { stop: () => number; io: () => ReturnType<typ
     stop: () => {
       sample();
       clearInterval(timer);
-      return last;
+      const out: Record<string, ProcSample> = {};
+      for (const v of last.values()) {
+        const o = (out[v.role] ??= { cpuMs: 0, peakRssMB: 0 });
+        o.cpuMs += v.cpuMs;
+        o.peakRssMB += v.rss; // processes of one role run together: their peaks add up (an upper bound)
+      }
+      return out;
     },
-    io: () => io,
   };
 }
 
-/** /proc/<pid>/io. A parent's own counters include its reaped children's: subtract them. */
-function procIo(pid: number | 'self'): { syscr: number; syscw: number; rchar: number } {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
-  } catch {
-    return { syscr: 0, syscw: 0, rchar: 0 };
-  }
-  const kv = Object.fromEntries(
-    text
-      .trim()
-      .split('\n')
-      .map((l) => l.split(': ') as [string, string]),
-  );
-  return { syscr: Number(kv.syscr), syscw: Number(kv.syscw), rchar: Number(kv.rchar) };
+interface Counts {
+  lines: number;
+  lost: number;
+  /** Smallest and largest nsecs of a printed line: the span bpftrace was printing. */
+  firstNs: number;
+  lastNs: number;
 }
 
-async function bpftraceAlone(outFile: string | null): Promise<Leg> {
-  const out = outFile ? fs.openSync(outFile, 'w') : fs.openSync('/dev/null', 'w');
-  const t0 = performance.now();
-  const child = spawn(BPFTRACE, ['-f', 'json', '-e', SCRIPT], { stdio: ['ignore', out, 'ignore'], env: { ...process.env, BPFTRACE_COLOR: 'never' } });
-  fs.closeSync(out);
-  const cpu = cpuSampler(child.pid!);
-  // By 'exit' Node has reaped it: the sampler's last sample (≤ SAMPLE_MS old) is what we keep.
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  setTimeout(() => child.kill('SIGINT'), DURATION_S * 1000);
-  await exited;
-  const cpuMs = cpu.stop();
-  const wallMs = performance.now() - t0;
-  let lines: number | null = null;
-  let lostEvents: number | null = null;
-  if (outFile) {
-    lines = 0;
-    lostEvents = 0;
-    const text = fs.readFileSync(outFile, 'utf8');
-    for (const line of text.split('\n')) {
-      if (line.startsWith('{"type": "printf"')) lines++;
-      else if (line.startsWith('{"type": "lost_events"')) lostEvents += (JSON.parse(line) as { data: { events: number } }).data.events;
+/**
+ * Counts printf lines and lost events in bpftrace's own -f json output (`kscope` false) or
+ * in a kscope recording (one event a line), and the span of the lines' nsecs.
+ */
+function count(file: string, kscope: boolean): Counts {
+  const printf = kscope ? '{"type":"printf"' : '{"type": "printf"';
+  const text = kscope ? '"text":"' : '"data": "';
+  const lostPrefix = kscope ? '{"type":"lost"' : '{"type": "lost_events"';
+  const c: Counts = { lines: 0, lost: 0, firstNs: 0, lastNs: 0 };
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith(printf)) {
+      c.lines++;
+      const at = line.indexOf(text) + text.length;
+      const ns = Number(line.slice(at, line.indexOf(' ', at)));
+      // Lines come per CPU (bpftrace drains one perf buffer after another): min and max, not first and last.
+      if (c.firstNs === 0 || ns < c.firstNs) c.firstNs = ns;
+      if (ns > c.lastNs) c.lastNs = ns;
+    } else if (line.startsWith(lostPrefix)) {
+      const j = JSON.parse(line) as { events?: number; data?: { events: number } };
+      c.lost += kscope ? j.events! : j.data!.events;
     }
-    fs.rmSync(outFile);
   }
-  return { lines, lostEvents, bpftraceCpuMs: cpuMs, wallMs };
+  return c;
 }
 
-async function throughEngine(recordingsDir: string) {
-  const engine = new Engine({ kscopeVersion: 'bench', recordingsDir, capabilities: () => ({}) });
-  let updates = 0;
-  let maxPrintfPerUpdate = 0;
-  let last: SessionUpdate | null = null;
-  engine.onUpdate((u) => {
-    updates++;
-    maxPrintfPerUpdate = Math.max(maxPrintfPerUpdate, u.printf.length);
-    last = u;
-  });
-  let maxGap = 0;
-  let prev = performance.now();
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - prev);
-    prev = now;
-  }, 10);
-  const io0 = procIo('self');
-  const cpu0 = process.cpuUsage();
+let loadBin = '';
+function startLoad(): ChildProcess {
+  // dd through a symlink named LOAD_COMM (a process's comm is the name it was exec'd by), so
+  // the script selects it; bs=1 makes a read() and a write() per byte.
+  return spawn(loadBin, ['if=/dev/zero', 'of=/dev/null', 'bs=1'], { stdio: 'ignore' });
+}
+
+const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+
+interface LegResult {
+  leg: string;
+  lines: number;
+  /** Over the span bpftrace printed (first to last line's nsecs): start-up costs do not count. */
+  linesPerS: number;
+  printingS: number;
+  lost: number;
+  bpftraceCpuMs: number;
+  consumerCpuMs: number | null;
+  consumerPeakRssMB: number | null;
+  wallMs: number;
+}
+
+/** bpftrace alone, its stdout a file (A) or `| cat > file` (B). */
+async function bpftraceLeg(leg: string, tmp: string, throughCat: boolean): Promise<LegResult> {
+  const file = path.join(tmp, `${leg}.ndjson`);
+  const load = startLoad();
   const t0 = performance.now();
-  const session = engine.run(SCRIPT, RunOptions.parse({ snapshotMs: 0, durationSec: DURATION_S }));
-  const bpf = childrenOf(process.pid).find((p) => p.comm === 'bpftrace' || p.comm === 'setpriv');
-  if (!bpf) throw new Error('bench flood: no bpftrace child found');
-  const sampler = cpuSampler(bpf.pid);
-  await session.whenEnded();
-  const bpftraceCpuMs = sampler.stop();
+  let bpf: ChildProcess;
+  let cat: ChildProcess | null = null;
+  let shell: ChildProcess | null = null;
+  const env = { ...process.env, BPFTRACE_COLOR: 'never', BPF: BPFTRACE, SCRIPT, OUT: file };
+  if (throughCat) {
+    // A shell pipeline, so bpftrace writes into a real pipe that cat reads.
+    shell = spawn('bash', ['-c', '"$BPF" -f json -e "$SCRIPT" | cat > "$OUT"'], { stdio: 'ignore', env });
+    let kids: { pid: number; comm: string }[] = [];
+    for (let i = 0; i < 100 && kids.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      kids = descendants(shell.pid!).map((pid) => ({ pid, comm: stat(pid)?.comm ?? '' })).filter((k) => k.comm === 'bpftrace' || k.comm === 'cat');
+    }
+    const b = kids.find((k) => k.comm === 'bpftrace');
+    const c = kids.find((k) => k.comm === 'cat');
+    if (!b || !c) throw new Error('bench flood: the bpftrace | cat pipeline did not start');
+    bpf = { pid: b.pid, kill: (sig: NodeJS.Signals) => process.kill(b.pid, sig) } as unknown as ChildProcess;
+    cat = { pid: c.pid } as unknown as ChildProcess;
+  } else {
+    const out = fs.openSync(file, 'w');
+    bpf = spawn(BPFTRACE, ['-f', 'json', '-e', SCRIPT], { stdio: ['ignore', out, 'ignore'], env });
+    fs.closeSync(out);
+  }
+  const s = sampler(() => [{ role: 'bpftrace', pid: bpf.pid! }, ...(cat ? [{ role: 'consumer', pid: cat.pid! }] : [])]);
+  setTimeout(() => bpf.kill('SIGINT'), DURATION_S * 1000);
+  await exited(shell ?? bpf);
   const wallMs = performance.now() - t0;
-  const c = process.cpuUsage(cpu0);
-  const io1 = procIo('self');
-  const childIo = sampler.io(); // bpftrace's, last seen before it was reaped into ours
-  clearInterval(ticker);
-  const engineCpuMs = (c.user + c.system) / 1000;
-  const st = (last as SessionUpdate | null)?.status ?? session.status();
-  const recordingBytes = session.recordingPath ? fs.statSync(session.recordingPath).size : 0;
+  const cpu = s.stop();
+  load.kill('SIGKILL');
+  await exited(load);
+  const c = count(file, false);
+  fs.rmSync(file);
   return {
-    lines: st.printfLines,
-    lostEvents: st.lostEvents,
-    bpftraceCpuMs,
+    leg,
+    lines: c.lines,
+    linesPerS: c.lines / ((c.lastNs - c.firstNs) / 1e9),
+    printingS: (c.lastNs - c.firstNs) / 1e9,
+    lost: c.lost,
+    bpftraceCpuMs: cpu.bpftrace?.cpuMs ?? 0,
+    consumerCpuMs: cat ? (cpu.consumer?.cpuMs ?? 0) : null,
+    consumerPeakRssMB: cat ? (cpu.consumer?.peakRssMB ?? 0) : null,
     wallMs,
-    engineCpuMs,
-    engineUserMs: c.user / 1000,
-    engineSystemMs: c.system / 1000,
-    ratio: engineCpuMs / bpftraceCpuMs,
-    engineUsPerLine: st.printfLines > 0 ? (engineCpuMs * 1000) / st.printfLines : null,
-    updates,
-    maxPrintfPerUpdate,
-    maxEventLoopGapMs: maxGap,
-    recordingMB: recordingBytes / 1e6,
-    /** read()/write() syscalls of this process during the leg (pipe reads, recording writes, ...). */
-    engineReadSyscalls: io1.syscr - io0.syscr - childIo.syscr,
-    engineWriteSyscalls: io1.syscw - io0.syscw - childIo.syscw,
-    engineReadBytes: io1.rchar - io0.rchar - childIo.rchar,
-    exit: st.exit,
   };
 }
 
-const tmp = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'kscope-flood-'));
-try {
-  const a1 = await bpftraceAlone(null);
-  const a2 = await bpftraceAlone(path.join(tmp, 'bpftrace.ndjson'));
-  const b = await throughEngine(path.join(tmp, 'recordings'));
-  const fmt = (n: number | null, d = 0) => (n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
-  const perS = (n: number | null, ms: number) => (n === null ? null : n / (ms / 1000));
-  const rows = [
-    '| leg | printf lines | lines/s | lost events | bpftrace CPU ms | engine CPU ms | engine/bpftrace CPU |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| a1. bpftrace > /dev/null | – | – | – | ${fmt(a1.bpftraceCpuMs)} | – | – |`,
-    `| a2. bpftrace > file | ${fmt(a2.lines)} | ${fmt(perS(a2.lines, a2.wallMs))} | ${fmt(a2.lostEvents)} | ${fmt(a2.bpftraceCpuMs)} | – | – |`,
-    `| b. kscope engine | ${fmt(b.lines)} | ${fmt(perS(b.lines, b.wallMs))} | ${fmt(b.lostEvents)} | ${fmt(b.bpftraceCpuMs)} | ${fmt(b.engineCpuMs)} | **${b.ratio.toFixed(2)}** |`,
-  ];
-  console.log(`script: ${SCRIPT}\n${DURATION_S} s per leg, ${os.cpus().length} CPUs, node ${process.version}, kernel ${os.release()}\n`);
-  console.log(rows.join('\n'));
-  console.log(
-    `\nengine: ${b.engineUsPerLine?.toFixed(2)} µs CPU per printf line (user ${fmt(b.engineUserMs)} ms, system ${fmt(b.engineSystemMs)} ms); ` +
-      `${b.updates} updates, at most ${b.maxPrintfPerUpdate} printf lines in one; event loop max gap ${b.maxEventLoopGapMs.toFixed(0)} ms; recording ${b.recordingMB.toFixed(1)} MB; ` +
-      `${fmt(b.engineReadSyscalls)} read() (${fmt(b.engineReadBytes / Math.max(1, b.engineReadSyscalls))} B each), ${fmt(b.engineWriteSyscalls)} write(); exit ${JSON.stringify(b.exit)}`,
+/** `kscope record` (the built CLI, a separate process); through the helper when `helper`. */
+async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI, script = SCRIPT): Promise<LegResult> {
+  const rec = path.join(tmp, `${leg}.ndjson`);
+  const load = startLoad();
+  const t0 = performance.now();
+  const env = { ...process.env, BPFTRACE_COLOR: 'never', KSCOPE_BPFTRACE: BPFTRACE, KSCOPE_HELPER: helper ? 'always' : 'never', HOME: tmp };
+  // The CLI echoes every printf line to its stdout: /dev/null here (the recording is what counts).
+  const cli = spawn(process.execPath, [cli_, 'record', '-e', script, '-o', rec, '--duration', String(DURATION_S)], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  cli.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const s = sampler(() =>
+    [cli.pid!, ...descendants(cli.pid!)].map((pid) => {
+      const st = stat(pid);
+      return { role: st?.comm === 'bpftrace' ? 'bpftrace' : st?.comm === 'setpriv' ? 'bpftrace' : 'consumer', pid };
+    }),
   );
-  const results = {
-    script: SCRIPT,
-    durationSec: DURATION_S,
-    cpus: os.cpus().length,
-    node: process.version,
-    kernel: os.release(),
-    bpftraceDevNull: a1,
-    bpftraceToFile: a2,
-    engine: b,
+  await exited(cli);
+  const wallMs = performance.now() - t0;
+  const cpu = s.stop();
+  load.kill('SIGKILL');
+  await exited(load);
+  if (cli.exitCode !== 0) throw new Error(`bench flood: kscope record (${leg}) exited ${cli.exitCode}: ${stderr}`);
+  const c = count(rec, true);
+  fs.rmSync(rec);
+  return {
+    leg,
+    lines: c.lines,
+    linesPerS: c.lines > 1 ? c.lines / ((c.lastNs - c.firstNs) / 1e9) : 0,
+    printingS: (c.lastNs - c.firstNs) / 1e9,
+    lost: c.lost,
+    bpftraceCpuMs: cpu.bpftrace?.cpuMs ?? 0,
+    consumerCpuMs: cpu.consumer?.cpuMs ?? 0,
+    consumerPeakRssMB: cpu.consumer?.peakRssMB ?? 0,
+    wallMs,
   };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-flood-'));
+try {
+  loadBin = path.join(tmp, LOAD_COMM);
+  fs.symlinkSync('/usr/bin/dd', loadBin);
+  const legs: LegResult[] = [];
+  legs.push(await bpftraceLeg('A. bpftrace > file', tmp, false));
+  legs.push(await bpftraceLeg('B. bpftrace | cat > file', tmp, true));
+  legs.push(await kscopeLeg('C. kscope record', tmp, false));
+  legs.push(await kscopeLeg('D. kscope record (helper)', tmp, true));
+  // What starting and stopping costs, with nothing to print (Node's start-up, the backend,
+  // bpftrace's compile): subtracted below to give the steady-state CPU ratio.
+  const startup = await kscopeLeg('S. kscope record, start-up only (BEGIN { exit(); })', tmp, false, CLI, 'BEGIN { exit(); }');
+  // FLOOD_BEFORE_CLI=path/to/an/older/cli.cjs adds that build's `kscope record` (before/after a change).
+  if (process.env.FLOOD_BEFORE_CLI) legs.push(await kscopeLeg('C0. kscope record, before', tmp, false, path.resolve(process.env.FLOOD_BEFORE_CLI)));
+  const base = legs[0];
+  const fmt = (n: number | null, d = 0) => (n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+  const rows = [
+    '| leg | printf lines | printing s | lines/s | vs A (aim ≥ 0.95) | lost events | lost % of seen | vs A (aim ≤ 1.05) | bpftrace CPU s | consumer CPU s | consumer / bpftrace CPU (aim ≤ 0.5) | consumer peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...legs.map(
+      (l) =>
+        `| ${l.leg} | ${fmt(l.lines)} | ${fmt(l.printingS, 1)} | ${fmt(l.linesPerS)} | ${(l.linesPerS / base.linesPerS).toFixed(2)} | ${fmt(l.lost)} | ${l.lines + l.lost > 0 ? ((100 * l.lost) / (l.lines + l.lost)).toFixed(1) : '–'} | ${base.lost > 0 ? (l.lost / base.lost).toFixed(2) : '–'} | ${fmt(l.bpftraceCpuMs / 1000, 2)} | ${fmt(l.consumerCpuMs === null ? null : l.consumerCpuMs / 1000, 2)} | ${l.consumerCpuMs === null ? '–' : (l.consumerCpuMs / l.bpftraceCpuMs).toFixed(2)} | ${fmt(l.consumerPeakRssMB)} |`,
+    ),
+  ];
+  console.log(`script: ${SCRIPT}\nload: dd if=/dev/zero of=/dev/null bs=1 (comm ${LOAD_COMM})\n${DURATION_S} s per leg, ${os.cpus().length} CPUs, node ${process.version}, kernel ${os.release()}, ${BPFTRACE}\n`);
+  console.log(rows.join('\n'));
+  for (const l of legs.filter((x) => x.consumerCpuMs !== null && x.leg.includes('kscope'))) {
+    const steady = (l.consumerCpuMs! - startup.consumerCpuMs!) / (l.bpftraceCpuMs - startup.bpftraceCpuMs);
+    console.log(`${l.leg}: steady-state consumer / bpftrace CPU ${steady.toFixed(2)} (start-up: kscope ${(startup.consumerCpuMs! / 1000).toFixed(2)} s, bpftrace ${(startup.bpftraceCpuMs / 1000).toFixed(2)} s)`);
+  }
   const outDir = path.resolve('bench/output');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'flood.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, 'flood.json'), JSON.stringify({ script: SCRIPT, durationSec: DURATION_S, cpus: os.cpus().length, node: process.version, kernel: os.release(), bpftrace: BPFTRACE, legs, startup }, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, 'flood.json'))}`);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -56,3 +56,29 @@ describe('readLog', () => {
     expect(readLog(file, index, 0, 2).lines.map((l) => l.text)).toEqual(['a\n']);
   });
 });
+
+describe('PrintfIndex', () => {
+  it('holds blocks, not lines: 100,000 lines cost a few KB, and every page reads back exactly across blocks and big map prints', () => {
+    const batches: TraceEvent[][] = [];
+    const bigMap: TraceEvent = { type: 'map', t: 0, name: '@big', entries: Array.from({ length: 4000 }, (_, k) => ({ key: `key-${k}-${'k'.repeat(20)}`, value: k })), snapshot: true };
+    for (let b = 0; b < 100; b++) {
+      const batch: TraceEvent[] = [];
+      for (let i = 0; i < 1000; i++) batch.push({ type: 'printf', t: b * 1000 + i, text: `line ${b * 1000 + i}\n` });
+      if (b % 10 === 3) batch.splice(500, 0, bigMap); // a big line in the middle of a block
+      batches.push(batch);
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-log-')), 'r.ndjson');
+    const w = new RecordingWriter(file, header);
+    const index = new PrintfIndex();
+    for (const b of batches) w.append(b, (e, offset, length) => (e.type === 'printf' ? index.add(offset, length) : index.other(length)));
+    w.close();
+    expect(index.length).toBe(100_000);
+    expect(index.bytes).toBeLessThan(16 * 1024); // ~0.12 byte a line with its spare capacity (12 bytes a line before)
+    for (const start of [0, 255, 256, 3499, 3500, 3501, 50_000, 99_990]) {
+      const r = readLog(file, index, start, 300);
+      const want = Math.min(300, 100_000 - start);
+      expect(r.lines.length).toBe(want);
+      r.lines.forEach((l, k) => expect(l).toEqual({ index: start + k, t: start + k, text: `line ${start + k}\n` }));
+    }
+  });
+});

@@ -17,8 +17,6 @@ import { directSpawner, type BpftraceChild, type BpftraceSpawner } from './spawn
 /** Updates to the renderer: at most one per animation frame. */
 const UPDATE_INTERVAL_MS = 16;
 const STDERR_IDLE_FLUSH_MS = 150;
-const SMALL_READ_BYTES = 16 * 1024;
-const READ_BATCH_MS = 4;
 
 export interface StopDeadlines {
   /** After SIGINT, bpftrace prints its maps and detaches; give it this long. */
@@ -131,17 +129,11 @@ export class Session {
     const outText = new StringDecoder('utf8');
     const errText = new StringDecoder('utf8');
     const out = child.stdout;
-    out.on('data', (b: Buffer) => {
-      this.ingest(this.stdout.push(outText.write(b), this.now()));
-      // bpftrace writes a line at a time; in a flood, reading each line as it comes costs a
-      // read() and a recording write() per line. A small chunk means we are keeping up, so
-      // let the pipe fill for a moment (the data waits in the kernel's pipe, not in our
-      // memory, and 64 KiB holds several ms of a flood).
-      if (b.length < SMALL_READ_BYTES) {
-        out.pause();
-        setTimeout(() => out.resume(), READ_BATCH_MS);
-      }
-    });
+    // Read continuously, never pausing: each read takes whatever bpftrace has written since
+    // the last (up to 64 KiB), and that batch is decoded, recorded with one write() and
+    // aggregated. stdout is a large pipe (output-pipe.ts), so while we are busy bpftrace
+    // keeps writing into the kernel's buffer instead of blocking.
+    out.on('data', (b: Buffer) => this.ingest(this.stdout.push(outText.write(b), this.now())));
     child.stderr.on('data', (b: Buffer) => {
       this.ingestErrors(this.stderr.push(errText.write(b), this.now()));
       if (this.stderrTimer) clearTimeout(this.stderrTimer);
@@ -241,6 +233,7 @@ export class Session {
   private readonly printfIndex = new PrintfIndex();
   private readonly onRecordedLine = (e: TraceEvent, offset: number, length: number): void => {
     if (e.type === 'printf') this.printfIndex.add(offset, length);
+    else this.printfIndex.other(length);
   };
 
   /** printf lines [start, start+count) read back from the recording (after the run too). */

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath } from './bpftrace-binary.js';
-import { directSpawner } from './spawn-bpftrace.js';
+import type { PipedChild } from './output-pipe.js';
+import { childrenOf, procStat } from './runtime-test-helpers.js';
+import { defaultPipeMaker, directSpawner } from './spawn-bpftrace.js';
 
 const root = process.getuid?.() === 0;
 if (!root) console.warn('spawn-bpftrace.runtime.test.ts: skipped, needs root (bpftrace)');
@@ -32,4 +34,34 @@ describe.skipIf(!root)('directSpawner', () => {
     expect(await run(long, ['-o', trap])).toContain(`[-o][${trap}]`);
     expect(fs.existsSync(trap)).toBe(false);
   });
+
+  // bpftrace must never wait for us: a burst far larger than a socketpair holds (~278
+  // one-line writes) goes into the pipe while we read nothing, and bpftrace finishes.
+  it.skipIf(!defaultPipeMaker())('stdout is a large pipe: bpftrace writes 3,000 lines and exits while we do not read', async () => {
+    const spawner = directSpawner({ bpftrace: findOnPath('bpftrace')!, setpriv: findOnPath('setpriv') });
+    const script = 'interval:us:200 { @n = @n + 1; printf("%d 0123456789012345678901234567890123456789\\n", @n); if (@n >= 3000) { exit(); } }';
+    const child = spawner({ script, unsafe: false, args: [] }) as unknown as PipedChild;
+    expect(child.pipeBytes).toBeGreaterThanOrEqual(1024 * 1024);
+    child.stdout.pause();
+    child.stderr.resume();
+    const pid = child.pid!;
+    expect(fs.readlinkSync(`/proc/${pid}/fd/1`)).toMatch(/^pipe:/);
+    // Wait (not reading stdout) until bpftrace (exec'd by setpriv in the same pid) has exited.
+    const deadline = Date.now() + 30_000;
+    let state = procStat(pid)?.state;
+    while (state && state !== 'Z' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = procStat(pid)?.state;
+    }
+    const blockedChildren = childrenOf(process.pid).filter((p) => p.pid === pid && p.state !== 'Z');
+    expect(blockedChildren, 'bpftrace still running: it blocked on its stdout').toEqual([]);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stdout.resume();
+    await new Promise((r) => child.on('close', r));
+    // Every line is there, in order (exit() may let a line or two more through).
+    const lines = out.split('\n').filter((l) => l.includes('"type": "printf"'));
+    expect(lines.length).toBeGreaterThanOrEqual(3000);
+    lines.slice(0, 3000).forEach((l, i) => expect(l).toContain(`"${i + 1} 0123`));
+  }, 60_000);
 });

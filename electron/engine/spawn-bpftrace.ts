@@ -1,11 +1,12 @@
 // Starting bpftrace for a session: directly (the app is root), or through the privileged
 // helper (electron/helper/client.ts). Both give the session the same small child interface.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { bpftraceArgv } from './bpftrace-argv.js';
+import { loadNative } from '../native.js';
+import { spawnWithOutputPipe, type PipeMaker, type PipedChild } from './output-pipe.js';
 
 /** Longest script passed with -e (Linux limits one argument to 128 KiB); longer ones go through a file. */
 export const MAX_INLINE_SCRIPT = 100_000;
@@ -34,11 +35,21 @@ export interface BpftraceSpawnRequest {
 
 export type BpftraceSpawner = (req: BpftraceSpawnRequest) => BpftraceChild;
 
+/** The addon's pipe() when it is built (and new enough), else null: stdout stays Node's socketpair. */
+export function defaultPipeMaker(): PipeMaker | null {
+  try {
+    const n = loadNative() as unknown as Partial<PipeMaker>;
+    return typeof n.pipe === 'function' ? (n as PipeMaker) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The app is root: spawn bpftrace itself. setpriv (util-linux, Essential on Debian) gives it
  * a parent-death signal across its exec, so it dies with us even when we are SIGKILLed.
  */
-export function directSpawner(bin: { bpftrace: string; setpriv: string | null; env?: NodeJS.ProcessEnv }): BpftraceSpawner {
+export function directSpawner(bin: { bpftrace: string; setpriv: string | null; env?: NodeJS.ProcessEnv; pipes?: PipeMaker | null }): BpftraceSpawner {
   return (req) => {
     let tmpDir: string | null = null;
     let script: { file: string } | { inline: string } = { inline: req.script };
@@ -51,9 +62,9 @@ export function directSpawner(bin: { bpftrace: string; setpriv: string | null; e
     const args = bpftraceArgv({ format: 'json', unsafe: req.unsafe, args: req.args }, script);
     const [cmd, argv] = bin.setpriv ? [bin.setpriv, ['--pdeathsig', 'KILL', '--', bin.bpftrace, ...args]] : [bin.bpftrace, args];
     const env = { ...(bin.env ?? process.env), BPFTRACE_COLOR: 'never', ...(req.mapKeysMax ? { BPFTRACE_MAP_KEYS_MAX: String(req.mapKeysMax) } : {}) };
-    let child: ChildProcess;
+    let child: PipedChild;
     try {
-      child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
+      child = spawnWithOutputPipe(cmd, argv, { env }, bin.pipes === undefined ? defaultPipeMaker() : bin.pipes);
     } catch (e) {
       if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
       throw e;

@@ -7,11 +7,12 @@
 // the helper and every probe with it.
 //
 // Usage: helper.cjs --parent-pid PID   (PID: the app; it may also be the grandparent, for sudo)
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { bpftraceVersion } from '../engine/bpftrace-binary.js';
+import { spawnWithOutputPipe } from '../engine/output-pipe.js';
 import { loadNative, type NativeAddon } from '../native.js';
 import { Dispatcher, RUN_PATH, SCRIPT_FILE, type RunHandle, type RunSink, type RunSpawnSpec } from './dispatch.js';
 import { FrameReader, Kind, MAX_REQUEST_FRAME, encodeJsonFrame, type CapabilitiesResult, type ListProbesResult } from './protocol.js';
@@ -117,7 +118,15 @@ function main(): void {
     const file = path.join(dir, 'script.bt');
     fs.writeFileSync(file, spec.script, { mode: 0o600, flag: 'wx' });
     const args = spec.argv.map((a) => (a === SCRIPT_FILE ? file : a));
-    const child = spawn(setpriv, ['--pdeathsig', 'KILL', '--', bpftrace!, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: spec.env, cwd: '/' });
+    // stdout is a large pipe (engine/output-pipe.ts): bpftrace never waits on our event loop.
+    const pipes = typeof (native as Partial<NativeAddon>).pipe === 'function' ? native : null;
+    let child: ReturnType<typeof spawnWithOutputPipe>;
+    try {
+      child = spawnWithOutputPipe(setpriv, ['--pdeathsig', 'KILL', '--', bpftrace!, ...args], { env: spec.env, cwd: '/' }, pipes);
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     let ended = false;
     const end = (info: { code: number | null; signal: string | null; error?: string }) => {
       if (ended) return;
@@ -140,7 +149,7 @@ function main(): void {
     if (child.pid === undefined) throw new Error('spawn failed');
     return {
       pid: child.pid,
-      kill: (sig) => child.exitCode === null && child.signalCode === null && child.kill(`SIG${sig}`),
+      kill: (sig) => child.exitCode === null && child.signalCode === null && child.kill(`SIG${sig}` as NodeJS.Signals),
     };
   };
 

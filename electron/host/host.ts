@@ -28,10 +28,20 @@ export interface HostOptions {
   /** Where exportRecording writes: served at GET /exports/NAME?token=… (browser mode downloads). */
   exportsDir?: string;
   log?: (line: string) => void;
+  /** At most this many WebSockets at once (default MAX_CONNECTIONS); more are refused with 503. */
+  maxConnections?: number;
+  /** Unsent bytes per client beyond which it is dropped (default MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
 }
 
-/** Replies a client has not read yet beyond which it is disconnected (it is not reading). */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Replies and updates a client has not read yet beyond which it is dropped: it is not
+ * reading (a stalled or throttled tab). Far above one update or one page of the log
+ * (≤ 2 MB), far below what 11 slow clients once cost (64 MiB each: 900 MB of RSS).
+ */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** WebSockets at once: a few tabs and a CLI or two; each may hold MAX_BUFFERED_BYTES. */
+export const MAX_CONNECTIONS = 16;
 
 export interface Host {
   port: number;
@@ -63,19 +73,22 @@ export function wsChannel(ws: WebSocket): Channel {
  * reply and reaches nothing; a client that keeps on is closed with 1008 (policy violation).
  * A client that stops reading its replies is closed too.
  */
-export function limitedServerChannel(ws: WebSocket, limit: RateLimit, log: (line: string) => void): Channel {
+export function limitedServerChannel(ws: WebSocket, limit: RateLimit, log: (line: string) => void, maxBuffered = MAX_BUFFERED_BYTES): Channel {
   const verdict = rateLimiter(limit);
   const base = wsChannel(ws);
   let closing = false;
-  const hangUp = (why: string) => {
+  const hangUp = (why: string, now = false) => {
     if (closing) return;
     closing = true;
     log(`kscope: closing a WebSocket: ${why}`);
-    ws.close(1008, why);
+    // A client that does not read would never finish a close handshake: its unsent bytes
+    // would stay in our memory until ws's close timeout. Drop it now and free them.
+    if (now) ws.terminate();
+    else ws.close(1008, why);
   };
   const send = (text: string) => {
     if (closing || ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return hangUp('replies are not being read');
+    if (ws.bufferedAmount + text.length > maxBuffered) return hangUp(`replies are not being read (${ws.bufferedAmount} bytes unsent)`, true);
     ws.send(text);
   };
   return {
@@ -101,6 +114,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
   let reach: Reach = { port: 0, bindHost };
   const served = new Set<ServedChannel>();
+  let upgrading = 0; // upgrades under way, counted against maxConnections too
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let port = 0;
 
@@ -153,11 +167,25 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${refusal.reason}\n`);
       return;
     }
+    const max = opts.maxConnections ?? MAX_CONNECTIONS;
+    if (served.size + upgrading >= max) {
+      log(`kscope: refused a WebSocket: ${served.size} connections already (at most ${max})`);
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\ntoo many connections (at most ${max}): close another kscope tab\n`);
+      return;
+    }
+    upgrading++;
+    let counted = true;
+    const uncount = () => {
+      if (counted) upgrading--;
+      counted = false;
+    };
+    socket.once('close', uncount); // an upgrade that fails half-way
     wss.handleUpgrade(req, socket, head, (ws) => {
+      uncount();
       // A protocol error (oversized frame, bad UTF-8, ...) closes this socket (ws sends
       // 1009/1007); without a listener it would be an uncaught exception in the host.
       ws.on('error', (e) => log(`kscope: WebSocket error: ${e.message}`));
-      const s = serveChannel(limitedServerChannel(ws, rateLimit, log), opts.impl, log);
+      const s = serveChannel(limitedServerChannel(ws, rateLimit, log, opts.maxBufferedBytes), opts.impl, log);
       served.add(s);
       ws.on('close', () => {
         served.delete(s);

@@ -192,3 +192,61 @@ describe('Host and Origin rules', () => {
     expect(checkUpgrade({ url: '/api?token=t', headers: { host: '127.0.0.1:8765', origin: 'http://localhost:3000' } }, 't', reach)?.status).toBe(403);
   });
 });
+
+describe('what clients may cost', () => {
+  it('refuses a WebSocket beyond maxConnections with 503, and accepts again once one closes', async () => {
+    const h = await startHost({ impl, rendererDir: dir, onSessionUpdate: () => () => {}, maxConnections: 3 });
+    try {
+      const three = await Promise.all([open(h), open(h), open(h)]);
+      expect(h.connections()).toBe(3);
+      const status = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(h.wsUrl, { origin: `http://127.0.0.1:${h.port}` });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => resolve(101));
+        ws.once('error', () => {});
+      });
+      expect(status).toBe(503);
+      const gone = closed(three[0]);
+      three[0].close();
+      await gone;
+      await expect.poll(() => h.connections()).toBe(2);
+      const again = await open(h);
+      expect((await channelClient(wsChannel(again)).version()).kscope).toBe('7.7.7');
+      for (const ws of [...three, again]) ws.close();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('drops a client that stops reading once its unsent updates pass the cap, long before 100 MB, and keeps serving others', async () => {
+    let emit: (u: unknown) => void = () => {};
+    const cap = 4 * 1024 * 1024;
+    const h = await startHost({ impl, rendererDir: dir, onSessionUpdate: (l) => ((emit = l as (u: unknown) => void), () => {}), maxBufferedBytes: cap, log: (l) => logs.push(l) });
+    try {
+      const slow = await open(h);
+      const fast = await open(h);
+      let fastBytes = 0;
+      fast.on('message', (d: Buffer) => (fastBytes += d.length));
+      const slowClosed = closed(slow);
+      // The slow client's socket stops reading: the kernel's buffers fill, then ours.
+      (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+      const update = (i: number) => ({ sessionId: 's', seq: i, status: { state: 'running', startedAt: new Date(0).toISOString(), elapsedMs: 0, attachedProbes: 1, events: 0, printfLines: 0, lostEvents: 0, exit: null }, flames: [], printf: [{ t: 0, text: 'x'.repeat(1024 * 1024) }], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] });
+      let sent = 0;
+      for (let i = 0; i < 100 && h.connections() === 2; i++) {
+        emit(update(i));
+        sent += 1024 * 1024;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(h.connections()).toBe(1);
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+      expect(logs.some((l) => /replies are not being read/.test(l))).toBe(true);
+      (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+      await slowClosed;
+      // The reader that kept up got every update.
+      await expect.poll(() => fastBytes, { timeout: 5000 }).toBeGreaterThanOrEqual(sent);
+      fast.close();
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -89,5 +89,12 @@ struct PerfProbe {
 };
 PerfProbe ProbeHardwareCounters();
 PerfProbe ProbeSoftwareCounter();
+struct PipePair {
+  int read = -1;
+  int write = -1;
+  int size = 0;  // F_GETPIPE_SZ after the enlargement
+  int err = 0;   // errno of pipe2 when read < 0
+};
+PipePair MakePipe(int size);
 
 }  // namespace kscope

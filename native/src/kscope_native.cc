@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 #include "kscope.h"
@@ -193,6 +194,19 @@ Napi::Value ProbeSoftwareCounter(const Napi::CallbackInfo& info) {
   return PerfProbeResult(info.Env(), kscope::ProbeSoftwareCounter());
 }
 
+// pipe(size) -> { read, write, size }: two O_CLOEXEC fds the caller owns (see MakePipe).
+Napi::Value Pipe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "pipe(size): size must be a number");
+  kscope::PipePair p = kscope::MakePipe(info[0].As<Napi::Number>().Int32Value());
+  if (p.read < 0) throw Napi::Error::New(env, std::string("pipe2: ") + strerror(p.err));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("read", p.read);
+  o.Set("write", p.write);
+  o.Set("size", p.size);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Guarded<Version>));
   exports.Set("getParentDeathSignal", Napi::Function::New(env, Guarded<GetParentDeathSignal>));
@@ -205,6 +219,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("effectiveCapabilities", Napi::Function::New(env, Guarded<EffectiveCapabilities>));
   exports.Set("probeHardwareCounters", Napi::Function::New(env, Guarded<ProbeHardwareCounters>));
   exports.Set("probeSoftwareCounter", Napi::Function::New(env, Guarded<ProbeSoftwareCounter>));
+  exports.Set("pipe", Napi::Function::New(env, Guarded<Pipe>));
   return exports;
 }
 

@@ -3,6 +3,7 @@
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,5 +72,26 @@ std::vector<std::string> EffectiveCapabilities() {
 PerfProbe ProbeHardwareCounters() { return TryPerfEvent(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES); }
 
 PerfProbe ProbeSoftwareCounter() { return TryPerfEvent(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK); }
+
+// A pipe for bpftrace's stdout. Node gives a child a socketpair, where every small write
+// costs a whole skb (~278 one-line writes fill it); a pipe packs writes into pages, and
+// F_SETPIPE_SZ makes it large enough to hold a flood while the reader is busy. Tries
+// `size` and halves down to the default when the kernel refuses (pipe-max-size, pipe
+// quota). Both ends are O_CLOEXEC: the spawner dup2s the write end into the child's fd 1.
+PipePair MakePipe(int size) {
+  PipePair r;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    r.err = errno;
+    return r;
+  }
+  r.read = fds[0];
+  r.write = fds[1];
+  for (int want = size; want > 65536; want /= 2) {
+    if (fcntl(fds[1], F_SETPIPE_SZ, want) >= 0) break;
+  }
+  r.size = fcntl(fds[1], F_GETPIPE_SZ);
+  return r;
+}
 
 }  // namespace kscope

@@ -1,5 +1,7 @@
 // The window: top bar, editor + problems on the left, maps + output on the right, status.
 import {
+  lazy,
+  Suspense,
   useCallback,
   useEffect,
   useRef,
@@ -8,7 +10,8 @@ import {
   type ReactNode,
 } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
-import { Editor } from './editor/Editor.js';
+// Monaco is most of the renderer's bytes: its own chunk, loaded while the rest paints.
+const Editor = lazy(() => import('./editor/Editor.js').then((m) => ({ default: m.Editor })));
 import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
 import { Dialogs } from './library/Dialogs.js';
 import { ReplayBar } from './library/ReplayBar.js';
@@ -197,7 +200,9 @@ export function App() {
                 <ScriptNote />
               </PaneHeader>
               <EquivalentBanner />
-              <Editor />
+              <Suspense fallback={<div className="editor-loading" data-testid="editor-loading">Loading the editor…</div>}>
+                <Editor />
+              </Suspense>
             </div>
             <div className="pane problems-pane">
               <PaneHeader title="Problems">

@@ -1,12 +1,14 @@
 // The recordings dialogs (library, import, compare), mounted once in App, with their
 // shortcuts: Ctrl+R opens or closes the library (before the browser reloads the page),
 // Esc closes whichever is open.
-import { useEffect } from 'react';
-import { CompareView } from '../compare/CompareView.js';
+import { lazy, Suspense, useEffect } from 'react';
 import { closeDialog, openDialog } from './actions.js';
 import { ImportDialog } from './ImportDialog.js';
 import { LibraryDialog } from './LibraryDialog.js';
 import { useLibrary } from './store.js';
+
+// The compare view (diff trees, its own flame chart) loads when first opened.
+const CompareView = lazy(() => import('../compare/CompareView.js').then((m) => ({ default: m.CompareView })));
 
 export function RecordingsButton() {
   const dialog = useLibrary((s) => s.dialog);
@@ -51,6 +53,11 @@ export function Dialogs() {
   }, []);
   if (dialog === 'library') return <LibraryDialog />;
   if (dialog === 'import') return <ImportDialog />;
-  if (dialog === 'compare') return <CompareView />;
+  if (dialog === 'compare')
+    return (
+      <Suspense fallback={<div className="lib-loading">Loading…</div>}>
+        <CompareView />
+      </Suspense>
+    );
   return null;
 }

@@ -243,6 +243,8 @@ export interface SessionStore extends SessionData {
   stopRequested(): void;
   applyStatus(status: SessionStatus): void;
   applyUpdate(update: SessionUpdate): void;
+  /** Several updates in one store change (one render). */
+  applyUpdates(updates: readonly SessionUpdate[]): void;
   applyReplay(update: SessionUpdate, replay: { id: string; t: number }, earlier?: readonly { t: number; maps: readonly MapEvent[] }[]): void;
   reset(): void;
 }
@@ -257,6 +259,13 @@ export const useSession = create<SessionStore>()((set) => ({
   stopRequested: () => set((s) => stopRequested(s)),
   applyStatus: (status) => set((s) => applyStatus(s, status, clock())),
   applyUpdate: (update) => set((s) => applyUpdate(s, update, clock())),
+  applyUpdates: (updates) =>
+    set((s) => {
+      const now = clock();
+      let next: SessionData = s;
+      for (const u of updates) next = applyUpdate(next, u, now);
+      return next;
+    }),
   applyReplay: (update, replay, earlier) => set((s) => applyReplay(s, update, replay, earlier)),
   reset: () => set(() => ({ ...initialSession, history: new History() })),
 }));

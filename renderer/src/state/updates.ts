@@ -4,6 +4,7 @@
 import type { KscopeClient, SessionUpdate } from '../../../electron/api/index.js';
 import { useFlames } from './flame.js';
 import { useSession } from './session.js';
+import { updateBatcher } from './update-batch.js';
 
 /** Route one live update to the stores. */
 export function routeUpdate(u: SessionUpdate): void {
@@ -11,7 +12,18 @@ export function routeUpdate(u: SessionUpdate): void {
   useFlames.getState().apply(u, useSession.getState().sessionId);
 }
 
-/** Subscribe the stores to a client's updates; returns the unsubscribe. */
+/**
+ * Subscribe the stores to a client's updates; returns the unsubscribe. Updates are batched
+ * per animation frame (update-batch.ts): each is routed in order, and React renders the
+ * stores' changes of one frame once.
+ */
 export function subscribeUpdates(client: Pick<KscopeClient, 'on'>): () => void {
-  return client.on('session', routeUpdate);
+  const batch = updateBatcher<SessionUpdate>((us) => {
+    for (const u of us) routeUpdate(u);
+  });
+  const off = client.on('session', (u) => batch.push(u));
+  return () => {
+    batch.flush();
+    off();
+  };
 }

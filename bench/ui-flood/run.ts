@@ -1,0 +1,134 @@
+/// <reference lib="dom" />
+// The UI under a printf flood: `kscope serve` with a real Chromium page (Debian's), running
+// the flood bench's script (a dd load printed line by line) for UI_FLOOD_SECONDS (120). Every
+// 5 s: click-to-paint latency (a click on the log's "t" toggle, until the next animation
+// frame has run in the page), the line count, the page's JS heap (CDP) and serve's RSS; at
+// the end, Stop-to-exited latency. UI_FLOOD_BEFORE=DIR runs the same against an older build
+// (DIR/dist/electron/cli.cjs and its dist/renderer) in the same run, as the baseline.
+// Aim (issue 11): click p95 ≤ 100 ms at any line count, Stop ≤ 1 s, page heap flat.
+// Needs root and `npm run build`. Run: node scripts/bench.mjs ui-flood
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+
+const SECONDS = Number(process.env.UI_FLOOD_SECONDS ?? 120);
+const LOAD_COMM = 'kscope-load';
+const SCRIPT = `tracepoint:raw_syscalls:sys_enter /comm == "${LOAD_COMM}"/ { printf("%llu %s %d\\n", nsecs, comm, args->id); }`;
+
+if (process.getuid?.() !== 0) {
+  console.error('bench ui-flood: needs root (bpftrace)');
+  process.exit(2);
+}
+
+interface Sample {
+  atS: number;
+  lines: number;
+  clickMs: number;
+  heapMB: number;
+  serveRssMB: number;
+}
+
+function rssMB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function serve(root: string, dataHome: string): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [path.join(root, 'dist/electron/cli.cjs'), 'serve'], { cwd: root, env: { ...process.env, XDG_DATA_HOME: dataHome }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proc.stderr!.resume();
+    proc.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  return { url, proc };
+}
+
+async function nextFrame(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+}
+
+async function leg(name: string, root: string, loadBin: string): Promise<{ name: string; samples: Sample[]; stopMs: number; error?: string }> {
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-uiflood-'));
+  const { url, proc } = await serve(root, dataHome);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+  const load = spawn(loadBin, ['if=/dev/zero', 'of=/dev/null', 'bs=1'], { stdio: 'ignore' });
+  const samples: Sample[] = [];
+  let stopMs = NaN;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    await page.goto(url);
+    await page.waitForSelector('.monaco-editor', { timeout: 60_000 });
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(SCRIPT);
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => /running/i.test(document.querySelector('[data-testid="status-state"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    const t0 = performance.now();
+    const toggle = page.locator('[data-testid="log-timestamps"]');
+    for (let k = 1; k * 5 <= SECONDS; k++) {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + k * 5000 - performance.now())));
+      const c0 = performance.now();
+      await toggle.click({ timeout: 60_000 });
+      await nextFrame(page);
+      const clickMs = performance.now() - c0;
+      const lines = await page.evaluate(() => Number((document.querySelector('.output-pane .count')?.textContent ?? '0').replace(/,/g, '')));
+      const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      samples.push({ atS: k * 5, lines, clickMs, heapMB: heap.usedSize / 1e6, serveRssMB: rssMB(proc.pid!) });
+      console.log(`${name}: ${k * 5}s ${lines.toLocaleString('en-US')} lines, click ${clickMs.toFixed(0)} ms, heap ${(heap.usedSize / 1e6).toFixed(0)} MB, serve RSS ${rssMB(proc.pid!).toFixed(0)} MB`);
+    }
+    const s0 = performance.now();
+    await page.click('[data-testid="stop-button"]', { timeout: 60_000 });
+    await page.waitForFunction(() => /exited/i.test(document.querySelector('[data-testid="status-state"]')?.textContent ?? ''), null, { timeout: 120_000, polling: 20 });
+    stopMs = performance.now() - s0;
+    return { name, samples, stopMs };
+  } catch (e) {
+    return { name, samples, stopMs, error: (e as Error).message.split('\n')[0] };
+  } finally {
+    load.kill('SIGKILL');
+    await browser.close();
+    proc.kill('SIGINT');
+    await new Promise((r) => proc.once('exit', r));
+    fs.rmSync(dataHome, { recursive: true, force: true });
+  }
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-uiflood-load-'));
+try {
+  const loadBin = path.join(tmp, LOAD_COMM);
+  fs.symlinkSync('/usr/bin/dd', loadBin);
+  const legs = [await leg('this build', process.cwd(), loadBin)];
+  if (process.env.UI_FLOOD_BEFORE) legs.push(await leg('before', path.resolve(process.env.UI_FLOOD_BEFORE), loadBin));
+  const pct = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  };
+  console.log(`\n${SECONDS} s flood, samples every 5 s; ${SCRIPT}\n`);
+  console.log('| build | lines at the end | click p50 ms | click p95 ms (aim ≤ 100) | click max ms | Stop ms (aim ≤ 1,000) | page heap first → last MB (aim flat) | serve RSS max MB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const l of legs) {
+    const c = l.samples.map((s) => s.clickMs);
+    const last = l.samples.at(-1);
+    console.log(
+      `| ${l.name}${l.error ? ` (failed: ${l.error})` : ''} | ${last?.lines.toLocaleString('en-US') ?? '–'} | ${c.length ? pct(c, 50).toFixed(0) : '–'} | ${c.length ? pct(c, 95).toFixed(0) : '–'} | ${c.length ? Math.max(...c).toFixed(0) : '–'} | ${Number.isNaN(l.stopMs) ? '–' : l.stopMs.toFixed(0)} | ${l.samples[0]?.heapMB.toFixed(0) ?? '–'} → ${last?.heapMB.toFixed(0) ?? '–'} | ${Math.max(0, ...l.samples.map((s) => s.serveRssMB)).toFixed(0)} |`,
+    );
+  }
+  fs.mkdirSync('bench/output', { recursive: true });
+  fs.writeFileSync('bench/output/ui-flood.json', JSON.stringify({ seconds: SECONDS, script: SCRIPT, legs }, null, 2) + '\n');
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,111 @@
+// bpftrace's stdout as a large kernel pipe, not the socketpair Node gives a child.
+//
+// Why: bpftrace writes one line per write(). In a socketpair every write costs a whole skb
+// (~768 B of buffer for a 60 B line), so ~278 lines fill it and bpftrace blocks in
+// sock_alloc_send_pskb while we are busy for a few ms — and a blocked bpftrace loses
+// events. A pipe packs small writes into pages, and F_SETPIPE_SZ (the native addon) makes
+// it 1 MiB here (pipe-max-size), ~16 k flood lines: hundreds of ms of slack for our event
+// loop. Used by the app (directSpawner) and by the privileged helper alike.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+
+/** What we ask for; the kernel gives at most /proc/sys/fs/pipe-max-size (1 MiB by default) without CAP_SYS_RESOURCE. */
+export const OUTPUT_PIPE_BYTES = 4 * 1024 * 1024;
+
+/** The native addon's pipe(): O_CLOEXEC fds, enlarged as far as the kernel allows. */
+export interface PipeMaker {
+  pipe(size: number): { read: number; write: number; size: number };
+}
+
+/** A spawned child whose stdout is a pipe we read; 'close' comes after that pipe is drained and the child exited. */
+export class PipedChild extends EventEmitter {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** The pipe's capacity in bytes (null: the addon was missing, stdout is Node's socketpair). */
+  readonly pipeBytes: number | null;
+
+  constructor(
+    private readonly child: ChildProcess,
+    stdout: Readable,
+    pipeBytes: number | null,
+  ) {
+    super();
+    this.stdout = stdout;
+    this.stderr = child.stderr!;
+    this.pipeBytes = pipeBytes;
+    child.on('error', (e) => this.emit('error', e));
+    if (pipeBytes === null) {
+      child.on('close', (code, signal) => this.emit('close', code, signal));
+      return;
+    }
+    // ChildProcess's own 'close' waits for stderr only (stdout is not its stream): wait for
+    // both, so the final map print bpftrace makes on SIGINT is read before 'close'.
+    let open = 2;
+    let result: [number | null, NodeJS.Signals | null] = [null, null];
+    const done = () => {
+      if (--open === 0) this.emit('close', ...result);
+    };
+    child.on('close', (code, signal) => {
+      result = [code, signal];
+      done();
+    });
+    let outDone = false;
+    const outEnded = () => {
+      if (outDone) return;
+      outDone = true;
+      done();
+    };
+    stdout.on('end', outEnded);
+    stdout.on('close', outEnded);
+    // A read error on our end of the pipe: count it as the end (the exit still comes).
+    stdout.on('error', () => outEnded());
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+  get signalCode(): NodeJS.Signals | null {
+    return this.child.signalCode;
+  }
+  kill(signal: NodeJS.Signals): boolean {
+    return this.child.kill(signal);
+  }
+}
+
+/**
+ * spawn() with stdin ignored, stderr a Node pipe, and stdout a large kernel pipe when the
+ * addon can make one (else Node's socketpair, as before). Throws what spawn throws.
+ */
+export function spawnWithOutputPipe(cmd: string, argv: readonly string[], opts: Omit<SpawnOptions, 'stdio'>, maker: PipeMaker | null): PipedChild {
+  let p: { read: number; write: number; size: number } | null = null;
+  if (maker) {
+    try {
+      p = maker.pipe(OUTPUT_PIPE_BYTES);
+    } catch {
+      p = null; // out of fds or an old addon: fall back to the socketpair
+    }
+  }
+  if (!p) {
+    const child = spawn(cmd, argv, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new PipedChild(child, child.stdout!, null);
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, argv, { ...opts, stdio: ['ignore', p.write, 'pipe'] });
+  } catch (e) {
+    fs.closeSync(p.read);
+    fs.closeSync(p.write);
+    throw e;
+  }
+  // The child has its copy (dup2'ed to fd 1); ours must go, or the pipe never reaches EOF.
+  fs.closeSync(p.write);
+  // libuv opens a FIFO fd as a stream (non-blocking, epoll): each read takes what is there, up to 64 KiB.
+  const stdout = new net.Socket({ fd: p.read, readable: true, writable: false });
+  return new PipedChild(child, stdout, p.size);
+}
