@@ -195,7 +195,7 @@ describe('Host and Origin rules', () => {
 
 describe('what clients may cost', () => {
   it('refuses a WebSocket beyond maxConnections with 503, and accepts again once one closes', async () => {
-    const h = await startHost({ impl, rendererDir: dir, onSessionUpdate: () => () => {}, maxConnections: 3 });
+    const h = await startHost({ impl, rendererDir: dir, events: { session: () => () => {} }, maxConnections: 3 });
     try {
       const three = await Promise.all([open(h), open(h), open(h)]);
       expect(h.connections()).toBe(3);
@@ -221,7 +221,7 @@ describe('what clients may cost', () => {
   it('drops a client that stops reading once its unsent updates pass the cap, long before 100 MB, and keeps serving others', async () => {
     let emit: (u: unknown) => void = () => {};
     const cap = 4 * 1024 * 1024;
-    const h = await startHost({ impl, rendererDir: dir, onSessionUpdate: (l) => ((emit = l as (u: unknown) => void), () => {}), maxBufferedBytes: cap, log: (l) => logs.push(l) });
+    const h = await startHost({ impl, rendererDir: dir, events: { session: (l) => ((emit = l as (u: unknown) => void), () => {}) }, maxBufferedBytes: cap, log: (l) => logs.push(l) });
     try {
       const slow = await open(h);
       const fast = await open(h);
