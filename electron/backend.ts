@@ -16,6 +16,7 @@ import { Engine, type EngineConfig } from './engine/sessions.js';
 import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
+import { recordingTail } from './remote/recording-tail.js';
 
 export interface BackendOptions {
   recordingsDir?: string | null;
@@ -107,6 +108,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       const r = s.flameGraph(map, minFraction, focus);
       return { total: r.total, nodes: r.nodes, prunedNodes: r.prunedNodes, tree: r.tree };
     },
+    recordingTail: (p) => recordingTail((id) => engine.get(id), p),
     listProbes: (q) => catalog().listProbes(q),
     probeTree: (p) => catalog().probeTree(p ?? {}),
     describeProbe: ({ name, binary }) => catalog().describeProbe(name, binary),

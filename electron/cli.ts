@@ -15,6 +15,7 @@ import { findOnPath } from './engine/bpftrace-binary.js';
 import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
+import { serveStdioCommand } from './remote/cli-serve-stdio.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -40,6 +41,8 @@ Usage:
   kscope serve [--port N] [--open] [--host ADDR]
       Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
       --host binds another address (prints a warning); prefer ssh -L for remote use.
+  kscope serve --stdio [--idle-ms N]
+      The engine over stdin/stdout, one JSON message a line (what record --host runs over ssh).
 ${RECORDINGS_HELP.replace(/\n$/, '')}
 ${EXPORT_HELP.replace(/\n$/, '')}
 ${IMPORT_HELP.replace(/\n$/, '')}
@@ -232,8 +235,9 @@ function hasDisplay(): boolean {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' } },
+    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' }, stdio: { type: 'boolean' }, 'idle-ms': { type: 'string' } },
   });
+  if (values.stdio) return serveStdioCommand(values['idle-ms']);
   if (values.host !== undefined && !/^[0-9A-Za-z.:_-]{1,255}$/.test(values.host)) fail(`bad --host address: ${values.host}`);
   const port = values.port !== undefined ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);

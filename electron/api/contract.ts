@@ -221,6 +221,17 @@ export const methods = {
       .strict(),
     result: z.object({ total: z.number(), nodes: z.number(), prunedNodes: z.number(), tree: FlameNode }),
   },
+  /**
+   * A run's recording as written, from a byte offset: the raw NDJSON text (whole UTF-8
+   * characters; lines may span chunks). A remote host's recorder pulls every byte with it,
+   * so nothing the coalesced `session` event skips is lost (electron/remote/).
+   */
+  recordingTail: {
+    params: z
+      .object({ sessionId: z.string().max(100), offset: z.number().int().min(0), maxBytes: z.number().int().min(1).max(2 * 1024 * 1024).default(1024 * 1024) })
+      .strict(),
+    result: z.object({ text: z.string(), nextOffset: z.number().int(), ended: z.boolean() }),
+  },
   /** Check a script without running it (bpftrace dry run + what this kernel lacks). */
   diagnose: {
     params: z.object({ source: z.string().max(1_000_000) }).strict(),

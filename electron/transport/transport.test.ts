@@ -47,6 +47,7 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     importText: () => {
       throw new Error('not used');
     },
+    recordingTail: () => ({ text: '', nextOffset: 0, ended: true }),
     diffRecordings: () => {
       throw new Error('not used');
     },
