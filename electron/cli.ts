@@ -16,6 +16,7 @@ import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
 import { serveStdioCommand } from './remote/cli-serve-stdio.js';
+import { recordOnHosts } from './remote/cli-record-hosts.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -31,6 +32,12 @@ Usage:
       Run a script, print its output and a live summary, keep everything in a recording.
       Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
       --example ID runs a gallery example (or its equivalent when this kernel lacks what it needs).
+  kscope record --host [USER@]HOST[:PORT] [--host ...] [FILE.bt | -e SCRIPT] [--output DIR]
+                [--ssh-config FILE] [--ssh-option KEY=VALUE] [--idle-ms N] [--alive-interval S]
+      The same script on every host over your ssh (BatchMode; your config, keys and agent):
+      one recording per host (header: host, kernel, bpftrace) grouped under one run. A host
+      that fails is marked with the reason; the others go on. Copies kscope there if missing
+      (the far side needs Node 20+).
   kscope examples [--json]
       The example gallery (the seed's twelve lessons and more), and what runs here.
   kscope capabilities [--json]
@@ -68,6 +75,11 @@ async function record(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       'snapshot-ms': { type: 'string' },
       unsafe: { type: 'boolean' },
+      host: { type: 'string', multiple: true },
+      'ssh-config': { type: 'string' },
+      'ssh-option': { type: 'string', multiple: true },
+      'idle-ms': { type: 'string' },
+      'alive-interval': { type: 'string' },
     },
   });
   let source: string;
@@ -100,6 +112,10 @@ async function record(argv: string[]): Promise<number> {
     example,
   });
   if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (values.host?.length) {
+    const num = (v: string | undefined, name: string) => (v === undefined ? undefined : Number.isInteger(Number(v)) && Number(v) >= 0 ? Number(v) : fail(`bad --${name}: ${v}`));
+    return recordOnHosts({ hosts: values.host, source, file, options: opts.data, outputDir: values.output, sshConfig: values['ssh-config'], sshOptions: values['ssh-option'], idleMs: num(values['idle-ms'], 'idle-ms'), aliveIntervalSec: num(values['alive-interval'], 'alive-interval') });
+  }
   const backend = createBackend();
   const tty = process.stderr.isTTY;
   let last: SessionUpdate | null = null;
