@@ -95,6 +95,9 @@ export class SshLab {
         'AllowTcpForwarding no',
         'X11Forwarding no',
         'LogLevel ERROR',
+        // A session whose client vanished (a cut link) ends within seconds.
+        'ClientAliveInterval 2',
+        'ClientAliveCountMax 3',
         `SetEnv ${Object.entries(setenv).map(([k, v]) => `${k}=${v}`).join(' ')}`,
         '',
       ].join('\n'),
@@ -148,7 +151,13 @@ export class SshLab {
     return p;
   }
 
+  /** Mount namespaces of our sshds (each has its own), read once they listen. */
+  private readonly namespaces = new Set<string>();
+
   private host(name: string, p: ChildProcess, spec: string): SshdHost {
+    const ns = fs.readlinkSync(`/proc/${p.pid}/ns/mnt`);
+    // Never mistake our own namespace for the host's (we would kill everything in it).
+    if (ns !== fs.readlinkSync('/proc/self/ns/mnt')) this.namespaces.add(ns);
     return {
       name,
       pid: p.pid!,
@@ -158,15 +167,25 @@ export class SshLab {
     };
   }
 
+  /** Stop every sshd and everything its sessions started (found by its private mount namespace). */
   async close(): Promise<void> {
     await Promise.all(this.procs.map(stopProc));
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (this.namespaces.has(fs.readlinkSync(`/proc/${d}/ns/mnt`))) process.kill(Number(d), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }
 }
 
 function stopProc(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    p.once('close', () => resolve());
+    // 'exit', not 'close': a session's processes may hold its stderr open.
+    p.once('exit', () => resolve());
     p.kill('SIGTERM');
     setTimeout(() => p.kill('SIGKILL'), 3000).unref();
   });
