@@ -67,10 +67,12 @@ class HostRun {
     private readonly o: MultiRunOptions,
     group: RunGroup,
     stamp: string,
+    index: number,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.info = { target: t.spec, remoteRecording: null };
-    this.rec = new HostRecording(path.join(o.recordingsDir, `${stamp}-${group.id}-${hostSlug(t.spec)}.ndjson`), this.info, group, (e) => {
+    this.rec = new HostRecording(path.join(o.recordingsDir, // The index keeps two specs with the same slug apart.
+      `${stamp}-${group.id}-${index + 1}-${hostSlug(t.spec)}.ndjson`), this.info, group, (e) => {
       if (e.type === 'exit') this.exit = { code: e.code, signal: e.signal };
       o.onEvent?.(t.spec, e);
     });
@@ -221,7 +223,7 @@ export class MultiRun {
     if (dup) throw new Error(`host ${dup} is named twice`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const group: RunGroup = { id: this.id, hosts: specs };
-    this.hosts = o.targets.map((t) => new HostRun(t, o, group, stamp));
+    this.hosts = o.targets.map((t, i) => new HostRun(t, o, group, stamp, i));
     for (const h of this.hosts) void h.start();
     this.done = Promise.all(this.hosts.map((h) => h.done));
   }

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { channelClient, RunOptions, type KscopeImpl, type SessionUpdate } from '../api/index.js';
+import { bootstrapScript, remoteCommand, shQuote } from './bootstrap.js';
+import { LineReader, lineChannel } from './line-channel.js';
+import { MultiRun, type HostConnection } from './multi-run.js';
+import { readTail } from './recording-tail.js';
+import { serveStdio } from './serve-stdio.js';
+import { BadHostSpec, hostSlug, parseHostSpec, sshArgv, sshConfigHosts } from './ssh-target.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-remote-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('host specs and the ssh command line', () => {
+  it('parses what users write', () => {
+    expect(parseHostSpec('root@127.0.0.1:2222')).toEqual({ spec: 'root@127.0.0.1:2222', user: 'root', host: '127.0.0.1', port: 2222 });
+    expect(parseHostSpec('ssh://me@box.example/')).toMatchObject({ user: 'me', host: 'box.example', port: null });
+    expect(parseHostSpec('[::1]:22')).toMatchObject({ user: null, host: '::1', port: 22 });
+    expect(parseHostSpec('web-3')).toMatchObject({ user: null, host: 'web-3', port: null });
+  });
+
+  it('refuses anything ssh would read as an option, or that is not a host', () => {
+    for (const bad of ['-oProxyCommand=sh', 'x@-oProxyCommand=sh', '-l@h', 'a b', 'h:0', 'h:70000', 'u@', '@h', 'h;rm'])
+      expect(() => parseHostSpec(bad), bad).toThrow(BadHostSpec);
+  });
+
+  it('never lets ssh prompt, and puts the destination last before the command', () => {
+    const a = sshArgv(parseHostSpec('root@10.0.0.5:2222'), { configFile: '/t/cfg', aliveIntervalSec: 1 }, 'CMD');
+    expect(a.slice(0, 2)).toEqual(['-F', '/t/cfg']);
+    expect(a).toContain('BatchMode=yes');
+    expect(a).toContain('ServerAliveInterval=1');
+    expect(a.slice(-6)).toEqual(['-p', '2222', '-l', 'root', '10.0.0.5', 'CMD']);
+  });
+
+  it('reads Host entries from an ssh config, skipping patterns', () => {
+    expect(sshConfigHosts('Host web1 web2\n  User x\nhost *.corp !bad db?\nHost db1\nMatch all\nHost web1\n')).toEqual(['web1', 'web2', 'db1']);
+  });
+
+  it('makes file-safe slugs', () => {
+    expect(hostSlug('root@[::1]:22')).toBe('root_1_22');
+    expect(hostSlug('-')).toBe('host');
+  });
+});
+
+describe('the far side bootstrap', () => {
+  const p = { sha256: 'a'.repeat(64), bytes: 1234, idleMs: 15000 };
+  it('asks for the bundle, checks its hash and becomes serve --stdio', () => {
+    const s = bootstrapScript(p);
+    expect(s).toContain('head -c 1234');
+    expect(s).toContain(`= ${'a'.repeat(64)} `);
+    expect(s).toMatch(/exec "\$node" "\$d\/dist\/electron\/cli.cjs" serve --stdio --idle-ms 15000\n$/);
+    expect(() => bootstrapScript({ ...p, sha256: "x'; rm -rf /" })).toThrow();
+  });
+
+  it('quotes for the remote shell: the script survives sh -c intact', async () => {
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync('sh', ['-c', `printf %s ${shQuote("it's \"a\" $HOME `x`")}`], { encoding: 'utf8' })).toBe("it's \"a\" $HOME `x`");
+    expect(remoteCommand(p).startsWith("exec /bin/sh -c 'set -u")).toBe(true);
+  });
+});
+
+/**
+ * A far side served over in-process pipes by serveStdio, whose "engine" writes a real
+ * recording file as the test tells it to (no bpftrace: this is about the copying and the faults).
+ */
+function fakeHost(dir: string, name: string) {
+  const file = path.join(dir, `${name}-remote.ndjson`);
+  let state = 'running';
+  const listeners = new Set<(u: SessionUpdate) => void>();
+  const impl = {
+    version: () => ({ kscope: '0.1.0', bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' }, kernelRelease: `k-${name}`, node: '20', root: true }),
+    sessions: () => [],
+    run: () => {
+      fs.writeFileSync(file, JSON.stringify({ type: 'header', format: 1, script: 's', options: {}, bpftraceVersion: '0.17.0', kernelRelease: `k-${name}`, startedAt: new Date(0).toISOString(), injected: null }) + '\n');
+      return { sessionId: 'S', recordingPath: file };
+    },
+    stop: () => {
+      fs.appendFileSync(file, '{"type":"exit","t":9,"code":0,"signal":null}\n');
+      state = 'exited';
+      return { stopped: true, status: { state: 'exited', startedAt: '', elapsedMs: 0, attachedProbes: 1, events: 0, printfLines: 0, lostEvents: 0, exit: null } };
+    },
+    recordingTail: (q: { offset: number; maxBytes: number }) => readTail(file, q.offset, q.maxBytes, state === 'exited'),
+  } as unknown as KscopeImpl;
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  void serveStdio({ input: toServer, output: fromServer, impl, onSessionUpdate: (l) => (listeners.add(l), () => listeners.delete(l)), shutdown: async () => {}, idleMs: 0 });
+  const channel = lineChannel(new LineReader(fromServer), toServer);
+  const conn: HostConnection = {
+    client: channelClient(channel),
+    onClose: (l) => channel.onClose(l),
+    close: async () => channel.close('closed'),
+  };
+  return {
+    conn,
+    file,
+    print: (t: number, text: string) => fs.appendFileSync(file, JSON.stringify({ type: 'printf', t, text }) + '\n'),
+    /** The link goes: the far side's output stops mid-line. */
+    cut: () => {
+      fs.appendFileSync(file, '{"type":"printf","t":99,"te');
+      fromServer.destroy();
+    },
+  };
+}
+
+describe('one run on many hosts (in-process far sides)', () => {
+  it('copies each host byte for byte, keeps what came before a cut, marks an unreachable host, and stops the rest', async () => {
+    const dir = tmp();
+    const a = fakeHost(dir, 'a');
+    const b = fakeHost(dir, 'b');
+    const states: string[] = [];
+    const run = new MultiRun({
+      targets: ['a', 'b', 'c'].map(parseHostSpec),
+      source: 's',
+      options: RunOptions.parse({}),
+      recordingsDir: path.join(dir, 'out'),
+      kscopeVersion: '0.1.0',
+      pollMs: 20,
+      connect: async (t) => {
+        if (t.host === 'c') throw new Error('ssh: connect to host c port 22: Connection refused');
+        return t.host === 'a' ? a.conn : b.conn;
+      },
+      onState: (h, s) => states.push(`${h}:${s}`),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    a.print(1, 'é one\n');
+    b.print(1, 'b one\n');
+    await new Promise((r) => setTimeout(r, 100));
+    b.cut();
+    a.print(2, 'two\n');
+    await new Promise((r) => setTimeout(r, 100));
+    const outcomes = await run.stop();
+    expect(outcomes.map((o) => [o.target, o.state])).toEqual([
+      ['a', 'done'],
+      ['b', 'cut'],
+      ['c', 'failed'],
+    ]);
+    const local = (o: (typeof outcomes)[number]) => fs.readFileSync(o.recordingPath, 'utf8').split('\n');
+    // a: the same bytes as the far side after the header, which gained host and run.
+    expect(local(outcomes[0]).slice(1).join('\n')).toBe(fs.readFileSync(a.file, 'utf8').split('\n').slice(1).join('\n'));
+    expect(JSON.parse(local(outcomes[0])[0])).toMatchObject({ kernelRelease: 'k-a', host: { target: 'a', remoteRecording: a.file }, run: { id: run.id, hosts: ['a', 'b', 'c'] } });
+    // b: its printf before the cut, the torn line left out, then why.
+    const bl = local(outcomes[1]).filter(Boolean).map((l) => JSON.parse(l) as { type: string; text?: string; message?: string });
+    expect(bl.map((l) => l.type)).toEqual(['header', 'printf', 'error']);
+    expect(bl[1].text).toBe('b one\n');
+    expect(bl[2].message).toMatch(/^b: connection lost/);
+    // c: a recording that says it was never reached.
+    const cl = local(outcomes[2]).filter(Boolean).map((l) => JSON.parse(l) as { type: string; message?: string });
+    expect(cl.map((l) => l.type)).toEqual(['header', 'error', 'exit']);
+    expect(cl[1].message).toMatch(/cannot reach c: .*Connection refused/);
+    expect(states).toEqual(expect.arrayContaining(['a:running', 'b:cut', 'c:failed', 'a:done']));
+  });
+});
