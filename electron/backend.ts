@@ -17,6 +17,7 @@ import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
 import { recordingTail } from './remote/recording-tail.js';
+import { createRemoteService } from './remote/remote-service.js';
 
 export interface BackendOptions {
   recordingsDir?: string | null;
@@ -72,6 +73,8 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     ...opts.engine,
   });
   const library = libraryMethods({ recordingsDir, settingsPath: opts.settingsPath, exportsDir: opts.exportsDir, engine });
+  // Runs on other hosts over ssh (electron/remote/).
+  const remote = createRemoteService({ recordingsDir, kscopeVersion: version });
   const examplesDir = path.join(opts.resourcesDir ?? resourcesDir(), 'examples');
   const impl: KscopeImpl = {
     version: () => {
@@ -124,6 +127,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     },
     // The recordings library, exports and imports (electron/library/methods.ts).
     ...library.impl,
+    ...remote.impl,
   };
   return {
     impl,
@@ -131,7 +135,9 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     catalog,
     capabilities,
     onSessionUpdate: (l) => engine.onUpdate(l),
-    shutdown: () => engine.stopAll(),
+    shutdown: async () => {
+      await Promise.all([engine.stopAll(), remote.stopAll()]);
+    },
     exportsDir: library.exportsDir,
   };
 }

@@ -19,6 +19,7 @@ import {
   ProbeTreeResult,
   StructLayout,
 } from './catalog.js';
+import { remoteMethods } from './remote.js';
 
 const NoParams = z.object({}).strict().optional();
 
@@ -292,6 +293,8 @@ export const methods = {
     params: z.object({ a: RecordingId, b: RecordingId, mapA: z.string().max(256).optional(), mapB: z.string().max(256).optional() }).strict(),
     result: z.object({ mapA: z.string(), mapB: z.string(), totalA: z.number(), totalB: z.number(), tree: DiffNode }),
   },
+  // Runs on remote hosts over ssh (electron/api/remote.ts).
+  ...remoteMethods,
 } as const;
 
 export const events = {

@@ -9,6 +9,7 @@ import { LineReader, lineChannel } from './line-channel.js';
 import { MultiRun, type HostConnection } from './multi-run.js';
 import { readTail } from './recording-tail.js';
 import { serveStdio } from './serve-stdio.js';
+import { createRemoteService } from './remote-service.js';
 import { BadHostSpec, hostSlug, parseHostSpec, sshArgv, sshConfigHosts } from './ssh-target.js';
 
 const dirs: string[] = [];
@@ -158,5 +159,53 @@ describe('one run on many hosts (in-process far sides)', () => {
     expect(cl.map((l) => l.type)).toEqual(['header', 'error', 'exit']);
     expect(cl[1].message).toMatch(/cannot reach c: .*Connection refused/);
     expect(states).toEqual(expect.arrayContaining(['a:running', 'b:cut', 'c:failed', 'a:done']));
+  });
+});
+
+describe('the app\'s remote runs (the contract methods)', () => {
+  it('lists ~/.ssh/config hosts and added ones, refusing a bad spec', async () => {
+    const home = tmp();
+    fs.mkdirSync(path.join(home, '.ssh'));
+    fs.writeFileSync(path.join(home, '.ssh', 'config'), 'Host web1 *.x\n  User me\nHost db\n');
+    const svc = createRemoteService({ recordingsDir: null, kscopeVersion: '0', env: { HOME: home } });
+    expect((await svc.impl.remoteHosts(undefined)).hosts).toEqual([
+      { spec: 'web1', from: 'ssh-config' },
+      { spec: 'db', from: 'ssh-config' },
+    ]);
+    await svc.impl.addRemoteHost({ spec: 'root@10.0.0.9:2222' });
+    await svc.impl.addRemoteHost({ spec: 'root@10.0.0.9:2222' });
+    expect((await svc.impl.remoteHosts(undefined)).hosts.map((h) => `${h.spec}/${h.from}`)).toEqual(['web1/ssh-config', 'db/ssh-config', 'root@10.0.0.9:2222/added']);
+    expect(() => svc.impl.addRemoteHost({ spec: '-oProxyCommand=x' })).toThrow(/not a host|bad host/);
+    expect(JSON.parse(fs.readFileSync(path.join(home, '.config', 'kscope', 'hosts.json'), 'utf8'))).toEqual(['root@10.0.0.9:2222']);
+  });
+
+  it('runs on several hosts and shows the live maps and output of each, then stops them all', async () => {
+    const dir = tmp();
+    const hosts = { a: fakeHost(dir, 'a'), b: fakeHost(dir, 'b') };
+    const svc = createRemoteService({ recordingsDir: path.join(dir, 'out'), kscopeVersion: '0', connect: async (t) => hosts[t.host as 'a' | 'b'].conn });
+    const { runId } = await svc.impl.runOnHosts({ source: 's', options: RunOptions.parse({}), hosts: ['a', 'b'] });
+    await new Promise((r) => setTimeout(r, 50));
+    hosts.a.print(1, 'from a\n');
+    fs.appendFileSync(hosts.b.file, JSON.stringify({ type: 'map', t: 2, name: '@c', entries: [{ key: 'bash', value: 3 }], snapshot: true }) + '\n');
+    for (let i = 0; i < 50; i++) {
+      const v = await svc.impl.hostRun({ runId });
+      if (v.hosts[0].printf.length && v.hosts[1].maps.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const live = await svc.impl.hostRun({ runId });
+    expect(live.running).toBe(true);
+    expect(live.hosts.map((h) => [h.target, h.state])).toEqual([
+      ['a', 'running'],
+      ['b', 'running'],
+    ]);
+    expect(live.hosts[0].printf).toEqual([{ t: 1, text: 'from a\n' }]);
+    expect(live.hosts[1].maps).toEqual([{ type: 'map', t: 2, name: '@c', entries: [{ key: 'bash', value: 3 }], snapshot: true }]);
+    const end = await svc.impl.stopHostRun({ runId });
+    expect(end.running).toBe(false);
+    expect(end.hosts.map((h) => [h.state, h.kernelRelease])).toEqual([
+      ['done', 'k-a'],
+      ['done', 'k-b'],
+    ]);
+    expect(end.hosts.every((h) => fs.existsSync(h.recordingPath))).toBe(true);
   });
 });

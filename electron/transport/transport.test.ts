@@ -48,6 +48,11 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
       throw new Error('not used');
     },
     recordingTail: () => ({ text: '', nextOffset: 0, ended: true }),
+    remoteHosts: () => ({ hosts: [], problems: [] }),
+    addRemoteHost: () => ({ hosts: [], problems: [] }),
+    runOnHosts: () => ({ runId: 'ab' }),
+    hostRun: () => ({ runId: 'ab', running: false, hosts: [] }),
+    stopHostRun: () => ({ runId: 'ab', running: false, hosts: [] }),
     diffRecordings: () => {
       throw new Error('not used');
     },
