@@ -11,6 +11,7 @@ import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
 import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
 import { Dialogs } from './library/Dialogs.js';
+import { HostsDialog } from './hosts/HostsDialog.js';
 import { ReplayBar } from './library/ReplayBar.js';
 import { useLibrary, useReplay } from './library/store.js';
 import { focusSearch, wireCatalog } from './probes/browser.js';
@@ -233,6 +234,7 @@ export function App() {
       <Toasts />
       <Gallery />
       <Dialogs />
+      <HostsDialog />
       {connection.kind !== 'open' ? <ConnectionScreen /> : null}
     </div>
   );
