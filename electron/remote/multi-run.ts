@@ -39,6 +39,8 @@ export interface MultiRunOptions {
   connect(t: HostTarget): Promise<HostConnection>;
   onEvent?(host: string, e: TraceEvent): void;
   onState?(host: string, state: HostState, reason: string | null): void;
+  /** What the host said of itself once connected, and where its recording goes. */
+  onInfo?(host: string, info: { kernelRelease: string; bpftraceVersion: string | null; recordingPath: string }): void;
   /** How often to pull without being told there is something new (ms). */
   pollMs?: number;
 }
@@ -102,6 +104,7 @@ class HostRun {
     }
     try {
       this.version = await this.conn.client.version();
+      this.o.onInfo?.(this.t.spec, { kernelRelease: this.version.kernelRelease, bpftraceVersion: this.version.bpftrace?.version ?? null, recordingPath: this.rec.path });
       if (this.stopRequested) {
         own();
         return this.fail('stopped before the run started there');

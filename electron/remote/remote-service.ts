@@ -42,13 +42,15 @@ export function createRemoteService(o: RemoteServiceOptions): { impl: RemoteImpl
   const env = o.env ?? process.env;
   const runs = new Map<string, { run: MultiRun; hosts: Map<string, HostLive>; done: boolean }>();
   let bundle: Bundle | null = null;
-  const connect = o.connect ?? ((t: HostTarget) => RemoteHost.connect(t, { bundle: (bundle ??= makeBundle()) }));
+  // KSCOPE_SSH_CONFIG: another ssh config than ~/.ssh/config (ssh -F), for both the host list and the connections.
+  const sshConfig = env.KSCOPE_SSH_CONFIG || undefined;
+  const connect = o.connect ?? ((t: HostTarget) => RemoteHost.connect(t, { bundle: (bundle ??= makeBundle()), configFile: sshConfig }));
 
   const listHosts = (): { hosts: RemoteHostEntry[]; problems: string[] } => {
     const problems: string[] = [];
     const out: RemoteHostEntry[] = [];
     try {
-      const cfg = path.join(env.HOME || os.homedir(), '.ssh', 'config');
+      const cfg = sshConfig ?? path.join(env.HOME || os.homedir(), '.ssh', 'config');
       if (fs.existsSync(cfg)) for (const spec of sshConfigHosts(fs.readFileSync(cfg, 'utf8'))) out.push({ spec, from: 'ssh-config' });
     } catch (e) {
       problems.push(`~/.ssh/config: ${(e as Error).message}`);
@@ -129,6 +131,10 @@ export function createRemoteService(o: RemoteServiceOptions): { impl: RemoteImpl
         kscopeVersion: o.kscopeVersion,
         connect,
         onEvent,
+        onInfo: (host, info) => {
+          const h = lives.get(host);
+          if (h) Object.assign(h.view, info);
+        },
         onState: (host, state: HostRunState, reason) => {
           const h = lives.get(host);
           if (h) Object.assign(h.view, { state, reason: reason ?? h.view.reason });

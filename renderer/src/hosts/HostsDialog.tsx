@@ -13,7 +13,7 @@ export function HostsButton() {
   const open = useHosts((s) => s.open);
   return (
     <button className="btn btn-ghost" data-testid="hosts-button" aria-expanded={open} onClick={() => (open ? closeHosts() : void openHosts())} title="Run the script on other hosts over ssh (Ctrl+Shift+H)">
-      Hosts <kbd>Ctrl+Shift+H</kbd>
+      Hosts
     </button>
   );
 }

@@ -2,7 +2,7 @@
 // run's live per-host state (polled while it runs), side by side or merged.
 import { create } from 'zustand';
 import { KscopeRpcError, type HostRunResult, type RemoteHostEntry } from '../../../electron/api/index.js';
-import { getClient } from '../actions.js';
+import { getClient, onConnected } from '../actions.js';
 import { useEditor } from '../state/editor.js';
 import { useUi } from '../state/ui.js';
 
@@ -25,7 +25,14 @@ let poll: ReturnType<typeof setInterval> | null = null;
 export async function openHosts(): Promise<void> {
   useHosts.setState({ open: true, error: null });
   const c = getClient();
-  if (!c) return;
+  if (!c) {
+    // Not connected yet: list the hosts as soon as the connection opens.
+    const off = onConnected(() => {
+      off();
+      if (useHosts.getState().open) void openHosts();
+    });
+    return;
+  }
   try {
     const r = await c.remoteHosts();
     useHosts.setState({ hosts: r.hosts, problems: r.problems });
