@@ -68,10 +68,10 @@ describe.skipIf(why !== null)('hosts: one lesson on two machines over ssh', () =
     await page.keyboard.press('Control+Shift+H');
     await page.waitForSelector('[data-testid="hosts-dialog"]');
     // web-a comes from the ssh config; the second host is added here.
-    await expect.poll(() => page.locator('[data-testid="host-pick"]').allInnerTexts()).toEqual([expect.stringContaining('web-a')]);
+    await expect.poll(() => page.locator('[data-testid="host-pick"]').allInnerTexts(), { timeout: 15_000 }).toEqual([expect.stringContaining('web-a')]);
     await page.fill('[data-testid="host-add-input"]', hosts[1].spec);
     await page.click('[data-testid="host-add-button"]');
-    await expect.poll(() => page.locator('[data-testid="host-pick"]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="host-pick"]').count(), { timeout: 15_000 }).toBe(2);
     await page.locator('[data-testid="host-pick"]', { hasText: 'web-a' }).locator('input').check();
     expect(await page.locator('[data-testid="hosts-run"]').innerText()).toBe('Run on 2 hosts');
     await page.click('[data-testid="hosts-run"]');
@@ -84,7 +84,7 @@ describe.skipIf(why !== null)('hosts: one lesson on two machines over ssh', () =
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'hosts-side-1280.png') });
     await page.click('[data-testid="hosts-view-merged"]');
     const merged = page.locator('[data-testid="hosts-merged-map"]');
-    await expect.poll(() => merged.count()).toBe(1);
+    await expect.poll(() => merged.count(), { timeout: 15_000 }).toBe(1);
     // Every row of the merged map names its host first.
     const keys = await merged.locator('.hosts-keyhost').allInnerTexts();
     expect(new Set(keys)).toEqual(new Set(['web-a', hosts[1].spec]));
@@ -100,6 +100,31 @@ describe.skipIf(why !== null)('hosts: one lesson on two machines over ssh', () =
     expect(headers.map((h) => h.host.target).sort()).toEqual(['web-a', hosts[1].spec].sort());
     expect(new Set(headers.map((h) => h.run.id)).size).toBe(1);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'hosts-done-1920.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('merges the kernel stacks of every host into one flame graph with the host as the root frame (lesson 9)', async () => {
+    await page.keyboard.press('Escape');
+    await page.goto(`${url.replace('#', '?l9#')}&example=lesson-9`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="example-select"]') as HTMLSelectElement | null)?.value === 'lesson-9', null, { timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+H');
+    await page.locator('[data-testid="host-pick"]', { hasText: 'web-a' }).locator('input').check();
+    await page.locator('[data-testid="host-pick"]', { hasText: hosts[1].spec }).locator('input').check();
+    await page.click('[data-testid="hosts-run"]');
+    await page.click('[data-testid="hosts-view-merged"]');
+    const flame = page.locator('[data-testid="hosts-merged-flame"]');
+    await expect.poll(() => flame.locator('svg g').count(), { timeout: 60_000 }).toBeGreaterThan(3);
+    // The frames under the root are the hosts.
+    const rootsSeen = async () => {
+      const names = await flame.locator('svg g title').allTextContents();
+      return ['web-a', hosts[1].spec].filter((h) => names.some((n) => n.startsWith(`${h}\n`)));
+    };
+    await expect.poll(rootsSeen, { timeout: 30_000 }).toEqual(['web-a', hosts[1].spec]);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'hosts-merged-flame-1920.png') });
+    await page.click('[data-testid="hosts-stop"]');
+    await expect.poll(() => page.locator('[data-testid="host-card"][data-state="done"]').count(), { timeout: 30_000 }).toBe(0); // merged view: no cards
+    await page.click('[data-testid="hosts-view-side"]');
+    await expect.poll(() => page.locator('[data-testid="host-card"][data-state="done"]').count(), { timeout: 30_000 }).toBe(2);
     expect(errors).toEqual([]);
   });
 });
