@@ -87,6 +87,23 @@ describe.skipIf(why !== null)('record --host over real OpenSSH', () => {
     expect(r.stderr).toMatch(/no Node\.js on this host: kscope needs Node 20 or newer there/);
   });
 
+  it('leaves nothing attached on the far side when kscope itself is killed (SIGKILL)', async () => {
+    const h = await lab.loopbackHost('killed');
+    const token = `kscope_k${randomBytes(4).toString('hex')}`;
+    const cli = spawn('node', [CLI, 'record', '--host', h.spec, '--ssh-config', lab.clientConfig, '--output', path.join(dir, 'killed'), '-e', `interval:ms:100 { printf("${token}\\n"); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    cli.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    try {
+      expect(await waitFor(() => out.includes(token), 45_000)).toBe(true);
+      expect(bpftracesWith(token).length).toBe(1);
+      cli.kill('SIGKILL');
+      // ssh loses its stdin with us, the far side's engine sees EOF and stops bpftrace.
+      expect(await waitFor(() => bpftracesWith(token).length === 0, 30_000)).toBe(true);
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+    }
+  });
+
   it('runs one script on three namespaced hosts; one cut mid-run, one without bpftrace; stop reaches all; no bpftrace stays', async () => {
     const client = lab.clientNamespace();
     const hosts = [await lab.namespaceHost('ns1', 1, client), await lab.namespaceHost('ns2', 2, client), await lab.namespaceHost('ns3', 3, client)];
