@@ -17,6 +17,7 @@ import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
 import { serveStdioCommand } from './remote/cli-serve-stdio.js';
 import { recordOnHosts } from './remote/cli-record-hosts.js';
+import { capabilitiesOnHosts } from './remote/cli-capabilities-hosts.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -40,7 +41,7 @@ Usage:
       (the far side needs Node 20+).
   kscope examples [--json]
       The example gallery (the seed's twelve lessons and more), and what runs here.
-  kscope capabilities [--json]
+  kscope capabilities [--json] [--host [USER@]HOST[:PORT] ... [--ssh-config FILE]]
       What this kernel and this bpftrace can trace, and why not when they cannot.
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
@@ -327,6 +328,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'diff':
       return diffCommand(rest);
     case 'capabilities':
+      if (rest.some((a) => a === '--host' || a.startsWith('--host='))) return capabilitiesOnHosts(rest);
       return capabilitiesCommand(rest, () => createBackend({ recordingsDir: null }).capabilities());
     case '--version':
     case '-V':

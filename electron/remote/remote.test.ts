@@ -10,6 +10,7 @@ import { MultiRun, type HostConnection } from './multi-run.js';
 import { readTail } from './recording-tail.js';
 import { serveStdio } from './serve-stdio.js';
 import { createRemoteService } from './remote-service.js';
+import { capabilityDifferences } from './host-capabilities.js';
 import { BadHostSpec, hostSlug, parseHostSpec, sshArgv, sshConfigHosts } from './ssh-target.js';
 
 const dirs: string[] = [];
@@ -207,5 +208,18 @@ describe('the app\'s remote runs (the contract methods)', () => {
       ['done', 'k-b'],
     ]);
     expect(end.hosts.every((h) => fs.existsSync(h.recordingPath))).toBe(true);
+  });
+});
+
+describe('capabilities per host', () => {
+  const cap = (available: boolean, reason = available ? 'ok' : 'missing') => ({ available, reason, evidence: [], remedy: null });
+  it('names what one host has and another lacks, and only that', () => {
+    expect(
+      capabilityDifferences([
+        { host: 'a', entries: { 'probe:kprobe': cap(true), 'probe:uprobe': cap(true) }, problem: null },
+        { host: 'b', entries: { 'probe:kprobe': cap(false, 'CONFIG_KPROBES is unset'), 'probe:uprobe': cap(true) }, problem: null },
+        { host: 'c', entries: null, problem: 'unreachable' },
+      ]),
+    ).toEqual(['probe:kprobe: available on a; not on b (CONFIG_KPROBES is unset)']);
   });
 });

@@ -87,6 +87,20 @@ describe.skipIf(why !== null)('record --host over real OpenSSH', () => {
     expect(r.stderr).toMatch(/no Node\.js on this host: kscope needs Node 20 or newer there/);
   });
 
+  it('reads capabilities per host and names what differs (a host without bpftrace)', async () => {
+    const [a, b] = [await lab.loopbackHost('caps-a'), await lab.loopbackHost('caps-b', { KSCOPE_BPFTRACE: '/nonexistent-kscope-test/bpftrace' })];
+    const r = spawnSync('node', [CLI, 'capabilities', '--host', a.spec, '--host', b.spec, '--ssh-config', lab.clientConfig, '--json'], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { hosts: { host: string; kernelRelease: string; entries: Record<string, { available: boolean }> }[]; differences: string[] };
+    expect(out.hosts.map((h) => [h.host, h.kernelRelease])).toEqual([
+      [a.spec, os.release()],
+      [b.spec, os.release()],
+    ]);
+    expect(out.hosts[0].entries.bpftrace.available).toBe(true);
+    expect(out.hosts[1].entries.bpftrace.available).toBe(false);
+    expect(out.differences.some((d) => d.startsWith(`bpftrace: available on ${a.spec}; not on ${b.spec}`))).toBe(true);
+  });
+
   it('leaves nothing attached on the far side when kscope itself is killed (SIGKILL)', async () => {
     const h = await lab.loopbackHost('killed');
     const token = `kscope_k${randomBytes(4).toString('hex')}`;
