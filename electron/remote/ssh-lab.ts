@@ -115,10 +115,11 @@ export class SshLab {
   }
 
   /** A namespace standing for the client's network: hosts get a veth into it. */
-  clientNamespace(): number {
+  async clientNamespace(): Promise<number> {
     const p = spawn('unshare', ['--net', '--', 'sleep', '3600'], { stdio: 'ignore' });
     this.procs.push(p);
     const pid = p.pid!;
+    await ownNamespace(pid, 'net');
     execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', 'link', 'set', 'lo', 'up']);
     return pid;
   }
@@ -128,6 +129,8 @@ export class SshLab {
     const cfg = this.sshdConfig(name, 22, '0.0.0.0', env);
     const p = this.sshd(['--net', '--mount', '--propagation', 'private'], cfg);
     const pid = p.pid!;
+    // Until unshare has run, the PID is still in our namespace: a veth end moved there would land in the real one.
+    await ownNamespace(pid, 'net');
     const [c, h] = [`ks15c${n}-${pid % 10000}`, `ks15h${n}-${pid % 10000}`];
     execFileSync('ip', ['link', 'add', c, 'netns', String(clientPid), 'type', 'veth', 'peer', 'name', h, 'netns', String(pid)]);
     const inNs = (target: number, ...args: string[]) => execFileSync('nsenter', ['-t', String(target), '-n', 'ip', ...args]);
@@ -179,6 +182,20 @@ export class SshLab {
       }
     }
   }
+}
+
+/** Resolves once `pid` is in a `kind` namespace of its own (not ours). */
+async function ownNamespace(pid: number, kind: 'net' | 'mnt'): Promise<void> {
+  const ours = fs.readlinkSync(`/proc/self/ns/${kind}`);
+  for (let i = 0; i < 200; i++) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/ns/${kind}`) !== ours) return;
+    } catch {
+      throw new Error(`process ${pid} is gone before it had its own ${kind} namespace`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`process ${pid} never got its own ${kind} namespace`);
 }
 
 function stopProc(p: ChildProcess): Promise<void> {

@@ -119,7 +119,7 @@ describe.skipIf(why !== null)('record --host over real OpenSSH', () => {
   });
 
   it('runs one script on three namespaced hosts; one cut mid-run, one without bpftrace; stop reaches all; no bpftrace stays', async () => {
-    const client = lab.clientNamespace();
+    const client = await lab.clientNamespace();
     const hosts = [await lab.namespaceHost('ns1', 1, client), await lab.namespaceHost('ns2', 2, client), await lab.namespaceHost('ns3', 3, client)];
     const nobpf = await lab.namespaceHost('ns4', 4, client, { KSCOPE_BPFTRACE: '/nonexistent-kscope-test/bpftrace' });
     const token = `kscope_t${randomBytes(4).toString('hex')}`;
