@@ -100,6 +100,9 @@ export function createRemoteService(o: RemoteServiceOptions): { impl: RemoteImpl
     },
     runOnHosts: ({ source, options, hosts }) => {
       if (!o.recordingsDir) throw new Error('remote runs need a recordings folder');
+      // The page is untrusted and cannot consent to --unsafe for itself; on remote hosts there
+      // is no native dialog path yet, so only the CLI (where the user typed it) may ask for it.
+      if (options?.unsafe) throw new Error('unsafe runs on other hosts are only started from the command line (kscope record --host H --unsafe): the window cannot give that consent itself');
       const targets = hosts.map(parseHostSpec);
       const lives = new Map<string, HostLive>();
       for (const t of targets)

@@ -184,6 +184,7 @@ describe('the app\'s remote runs (the contract methods)', () => {
     const dir = tmp();
     const hosts = { a: fakeHost(dir, 'a'), b: fakeHost(dir, 'b') };
     const svc = createRemoteService({ recordingsDir: path.join(dir, 'out'), kscopeVersion: '0', connect: async (t) => hosts[t.host as 'a' | 'b'].conn });
+    expect(() => svc.impl.runOnHosts({ source: 's', options: RunOptions.parse({ unsafe: true }), hosts: ['a'] })).toThrow(/only started from the command line/);
     const { runId } = await svc.impl.runOnHosts({ source: 's', options: RunOptions.parse({}), hosts: ['a', 'b'] });
     await new Promise((r) => setTimeout(r, 50));
     hosts.a.print(1, 'from a\n');
