@@ -127,4 +127,23 @@ describe.skipIf(why !== null)('hosts: one lesson on two machines over ssh', () =
     await expect.poll(() => page.locator('[data-testid="host-card"][data-state="done"]').count(), { timeout: 30_000 }).toBe(2);
     expect(errors).toEqual([]);
   });
+
+  it('overlays the histograms of every host on the same buckets (lesson 5)', async () => {
+    await page.keyboard.press('Escape');
+    await page.goto(`${url.replace('#', '?l5#')}&example=lesson-5`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="example-select"]') as HTMLSelectElement | null)?.value === 'lesson-5', null, { timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+H');
+    await page.locator('[data-testid="host-pick"]', { hasText: 'web-a' }).locator('input').check();
+    await page.locator('[data-testid="host-pick"]', { hasText: hosts[1].spec }).locator('input').check();
+    await page.click('[data-testid="hosts-run"]');
+    await page.click('[data-testid="hosts-view-merged"]');
+    const legend = page.locator('[data-testid="hosts-overlaid-hist"] .hosts-legend');
+    await expect.poll(() => legend.innerText(), { timeout: 60_000 }).toMatch(new RegExp(`web-a[\\s\\S]*${hosts[1].spec.replace(/\./g, '\\.')}|${hosts[1].spec.replace(/\./g, '\\.')}[\\s\\S]*web-a`));
+    await expect.poll(() => page.locator('[data-testid="hosts-overlaid-hist"] .hosts-orow').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'hosts-merged-hist-1920.png') });
+    await page.click('[data-testid="hosts-stop"]');
+    await page.click('[data-testid="hosts-view-side"]');
+    await expect.poll(() => page.locator('[data-testid="host-card"][data-state="done"]').count(), { timeout: 30_000 }).toBe(2);
+    expect(errors).toEqual([]);
+  });
 });

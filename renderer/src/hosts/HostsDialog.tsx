@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FlameNode, HistEvent, HostRunView } from '../../../electron/api/index.js';
 import { createFlameChart, type FlameChart } from '../views/flame/FlameChart.js';
 import { formatNumber } from '../views/format.js';
-import { mergeFlames, mergedKey, mergeMaps, stackMapNames, type MergedRow } from './merge.js';
+import { mergeFlames, mergedKey, mergeMaps, overlayHists, stackMapNames, type MergedRow } from './merge.js';
 import { addHost, closeHosts, openHosts, runOnHosts, stopHostRun, toggleHost, useHosts } from './store.js';
 import './hosts.css';
 
@@ -59,6 +59,37 @@ function Hist({ map }: { map: HistEvent }) {
           <span className="hosts-hlabel">{b.min === undefined ? `< ${b.max}` : b.max === undefined ? `≥ ${b.min}` : `${b.min}–${b.max}`}</span>
           <span className="hosts-hbar" style={{ width: `${(b.count / max) * 100}%` }} />
           <span className="hosts-num">{formatNumber(b.count)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+const SERIES_COLORS = ['#4f95ff', '#f0883e', '#3fb950', '#d2a8ff', '#ff7b72', '#e3b341', '#79c0ff', '#a5d6ff'];
+
+/** Every host's histogram on the same buckets, one colored bar per host in each bucket. */
+function OverlaidHist({ hists }: { hists: { host: string; map: HistEvent }[] }) {
+  const o = useMemo(() => overlayHists(hists), [hists]);
+  const max = o.rows.reduce((m, r) => Math.max(m, ...r.counts), 0) || 1;
+  return (
+    <div className="hosts-overlay" data-testid="hosts-overlaid-hist">
+      <div className="hosts-legend">
+        {o.series.map((s, i) => (
+          <span key={s}>
+            <span className="hosts-swatch" style={{ background: SERIES_COLORS[i % SERIES_COLORS.length] }} />
+            {s}
+          </span>
+        ))}
+      </div>
+      {o.rows.map((r) => (
+        <div key={r.label} className="hosts-orow">
+          <span className="hosts-hlabel">{r.label}</span>
+          <span className="hosts-obars">
+            {r.counts.map((c, i) => (
+              <span key={i} className="hosts-obar" title={`${o.series[i]}: ${formatNumber(c)}`} style={{ width: `${(c / max) * 100}%`, background: SERIES_COLORS[i % SERIES_COLORS.length] }} />
+            ))}
+          </span>
+          <span className="hosts-num">{r.counts.map((c) => formatNumber(c)).join(' / ')}</span>
         </div>
       ))}
     </div>
@@ -129,14 +160,7 @@ function Merged({ hosts }: { hosts: HostRunView[] }) {
             {m.hosts.length < all.length ? <span className="hosts-missing"> · not printed by {all.filter((x) => !m.hosts.includes(x)).join(', ')}</span> : null}
           </div>
           {m.kind === 'hist' ? (
-            <div className="hosts-hists">
-              {m.hists.map((x) => (
-                <div key={x.host}>
-                  <div className="hosts-dim">{x.host}</div>
-                  <Hist map={x.map} />
-                </div>
-              ))}
-            </div>
+            <OverlaidHist hists={m.hists} />
           ) : (
             <Rows rows={m.rows} limit={20} showHost />
           )}

@@ -41,3 +41,21 @@ describe('merging hosts', () => {
     expect(mergeFlames([a, b], '@none')).toBeNull();
   });
 });
+
+describe('histograms overlaid across hosts', () => {
+  it('lines up every host on the union of the buckets, underflow first and overflow last', async () => {
+    const { overlayHists } = await import('./merge.js');
+    const h = (buckets: { min?: number; max?: number; count: number }[]) => ({ type: 'hist' as const, t: 1, name: '@h', snapshot: true, entries: [{ key: null, buckets }] });
+    const o = overlayHists([
+      { host: 'a', map: h([{ min: 1, max: 2, count: 3 }, { min: 4, count: 1 }]) },
+      { host: 'b', map: h([{ max: 0, count: 2 }, { min: 1, max: 2, count: 5 }, { min: 2, max: 4, count: 7 }]) },
+    ]);
+    expect(o.series).toEqual(['a', 'b']);
+    expect(o.rows).toEqual([
+      { label: '< 0', counts: [0, 2] },
+      { label: '1–2', counts: [3, 5] },
+      { label: '2–4', counts: [0, 7] },
+      { label: '≥ 4', counts: [1, 0] },
+    ]);
+  });
+});

@@ -66,3 +66,30 @@ export function mergeFlames(hosts: readonly Pick<HostRunView, 'target' | 'flames
 export function stackMapNames(hosts: readonly Pick<HostRunView, 'flames'>[]): string[] {
   return [...new Set(hosts.flatMap((h) => h.flames.map((f) => f.name)))].sort();
 }
+
+export interface OverlaidHist {
+  /** One series per host (and key, for a keyed histogram): `host` or `host,key`. */
+  series: string[];
+  rows: { label: string; counts: number[] }[];
+}
+
+const bucketLabel = (b: { min?: number; max?: number }) => (b.min === undefined ? `< ${b.max}` : b.max === undefined ? `≥ ${b.min}` : `${b.min}–${b.max}`);
+
+/** Every host's histogram over the union of their buckets, for drawing overlaid. */
+export function overlayHists(hists: readonly { host: string; map: HistEvent }[]): OverlaidHist {
+  const series: string[] = [];
+  const byBucket = new Map<string, { min: number; max: number; label: string; counts: Map<number, number> }>();
+  for (const { host, map } of hists) {
+    for (const e of map.entries) {
+      const s = series.push(e.key === null ? host : `${host},${e.key}`) - 1;
+      for (const b of e.buckets) {
+        const label = bucketLabel(b);
+        let row = byBucket.get(label);
+        if (!row) byBucket.set(label, (row = { min: b.min ?? -Infinity, max: b.max ?? Infinity, label, counts: new Map() }));
+        row.counts.set(s, (row.counts.get(s) ?? 0) + b.count);
+      }
+    }
+  }
+  const rows = [...byBucket.values()].sort((a, b) => a.min - b.min || a.max - b.max).map((r) => ({ label: r.label, counts: series.map((_, i) => r.counts.get(i) ?? 0) }));
+  return { series, rows };
+}
