@@ -18,6 +18,7 @@ import { startHost } from './host/host.js';
 import { serveStdioCommand } from './remote/cli-serve-stdio.js';
 import { recordOnHosts } from './remote/cli-record-hosts.js';
 import { capabilitiesOnHosts } from './remote/cli-capabilities-hosts.js';
+import { catalogOnHosts } from './remote/cli-catalog-hosts.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -44,6 +45,8 @@ Usage:
   kscope capabilities [--json] [--host [USER@]HOST[:PORT] ... [--ssh-config FILE]]
       What this kernel and this bpftrace can trace, and why not when they cannot.
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
+  kscope catalog [PATTERN] --host HOST [--host ...] [--json] [--ssh-config FILE]
+      Each host's probes matching PATTERN, and which probes some hosts have and others lack.
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
       ranked fuzzy); --describe prints a probe's fields, availability, prototype and one-liner.
   kscope serve [--port N] [--open] [--host ADDR]
@@ -316,6 +319,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'catalog':
+      if (rest.some((a) => a === '--host' || a.startsWith('--host='))) return catalogOnHosts(rest);
       return catalogCommand(rest);
     case 'examples':
       return examplesCommand(rest, loadGallery);

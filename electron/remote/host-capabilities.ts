@@ -22,3 +22,26 @@ export function capabilityDifferences(hosts: readonly HostCaps[]): string[] {
   }
   return out;
 }
+
+export interface HostProbes {
+  host: string;
+  /** Probe names with their availability on that host; null: the host did not answer. */
+  probes: { name: string; available: boolean }[] | null;
+}
+
+/** Probes that some answering hosts can attach and others cannot (or lack), at most `limit` lines. */
+export function probeDifferences(hosts: readonly HostProbes[], limit = 50): { lines: string[]; more: number } {
+  const answered = hosts.filter((h) => h.probes);
+  const maps = answered.map((h) => new Map(h.probes!.map((p) => [p.name, p.available])));
+  const names = [...new Set(answered.flatMap((h) => h.probes!.map((p) => p.name)))].sort();
+  const lines: string[] = [];
+  let more = 0;
+  for (const n of names) {
+    const yes = answered.filter((_, i) => maps[i].get(n) === true).map((h) => h.host);
+    if (yes.length === 0 || yes.length === answered.length) continue;
+    const no = answered.flatMap((h, i) => (maps[i].get(n) === true ? [] : [`${h.host} (${maps[i].has(n) ? 'listed, not available' : 'no such probe'})`]));
+    if (lines.length < limit) lines.push(`${n}: on ${yes.join(', ')}; not on ${no.join(', ')}`);
+    else more++;
+  }
+  return { lines, more };
+}

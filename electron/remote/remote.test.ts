@@ -10,7 +10,7 @@ import { MultiRun, type HostConnection } from './multi-run.js';
 import { readTail } from './recording-tail.js';
 import { serveStdio } from './serve-stdio.js';
 import { createRemoteService } from './remote-service.js';
-import { capabilityDifferences } from './host-capabilities.js';
+import { capabilityDifferences, probeDifferences } from './host-capabilities.js';
 import { BadHostSpec, hostSlug, parseHostSpec, sshArgv, sshConfigHosts } from './ssh-target.js';
 
 const dirs: string[] = [];
@@ -222,5 +222,21 @@ describe('capabilities per host', () => {
         { host: 'c', entries: null, problem: 'unreachable' },
       ]),
     ).toEqual(['probe:kprobe: available on a; not on b (CONFIG_KPROBES is unset)']);
+  });
+});
+
+describe('the catalog per host', () => {
+  it('lists the probes some hosts have and others lack or cannot attach', () => {
+    const d = probeDifferences([
+      { host: 'a', probes: [{ name: 'tracepoint:x:y', available: true }, { name: 'kprobe:vfs_read', available: true }, { name: 'usdt:/bin/p:q', available: true }] },
+      { host: 'b', probes: [{ name: 'tracepoint:x:y', available: true }, { name: 'kprobe:vfs_read', available: false }] },
+      { host: 'c', probes: null },
+    ]);
+    expect(d).toEqual({
+      lines: ['kprobe:vfs_read: on a; not on b (listed, not available)', 'usdt:/bin/p:q: on a; not on b (no such probe)'],
+      more: 0,
+    });
+    const many = probeDifferences([{ host: 'a', probes: Array.from({ length: 60 }, (_, i) => ({ name: `p${i}`, available: true })) }, { host: 'b', probes: [] }], 50);
+    expect([many.lines.length, many.more]).toEqual([50, 10]);
   });
 });

@@ -101,6 +101,15 @@ describe.skipIf(why !== null)('record --host over real OpenSSH', () => {
     expect(out.differences.some((d) => d.startsWith(`bpftrace: available on ${a.spec}; not on ${b.spec}`))).toBe(true);
   });
 
+  it('lists the probes of each host from its own kernel', async () => {
+    const h = await lab.loopbackHost('catalog');
+    const r = spawnSync('node', [CLI, 'catalog', 'tracepoint:sched:sched_switch', '--host', h.spec, '--host', 'root@127.0.0.1:1', '--ssh-config', lab.clientConfig, '--json'], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.status).toBe(1); // one host unreachable
+    const out = JSON.parse(r.stdout) as { hosts: { host: string; probes: { name: string; available: boolean }[] | null; problem: string | null }[] };
+    expect(out.hosts[0].probes).toEqual([{ name: 'tracepoint:sched:sched_switch', available: true }]);
+    expect(out.hosts[1]).toMatchObject({ probes: null, problem: expect.stringMatching(/Connection refused/) });
+  });
+
   it('leaves nothing attached on the far side when kscope itself is killed (SIGKILL)', async () => {
     const h = await lab.loopbackHost('killed');
     const token = `kscope_k${randomBytes(4).toString('hex')}`;
