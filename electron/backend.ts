@@ -16,6 +16,8 @@ import { Engine, type EngineConfig } from './engine/sessions.js';
 import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
+import { recordingTail } from './remote/recording-tail.js';
+import { createRemoteService } from './remote/remote-service.js';
 
 export interface BackendOptions {
   recordingsDir?: string | null;
@@ -72,6 +74,8 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     ...opts.engine,
   });
   const library = libraryMethods({ recordingsDir, settingsPath: opts.settingsPath, exportsDir: opts.exportsDir, engine });
+  // Runs on other hosts over ssh (electron/remote/).
+  const remote = createRemoteService({ recordingsDir, kscopeVersion: version });
   const examplesDir = path.join(opts.resourcesDir ?? resourcesDir(), 'examples');
   const impl: KscopeImpl = {
     version: () => {
@@ -108,6 +112,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       const r = s.flameGraph(map, minFraction, focus);
       return { total: r.total, nodes: r.nodes, prunedNodes: r.prunedNodes, tree: r.tree };
     },
+    recordingTail: (p) => recordingTail((id) => engine.get(id), p),
     listProbes: (q) => catalog().listProbes(q),
     probeTree: (p) => catalog().probeTree(p ?? {}),
     describeProbe: ({ name, binary }) => catalog().describeProbe(name, binary),
@@ -123,6 +128,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     },
     // The recordings library, exports and imports (electron/library/methods.ts).
     ...library.impl,
+    ...remote.impl,
   };
   return {
     impl,
@@ -130,7 +136,9 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     catalog,
     capabilities,
     events: { session: (l) => engine.onUpdate(l) },
-    shutdown: () => engine.stopAll(),
+    shutdown: async () => {
+      await Promise.all([engine.stopAll(), remote.stopAll()]);
+    },
     exportsDir: library.exportsDir,
   };
 }

@@ -15,6 +15,10 @@ import { findOnPath } from './engine/bpftrace-binary.js';
 import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
 import { startHost } from './host/host.js';
+import { serveStdioCommand } from './remote/cli-serve-stdio.js';
+import { recordOnHosts } from './remote/cli-record-hosts.js';
+import { capabilitiesOnHosts } from './remote/cli-capabilities-hosts.js';
+import { catalogOnHosts } from './remote/cli-catalog-hosts.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
 import { defaultCacheDir } from './backend.js';
@@ -30,16 +34,26 @@ Usage:
       Run a script, print its output and a live summary, keep everything in a recording.
       Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
       --example ID runs a gallery example (or its equivalent when this kernel lacks what it needs).
+  kscope record --host [USER@]HOST[:PORT] [--host ...] [FILE.bt | -e SCRIPT] [--output DIR]
+                [--ssh-config FILE] [--ssh-option KEY=VALUE] [--idle-ms N] [--alive-interval S]
+      The same script on every host over your ssh (BatchMode; your config, keys and agent):
+      one recording per host (header: host, kernel, bpftrace) grouped under one run. A host
+      that fails is marked with the reason; the others go on. Copies kscope there if missing
+      (the far side needs Node 20+).
   kscope examples [--json]
       The example gallery (the seed's twelve lessons and more), and what runs here.
-  kscope capabilities [--json]
+  kscope capabilities [--json] [--host [USER@]HOST[:PORT] ... [--ssh-config FILE]]
       What this kernel and this bpftrace can trace, and why not when they cannot.
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
+  kscope catalog [PATTERN] --host HOST [--host ...] [--json] [--ssh-config FILE]
+      Each host's probes matching PATTERN, and which probes some hosts have and others lack.
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
       ranked fuzzy); --describe prints a probe's fields, availability, prototype and one-liner.
   kscope serve [--port N] [--open] [--host ADDR]
       Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
       --host binds another address (prints a warning); prefer ssh -L for remote use.
+  kscope serve --stdio [--idle-ms N]
+      The engine over stdin/stdout, one JSON message a line (what record --host runs over ssh).
 ${RECORDINGS_HELP.replace(/\n$/, '')}
 ${EXPORT_HELP.replace(/\n$/, '')}
 ${IMPORT_HELP.replace(/\n$/, '')}
@@ -65,6 +79,11 @@ async function record(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       'snapshot-ms': { type: 'string' },
       unsafe: { type: 'boolean' },
+      host: { type: 'string', multiple: true },
+      'ssh-config': { type: 'string' },
+      'ssh-option': { type: 'string', multiple: true },
+      'idle-ms': { type: 'string' },
+      'alive-interval': { type: 'string' },
     },
   });
   let source: string;
@@ -97,6 +116,10 @@ async function record(argv: string[]): Promise<number> {
     example,
   });
   if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (values.host?.length) {
+    const num = (v: string | undefined, name: string) => (v === undefined ? undefined : Number.isInteger(Number(v)) && Number(v) >= 0 ? Number(v) : fail(`bad --${name}: ${v}`));
+    return recordOnHosts({ hosts: values.host, source, file, options: opts.data, outputDir: values.output, sshConfig: values['ssh-config'], sshOptions: values['ssh-option'], idleMs: num(values['idle-ms'], 'idle-ms'), aliveIntervalSec: num(values['alive-interval'], 'alive-interval') });
+  }
   const backend = createBackend();
   const tty = process.stderr.isTTY;
   let last: SessionUpdate | null = null;
@@ -233,8 +256,9 @@ function hasDisplay(): boolean {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' } },
+    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' }, stdio: { type: 'boolean' }, 'idle-ms': { type: 'string' } },
   });
+  if (values.stdio) return serveStdioCommand(values['idle-ms']);
   if (values.host !== undefined && !/^[0-9A-Za-z.:_-]{1,255}$/.test(values.host)) fail(`bad --host address: ${values.host}`);
   const port = values.port !== undefined ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);
@@ -296,6 +320,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'catalog':
+      if (rest.some((a) => a === '--host' || a.startsWith('--host='))) return catalogOnHosts(rest);
       return catalogCommand(rest);
     case 'examples':
       return examplesCommand(rest, loadGallery);
@@ -308,6 +333,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'diff':
       return diffCommand(rest);
     case 'capabilities':
+      if (rest.some((a) => a === '--host' || a.startsWith('--host='))) return capabilitiesOnHosts(rest);
       return capabilitiesCommand(rest, () => createBackend({ recordingsDir: null }).capabilities());
     case '--version':
     case '-V':

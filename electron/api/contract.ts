@@ -20,6 +20,7 @@ import {
   StructLayout,
 } from './catalog.js';
 import { EVENT_NAMES, METHOD_NAMES } from './names.js';
+import { remoteMethods } from './remote.js';
 
 const NoParams = z.object({}).strict().optional();
 
@@ -222,6 +223,17 @@ export const methods = {
       .strict(),
     result: z.object({ total: z.number(), nodes: z.number(), prunedNodes: z.number(), tree: FlameNode }),
   },
+  /**
+   * A run's recording as written, from a byte offset: the raw NDJSON text (whole UTF-8
+   * characters; lines may span chunks). A remote host's recorder pulls every byte with it,
+   * so nothing the coalesced `session` event skips is lost (electron/remote/).
+   */
+  recordingTail: {
+    params: z
+      .object({ sessionId: z.string().max(100), offset: z.number().int().min(0), maxBytes: z.number().int().min(1).max(2 * 1024 * 1024).default(1024 * 1024) })
+      .strict(),
+    result: z.object({ text: z.string(), nextOffset: z.number().int(), ended: z.boolean() }),
+  },
   /** Check a script without running it (bpftrace dry run + what this kernel lacks). */
   diagnose: {
     params: z.object({ source: z.string().max(1_000_000) }).strict(),
@@ -288,6 +300,8 @@ export const methods = {
     params: z.object({ a: RecordingId, b: RecordingId, mapA: z.string().max(256).optional(), mapB: z.string().max(256).optional() }).strict(),
     result: z.object({ mapA: z.string(), mapB: z.string(), totalA: z.number(), totalB: z.number(), tree: DiffNode }),
   },
+  // Runs on remote hosts over ssh (electron/api/remote.ts).
+  ...remoteMethods,
 } as const;
 
 export const events = {

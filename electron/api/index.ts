@@ -5,3 +5,4 @@ export * from './contract.js';
 export * from './rpc.js';
 export * from './flame.js';
 export * from './names.js';
+export * from './remote.js';

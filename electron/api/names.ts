@@ -26,6 +26,12 @@ export const METHOD_NAMES = [
   'exportRecording',
   'importText',
   'diffRecordings',
+  'recordingTail',
+  'remoteHosts',
+  'addRemoteHost',
+  'runOnHosts',
+  'hostRun',
+  'stopHostRun',
 ] as const;
 
 export const EVENT_NAMES = ['session'] as const;

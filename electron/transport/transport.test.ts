@@ -47,6 +47,12 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     importText: () => {
       throw new Error('not used');
     },
+    recordingTail: () => ({ text: '', nextOffset: 0, ended: true }),
+    remoteHosts: () => ({ hosts: [], problems: [] }),
+    addRemoteHost: () => ({ hosts: [], problems: [] }),
+    runOnHosts: () => ({ runId: 'ab' }),
+    hostRun: () => ({ runId: 'ab', running: false, hosts: [] }),
+    stopHostRun: () => ({ runId: 'ab', running: false, hosts: [] }),
     diffRecordings: () => {
       throw new Error('not used');
     },

@@ -14,6 +14,7 @@ import { onHashChange, run, start, startOnce, stop } from './actions.js';
 const Editor = lazy(() => import('./editor/Editor.js').then((m) => ({ default: m.Editor })));
 import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
 import { Dialogs } from './library/Dialogs.js';
+import { HostsDialog } from './hosts/HostsDialog.js';
 import { ReplayBar } from './library/ReplayBar.js';
 import { useLibrary, useReplay } from './library/store.js';
 import { focusSearch, wireCatalog } from './probes/browser.js';
@@ -238,6 +239,7 @@ export function App() {
       <Toasts />
       <Gallery />
       <Dialogs />
+      <HostsDialog />
       {connection.kind !== 'open' ? <ConnectionScreen /> : null}
     </div>
   );

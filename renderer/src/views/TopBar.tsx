@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { loadExample, run, stop } from '../actions.js';
 import { GalleryButton } from '../gallery/Gallery.js';
 import { RecordingsButton } from '../library/Dialogs.js';
+import { HostsButton } from '../hosts/HostsDialog.js';
 import { ProfileButton } from '../profile/ProfileButton.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
@@ -28,6 +29,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+P', 'Search probes (also in the editor)'],
   ['Ctrl+L', 'Lessons gallery'],
   ['Ctrl+R', 'Recordings: replay, export, import, compare'],
+  ['Ctrl+Shift+H', 'Hosts: run the script on other machines over ssh'],
   ['← / →', 'Step a replay through its snapshots (Shift: bigger steps)'],
   ['Ctrl+Space', 'Suggest probes, fields, functions'],
 ];
@@ -48,6 +50,7 @@ export function TopBar() {
       <div className="top-group">
         <GalleryButton />
         <RecordingsButton />
+        <HostsButton />
         <ProfileButton />
         <label className="field">
           <span className="field-label">Example</span>

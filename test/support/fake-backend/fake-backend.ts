@@ -4,6 +4,8 @@
 // code from the vm-no-kprobes kernel fixture, examples are the real gallery, the library
 // (list, rename, delete, replay, exports, imports, compare) is the real one over a
 // temporary folder; only the runs are simulated (runs.ts), through the real pipeline.
+import { createRemoteService } from '../../../electron/remote/remote-service.js';
+import { recordingTail } from '../../../electron/remote/recording-tail.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +77,16 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
       throw new Error('the fake backend has no native addon (BTF and ELF reads are not simulated)');
     },
   });
+  // The real remote service over a private config folder; connecting fails (no ssh here),
+  // so a run on hosts is marked per host with that reason, as a real unreachable host is.
+  const remote = createRemoteService({
+    recordingsDir,
+    kscopeVersion: '0.0.0-fake',
+    env: { HOME: root, XDG_CONFIG_HOME: path.join(root, 'config'), KSCOPE_SSH_CONFIG: path.join(root, 'ssh_config') },
+    connect: async (t) => {
+      throw new Error(`the fake backend reaches no remote host (${t.host})`);
+    },
+  });
   const session = (id: string) => {
     const r = runs.get(id);
     if (!r) throw new Error(`no such session: ${id}`);
@@ -107,7 +119,9 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
     measureRate: ({ probe, seconds }) => ({ probe, events: 420 * seconds, seconds, perSecond: 420 }),
     // kscope's own diagnostics (what this kernel lacks); bpftrace's dry run needs bpftrace.
     diagnose: ({ source }) => ({ diagnostics: source.trim() ? capabilityDiagnostics(source, caps) : [], tookMs: 0 }),
+    recordingTail: (p) => recordingTail((id) => runs.get(id), p),
     ...library.impl,
+    ...remote.impl,
   };
   return {
     impl,
@@ -116,7 +130,7 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
     exportsDir: library.exportsDir,
     runs,
     shutdown: async () => {
-      await runs.stopAll();
+      await Promise.all([runs.stopAll(), remote.stopAll()]);
       library.dispose();
       if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
     },
