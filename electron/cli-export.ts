@@ -1,9 +1,9 @@
 // `kscope export REC --format F [--map M] [--output OUT]` and `kscope diff A B --format
 // folded|svg [--output OUT]`: thin shells over electron/exports (the same bytes as the UI's
 // Export menu). Exit codes: 0 done, 1 the export failed or was refused, 2 bad usage.
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat } from './api/index.js';
+import { openOutput, OutputError, writeModeFor } from './output/safe-output.js';
 import { diffFoldedText, diffSvg, diffTree, ExportError, exportRecording, loadDiffSide, RecordingFormatError } from './exports/index.js';
 
 export const EXPORT_HELP = `  kscope export REC.ndjson --format ${EXPORT_FORMATS.join('|')} [--map @NAME] [--output OUT]
@@ -43,7 +43,7 @@ function report(e: unknown, io: CliIo, cmd: string, help: string): number {
   // The reader went away (`kscope export ... | head`): nothing to say.
   if (err.code === 'EPIPE') return 0;
   const msg =
-    e instanceof ExportError || e instanceof RecordingFormatError
+    e instanceof ExportError || e instanceof RecordingFormatError || e instanceof OutputError
       ? err.message
       : err.code === 'ENOENT' && err.path
         ? `no such file: ${err.path}`
@@ -67,9 +67,9 @@ export async function exportCommand(argv: string[], io: CliIo = defaultIo()): Pr
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Usage(`unknown format ${format} (formats: ${EXPORT_FORMATS.join(', ')})`);
     const output = values.output as string | undefined;
     if (format === 'pprof' && !output && io.stdout.isTTY) throw new Usage('pprof is binary (gzip): write it to a file with --output FILE.pb.gz, or pipe it');
-    const r = await exportRecording(positionals[0], format as ExportFormat, output ?? io.stdout, { map: values.map as string | undefined, exporter: 'kscope export' });
+    const r = await exportRecording(positionals[0], format as ExportFormat, output === undefined || writeModeFor(output).mode === 'stdout' ? io.stdout : output, { map: values.map as string | undefined, exporter: 'kscope export' });
     for (const w of r.warnings) io.stderr.write(`kscope export: warning: ${w}\n`);
-    if (output) io.stderr.write(`kscope export: wrote ${output} (${r.bytes.toLocaleString('en-US')} bytes, ${format})\n`);
+    if (output && writeModeFor(output).mode !== 'stdout') io.stderr.write(`kscope export: wrote ${output} (${r.bytes.toLocaleString('en-US')} bytes, ${format})\n`);
     return 0;
   } catch (e) {
     return report(e, io, 'export', EXPORT_HELP);
@@ -100,8 +100,15 @@ export async function diffCommand(argv: string[], io: CliIo = defaultIo()): Prom
           });
     const output = values.output as string | undefined;
     if (output) {
-      await fs.promises.writeFile(output, text);
-      io.stderr.write(`kscope diff: wrote ${output} (${Buffer.byteLength(text).toLocaleString('en-US')} bytes, ${format})\n`);
+      const o = await openOutput(output, { stdout: io.stdout, stderr: io.stderr });
+      try {
+        await new Promise<void>((resolve, reject) => o.stream.write(text, (e?: Error | null) => (e ? reject(e) : resolve())));
+        await o.commit();
+      } catch (e) {
+        await o.abort();
+        throw e;
+      }
+      if (o.mode !== 'stdout') io.stderr.write(`kscope diff: wrote ${output} (${Buffer.byteLength(text).toLocaleString('en-US')} bytes, ${format})\n`);
     } else await new Promise<void>((resolve, reject) => io.stdout.write(text, (e?: Error | null) => (e ? reject(e) : resolve())));
     return 0;
   } catch (e) {

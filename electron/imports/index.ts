@@ -4,6 +4,7 @@
 // adds format detection, the header, and the two shells (write a recording, read a file
 // in chunks).
 import fs from 'node:fs';
+import { openOutputSync } from '../output/safe-output.js';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
@@ -216,17 +217,18 @@ export function writeRecording(dir: string, header: RecordingHeader, events: rea
 
 /** Write a recording to exactly this path (the CLI's --output). */
 export function writeRecordingTo(file: string, header: RecordingHeader, events: readonly TraceEvent[]): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'w', 0o600);
+  if (file !== '-') fs.mkdirSync(path.dirname(file), { recursive: true });
+  // A regular file appears whole or not at all; /dev/null, a FIFO or `-` is written in place.
+  const o = openOutputSync(file, { mode: 0o600 });
   try {
-    const out = new BufferedWriter(fd);
+    const out = new BufferedWriter(o.fd);
     out.write(JSON.stringify(header) + '\n');
     for (const e of events) writeEventLine(out, e);
     out.flush();
+    o.commit();
   } catch (e) {
+    o.abort();
     throw new Error(`could not write ${file}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    fs.closeSync(fd);
   }
   return file;
 }
