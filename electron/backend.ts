@@ -12,7 +12,8 @@ import { bpftraceDryRun, capabilityDiagnostics, mergeDiagnostics } from './engin
 import { measureRate } from './engine/measure-rate.js';
 import { loadNative, type NativeAddon } from './native.js';
 import { defaultRecordingsDir } from './engine/recording.js';
-import { Engine, type EngineConfig } from './engine/sessions.js';
+import { Engine, RunRefused, type EngineConfig } from './engine/sessions.js';
+import { noConsent, unsafeRequest, type UnsafeConsent } from './engine/consent.js';
 import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
@@ -27,6 +28,8 @@ export interface BackendOptions {
   settingsPath?: string;
   /** Where exports are written; default beside the recordings folder. */
   exportsDir?: string;
+  /** Who consents to --unsafe runs (a native dialog, serve --allow-unsafe); default: nobody. */
+  consentToUnsafe?: UnsafeConsent;
 }
 
 export interface Backend {
@@ -85,8 +88,14 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     },
     capabilities: () => ({ entries: capabilities() }),
     examples: () => loadExamples(examplesDir, capabilities()),
-    run: ({ source, options }) => {
-      const s = engine.run(source, options ?? RunOptions.parse({}));
+    run: async ({ source, options }) => {
+      const o = options ?? RunOptions.parse({});
+      if (o.unsafe) {
+        // The request asks; consent comes from outside the page, for every run.
+        const answer = await (opts.consentToUnsafe ?? noConsent)(unsafeRequest(source));
+        if (!answer.ok) throw new RunRefused(answer.message);
+      }
+      const s = engine.run(source, o);
       return { sessionId: s.id, recordingPath: s.recordingPath };
     },
     stop: async ({ sessionId }) => {

@@ -14,6 +14,7 @@ import { browserCommand, homeFromPasswd } from './browser-launch.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
 import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
+import { serveConsent } from './engine/consent.js';
 import { startHost } from './host/host.js';
 import { packageVersion, rendererDir } from './paths.js';
 import { PROBE_TYPES, type ProbeType } from './api/index.js';
@@ -37,8 +38,9 @@ Usage:
   kscope catalog [PATTERN] [--json] [--describe PROBE] [--binary PATH] [--pid PID] [--types a,b]
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
       ranked fuzzy); --describe prints a probe's fields, availability, prototype and one-liner.
-  kscope serve [--port N] [--open] [--host ADDR]
+  kscope serve [--port N] [--open] [--host ADDR] [--allow-unsafe]
       Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
+      --allow-unsafe lets runs use --unsafe (system(), signal(), override()); without it they are refused.
       --host binds another address (prints a warning); prefer ssh -L for remote use.
 ${RECORDINGS_HELP.replace(/\n$/, '')}
 ${EXPORT_HELP.replace(/\n$/, '')}
@@ -232,14 +234,17 @@ function hasDisplay(): boolean {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' } },
+    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' }, 'allow-unsafe': { type: 'boolean' } },
   });
+  const allowUnsafe = values['allow-unsafe'] === true;
   if (values.host !== undefined && !/^[0-9A-Za-z.:_-]{1,255}$/.test(values.host)) fail(`bad --host address: ${values.host}`);
   const port = values.port !== undefined ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);
   const dir = rendererDir();
   if (!fs.existsSync(`${dir}/index.html`)) fail(`the renderer is not built (${dir}/index.html missing): run npm run build`);
-  const backend = createBackend();
+  // --unsafe runs: allowed only by whoever starts the server, never by the page.
+  const backend = createBackend({ consentToUnsafe: serveConsent(allowUnsafe) });
+  if (allowUnsafe) process.stderr.write('kscope: warning: --allow-unsafe: any page holding the token can run scripts with --unsafe (system() as root)\n');
   const host = await startHost({
     impl: backend.impl,
     onSessionUpdate: backend.onSessionUpdate,
