@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installApp, CONSENT_BUTTONS } from './app-shell.js';
+import { installApp, CONSENT_BUTTONS, type ElectronLike } from './app-shell.js';
 import { createBackend, type Backend } from './backend.js';
 import { SERVE_UNSAFE_REFUSED, serveConsent } from './engine/consent.js';
 import { bundleCli, waitFor } from './engine/runtime-test-helpers.js';
@@ -31,7 +31,7 @@ describe.skipIf(why !== null)('consent to --unsafe', () => {
     const fake = fakeElectron();
     const printed: string[] = [];
     beforeAll(async () => {
-      installApp(fake.module, {
+      installApp(fake.module as unknown as ElectronLike, {
         createBackend: (opts) => {
           const b = createBackend({ recordingsDir: path.join(tmp, 'rec'), cacheDir: null, consentToUnsafe: opts.consentToUnsafe });
           b.onSessionUpdate((u) => printed.push(...u.printf.map((p) => p.text)));
