@@ -12,6 +12,8 @@ import { createBackend, type Backend } from './backend.js';
 import { SERVE_UNSAFE_REFUSED, serveConsent } from './engine/consent.js';
 import { bundleCli, waitFor } from './engine/runtime-test-helpers.js';
 import { fakeElectron } from './fake-electron.js';
+import { planLaunch } from './helper/launch.js';
+import { bundleHelperInto, testBundleDir } from './helper/test-bundles.js';
 import { IPC_CALL_PREFIX } from './transport/ipc.js';
 
 const why = process.getuid?.() !== 0 ? 'needs root (bpftrace runs system())' : !fs.existsSync('/usr/bin/bpftrace') ? 'bpftrace is not installed' : null;
@@ -77,6 +79,28 @@ describe.skipIf(why !== null)('consent to --unsafe', () => {
       const r = await call({ source: 'BEGIN { exit(); }', options: {} });
       expect(r.ok).toBe(true);
       expect(fake.dialogCalls).toHaveLength(3);
+    });
+  });
+
+  describe('through the privileged helper: a helper of its own for the unsafe run', () => {
+    it('the engine starts an unsafe-mode helper for that run only; the shared helper would refuse it', async () => {
+      const dir = testBundleDir('consent-helper');
+      try {
+        const helper = await bundleHelperInto(dir);
+        const plan = planLaunch({ isRoot: true, helperMode: 'always', privilege: undefined, helperProgram: [process.execPath, helper], pkexec: null, sudo: null, sudoWorks: () => false, parentPid: process.pid });
+        expect(plan.kind).toBe('helper');
+        const b = createBackend({ recordingsDir: path.join(tmp, 'rec4'), cacheDir: null, consentToUnsafe: serveConsent(true), engine: { launch: () => plan } });
+        backends.push(b);
+        const printed: string[] = [];
+        b.onSessionUpdate((u) => printed.push(...u.printf.map((p) => p.text)));
+        const r = await b.impl.run({ source: SCRIPT, options: { unsafe: true, snapshotMs: 1000, args: [] } as never });
+        const s = b.engine.get(r.sessionId)!;
+        await s.whenEnded();
+        expect(s.status().exit?.code).toBe(0);
+        expect(printed.join('')).toMatch(/^0$/m);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
