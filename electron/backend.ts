@@ -14,6 +14,7 @@ import { loadNative, type NativeAddon } from './native.js';
 import { defaultRecordingsDir } from './engine/recording.js';
 import { Engine, RunRefused, type EngineConfig } from './engine/sessions.js';
 import { noConsent, unsafeRequest, type UnsafeConsent } from './engine/consent.js';
+import { scriptProblem } from './engine/script-limits.js';
 import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
@@ -124,6 +125,9 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     diagnose: async ({ source }) => {
       const t0 = performance.now();
       if (!source.trim()) return { diagnostics: [], tookMs: 0 };
+      // The same script limit as a run (size, binary), said where the editor shows problems.
+      const problem = scriptProblem(source);
+      if (problem) return { diagnostics: [{ severity: 'error', message: problem }], tookMs: 0 };
       const ours = capabilityDiagnostics(source, capabilities());
       const b = checkBpftrace(opts.engine?.env);
       const theirs = b.ok ? await bpftraceDryRun(b.path, source) : [{ severity: 'warning' as const, message: b.message }];

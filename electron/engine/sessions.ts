@@ -6,6 +6,7 @@ import type { Capability, RunOptions, SessionInfo, SessionUpdate } from '../api/
 import { ensureTracefs } from '../catalog/tracefs.js';
 import { checkBpftrace, findOnPath } from './bpftrace-binary.js';
 import { Session, type StopDeadlines } from './session.js';
+import { scriptProblem } from './script-limits.js';
 import { HelperClient, type HelperCommand } from '../helper/client.js';
 import type { BpftraceSpawner } from './spawn-bpftrace.js';
 import { gatherLaunchFacts, planLaunch, type LaunchPlan, type UnsafeLaunch } from '../helper/launch.js';
@@ -42,6 +43,9 @@ export class Engine {
 
   run(source: string, options: RunOptions, extra: { recordingPath?: string; record?: boolean } = {}): Session {
     const isRoot = this.cfg.isRoot ?? (() => process.getuid?.() === 0);
+    // The same limit on every path (IPC, WebSocket, CLI, helper): text, not empty, ≤ 1 MiB.
+    const problem = scriptProblem(source);
+    if (problem) throw new RunRefused(problem);
     const bpf = checkBpftrace(this.cfg.env);
     if (!bpf.ok) throw new RunRefused(bpf.message);
     // Not root (or KSCOPE_HELPER=always): bpftrace runs in the privileged helper.

@@ -15,8 +15,9 @@
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the helper accepts; larger ones are skipped unread and refused. */
 export const MAX_REQUEST_FRAME = 2 * 1024 * 1024;
-/** The one script-size limit: the contract's RunOptions source, the CLI, diagnose and the helper. */
-export const MAX_SCRIPT_BYTES = 1024 * 1024;
+/** The one script-size limit, shared with the engine, the CLI and diagnose. */
+export { MAX_SCRIPT_BYTES } from '../engine/script-limits.js';
+import { MAX_SCRIPT_BYTES } from '../engine/script-limits.js';
 /** What the engine accepts from the helper. */
 export const MAX_HELPER_FRAME = 64 * 1024 * 1024;
 export const FRAME_HEADER = 9;
