@@ -42,6 +42,8 @@ export interface Backend {
   shutdown(): Promise<void>;
   /** Where exportRecording writes (the host's GET /exports/NAME serves from here; see resolveExportDownload). */
   exportsDir: string | null;
+  /** The recordings library's folder (null: recordings are off). */
+  recordingsDir: string | null;
 }
 
 /** The native addon, or null (capabilities then say what they could not check). */
@@ -144,5 +146,6 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     onSessionUpdate: (l) => engine.onUpdate(l),
     shutdown: () => engine.stopAll(),
     exportsDir: library.exportsDir,
+    recordingsDir,
   };
 }

@@ -1,9 +1,9 @@
 // `kscope import FILE [--as folded|perf|bpftrace-text] [--output REC] [--name NAME]`:
 // text users already have → a kscope recording (the same views, replay, exports, compare).
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from './api/index.js';
 import { defaultRecordingsDir } from './engine/recording.js';
+import { enforceLibraryCap } from './library/cap-after-write.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from './imports/index.js';
 
 export const IMPORT_HELP = `  kscope import FILE [--as folded|perf|bpftrace-text] [--output REC.ndjson] [--name NAME]
@@ -22,7 +22,6 @@ export interface CommandIo {
 const processIo: CommandIo = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  stdin: () => fs.readFileSync(0, 'utf8'),
 };
 
 /** How many problems are printed one by one before "... and N more". */
@@ -71,10 +70,9 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   const label = file === '-' ? 'stdin' : file;
   let r: ImportResult;
   try {
-    if (file === '-') {
-      const text = (io.stdin ?? processIo.stdin!)();
-      r = importText(text, as, { from: 'stdin', name: values.name });
-    } else r = importFile(file, as, { name: values.name });
+    if (file === '-' && io.stdin) r = importText(io.stdin(), as, { from: 'stdin', name: values.name });
+    // stdin is read in chunks like a file: bounded memory, binary refused from its first chunk.
+    else r = importFile(file, as, file === '-' ? { from: 'stdin', name: values.name } : { name: values.name });
   } catch (e) {
     if (e instanceof ImportError) {
       printProblems(io, label, e.problems);
@@ -89,6 +87,8 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   let out: string;
   try {
     out = values.output ? writeRecordingTo(values.output, r.header, r.events) : writeRecording(defaultRecordingsDir(), r.header, r.events);
+    // Into the library: its size cap applies as after a run.
+    if (!values.output) await enforceLibraryCap(defaultRecordingsDir(), undefined, (l) => io.err(l + '\n'));
   } catch (e) {
     io.err(`kscope import: ${(e as Error).message}\n`);
     return 1;

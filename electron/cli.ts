@@ -14,6 +14,9 @@ import { browserCommand, homeFromPasswd } from './browser-launch.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
 import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
+import { MAX_SCRIPT_BYTES, scriptFromBytes, scriptProblem } from './engine/script-limits.js';
+import { enforceLibraryCap } from './library/cap-after-write.js';
+import { readBounded } from './output/read-bounded.js';
 import { serveConsent } from './engine/consent.js';
 import { startHost } from './host/host.js';
 import { packageVersion, rendererDir } from './paths.js';
@@ -80,15 +83,23 @@ async function record(argv: string[]): Promise<number> {
     source = plan.source;
     file = plan.file;
     example = plan.example;
-  } else if (values.expr !== undefined) source = values.expr;
-  else {
+  } else if (values.expr !== undefined) {
+    source = values.expr;
+    const problem = scriptProblem(source);
+    if (problem) fail(`-e: ${problem}`);
+  } else {
     const f = rest.shift();
     if (!f) fail('record needs a script: FILE.bt or -e SCRIPT (see kscope --help)');
+    let bytes: Buffer;
     try {
-      source = fs.readFileSync(f, 'utf8');
+      bytes = readBounded(f, MAX_SCRIPT_BYTES + 1);
     } catch (e) {
-      fail(`cannot read ${f}: ${(e as Error).message}`);
+      fail(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
+    // Never a byte of a binary in a message: say what it is instead.
+    const r = scriptFromBytes(bytes, f);
+    if (!r.ok) fail(r.message);
+    source = r.source;
     file = f;
   }
   const opts = RunOptions.safeParse({
@@ -143,6 +154,13 @@ async function record(argv: string[]): Promise<number> {
   process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summary()}\n`);
   if (skipped) process.stderr.write(`kscope: ${skipped} output lines were not echoed here (flood); all are in the recording\n`);
   if (session.recordingPath) process.stderr.write(`kscope: recording: ${session.recordingPath}\n`);
+  // The library's size cap applies to this run too (the app's cap runs after each run; we exit first).
+  if (!values.output && backend.recordingsDir) await enforceLibraryCap(backend.recordingsDir);
+  // A recording that could not be written to the end is a failure whatever bpftrace did.
+  if (session.recordingFailure) {
+    process.stderr.write(`kscope: the recording failed: ${session.recordingFailure}\n`);
+    return 1;
+  }
   // bpftrace exits 0 on its own exit() and on our SIGINT; anything else is a failure.
   const ok = st.exit?.code === 0 || (st.exit?.signal === 'SIGINT' && errors === 0);
   return ok ? 0 : 1;
@@ -160,19 +178,19 @@ function catalogCommand(argv: string[]): number {
       types: { type: 'string', short: 't' },
     },
   });
-  if (positionals.length > 1) fail(`catalog takes one pattern (got ${positionals.length}); quote globs: kscope catalog 'tracepoint:sched:*'`, 1);
+  if (positionals.length > 1) fail(`catalog takes one pattern (got ${positionals.length}); quote globs: kscope catalog 'tracepoint:sched:*'`);
   const pattern = positionals[0] ?? '';
   let types: ProbeType[] | undefined;
   if (values.types !== undefined) {
     const list = values.types.split(',').map((t) => t.trim()).filter(Boolean);
     const bad = list.filter((t) => !(PROBE_TYPES as readonly string[]).includes(t));
-    if (bad.length) fail(`unknown probe type(s): ${bad.join(', ')} (types: ${PROBE_TYPES.join(', ')})`, 1);
+    if (bad.length) fail(`unknown probe type(s): ${bad.join(', ')} (types: ${PROBE_TYPES.join(', ')})`);
     types = list as ProbeType[];
   }
   let pid: number | undefined;
   if (values.pid !== undefined) {
     pid = Number(values.pid);
-    if (!Number.isInteger(pid) || pid <= 0) fail(`bad PID: ${values.pid}`, 1);
+    if (!Number.isInteger(pid) || pid <= 0) fail(`bad PID: ${values.pid}`);
   }
   const caps = reasonCapabilities(gatherEvidence());
   const catalog = createCatalog({ capabilities: () => caps, cacheDir: defaultCacheDir() });
@@ -254,6 +272,12 @@ async function serve(argv: string[]): Promise<number> {
     host: values.host,
     allowRemote: values.host !== undefined,
     log: (l) => process.stderr.write(l + '\n'),
+  }).catch(async (e: NodeJS.ErrnoException) => {
+    await backend.shutdown();
+    if (e.code === 'EADDRINUSE') fail(`port ${port} is in use: choose another with --port N, or --port 0 for any free one`, 1);
+    if (e.code === 'EACCES') fail(`port ${port} needs privileges to listen on: choose one above 1023`, 1);
+    if (e.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${values.host}: no such address on this machine`, 1);
+    throw e;
   });
   process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
   if (process.getuid?.() !== 0) {
@@ -292,7 +316,35 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The usage lines of one command, from HELP. */
+export function usageOf(cmd: string): string {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith(`  kscope ${cmd}`)) continue;
+    out.push(lines[i]);
+    while (i + 1 < lines.length && /^ {3,}/.test(lines[i + 1])) out.push(lines[++i]);
+  }
+  return out.join('\n') || HELP;
+}
+
+/** node:util parseArgs refusals (unknown option, missing value, ...): a usage error, exit 2. */
+function isUsageError(e: unknown): e is Error {
+  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const [cmd] = argv;
+  try {
+    return await dispatch(argv);
+  } catch (e) {
+    if (!isUsageError(e)) throw e;
+    process.stderr.write(`kscope ${cmd}: ${e.message}\nUsage:\n${usageOf(cmd)}\n`);
+    return 2;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'record':
@@ -329,7 +381,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => fail((e as Error).stack ?? String(e), 1),
-);
+// Never a stack trace: one line that says what failed (KSCOPE_DEBUG=1 shows the stack).
+const internal = (e: unknown) => fail(`internal error: ${process.env.KSCOPE_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e))}`, 1);
+process.on('uncaughtException', internal);
+main(process.argv.slice(2)).then((code) => process.exit(code), internal);

@@ -189,6 +189,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     let span: Span | null = null;
     const extend = (sp: Span, piece: Buffer) => {
       sp.len += piece.length;
+      // The first line is capped before it is trusted: a header (its script ≤ 1 MiB) is far shorter.
+      if (header === null && sp.len > MAX_HEADER_LINE) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_HEADER_LINE >> 20} MiB`);
       if (sp.pieces === null) return;
       sp.pieces.push(Buffer.from(piece));
       sp.copied += piece.length;
@@ -220,6 +222,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     for (;;) {
       const n = fs.readSync(fd, chunk, 0, CHUNK, pos);
       if (n === 0) break;
+      // JSON has no raw NUL byte (it writes \u0000): one at the start is binary data, not a recording.
+      if (pos === 0 && chunk.subarray(0, Math.min(n, 65536)).includes(0)) throw new RecordingFormatError('not a kscope recording: binary data (NUL bytes)');
       const data = n === CHUNK ? chunk : chunk.subarray(0, n);
       bytes += n;
       let start = 0;
@@ -307,6 +311,8 @@ interface Span {
   tooLong: boolean;
 }
 
+/** A header line longer than this is not trusted (see extend). */
+const MAX_HEADER_LINE = 8 << 20;
 /** The longest line that is not a map print kept in memory (an event kscope writes is far smaller). */
 const MAX_OTHER_LINE = 16 << 20;
 

@@ -190,7 +190,8 @@ const CHUNK = 1 << 20;
 
 /** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string). */
 export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
-  const fd = fs.openSync(file, 'r');
+  // `-` is stdin, read in the same chunks (binary data is refused from its first chunk).
+  const fd = file === '-' ? 0 : fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     const decoder = new StringDecoder('utf8');
@@ -204,7 +205,7 @@ export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {
     if (tail) stream.push(tail);
     return stream.end();
   } finally {
-    fs.closeSync(fd);
+    if (fd !== 0) fs.closeSync(fd);
   }
 }
 
