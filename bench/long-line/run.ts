@@ -20,7 +20,10 @@ const frames = Array.from({ length: 30 }, (_, i) => `        some_kernel_functio
 let batch: string[] = [];
 for (let i = 0; i < 100_000; i++) {
   batch.push((i ? ',' : '') + JSON.stringify({ key: `\n${frames}\n        leaf_${i}+1\n`, value: i + 1 }));
-  if (batch.length === 2000) (fs.writeSync(fd, batch.join('')), (batch = []));
+  if (batch.length === 2000) {
+    fs.writeSync(fd, batch.join(''));
+    batch = [];
+  }
 }
 fs.writeSync(fd, batch.join('') + '],"snapshot":false}\n{"type":"exit","t":1001,"code":0,"signal":"SIGINT"}\n');
 fs.closeSync(fd);
