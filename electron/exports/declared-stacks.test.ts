@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mapsDeclaredNotStacks } from './declared-stacks.js';
 import { ExportError, exportRecording } from './index.js';
 import { collector } from './test-support.js';
+import { RecordingScanner } from '../library/scan.js';
 
 const stackLike = '\n        vfs_read+1\n        ksys_read+2\n';
 
@@ -31,6 +32,8 @@ describe('stack maps from the script', () => {
     expect(out.text()).toBe('ksys_read;vfs_read 5\n');
     await expect(exportRecording(file, 'folded', collector().stream, { map: '@names' })).rejects.toThrow(ExportError);
     await expect(exportRecording(file, 'folded', collector().stream, { map: '@names' })).rejects.toThrow(/@names is not a stack map/);
+    // The library says the same.
+    expect((await new RecordingScanner(false).scanFileAsync(file)).summary().stackMaps).toEqual(['@s']);
   });
 
   it('an import (no script) is judged by its keys, as before', async () => {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { TraceEvent, type RecordingHeader } from '../api/index.js';
 import { parseRecording, RecordingFormatError } from '../engine/recording.js';
 import { isStackMap } from '../engine/stacks.js';
+import { mapsDeclaredNotStacks } from '../exports/declared-stacks.js';
 import { F64s, LineColumn, U32s } from './grow.js';
 import { MAX_WHOLE_LINE, scanLines } from './lines.js';
 
@@ -168,9 +169,11 @@ export class RecordingScanner {
     if (!this.header) throw new Error('recording not scanned');
     const maps: string[] = [];
     const stackMaps: string[] = [];
+    // As the exports decide: the script's keys first, then the keys' shape (declared-stacks.ts).
+    const notStacks = mapsDeclaredNotStacks(this.header.script);
     for (const [name, m] of this.mapInfo) {
       maps.push(name);
-      if (m.stack) stackMaps.push(name);
+      if (m.stack && !notStacks.has(name)) stackMaps.push(name);
     }
     return {
       header: this.header,
