@@ -2,7 +2,8 @@
 // handler installed (navigation, new windows, webviews, permissions, requests, CSP
 // headers, IPC sender checks), the contract over IPC, runs stopped when the app quits.
 // main.ts passes the real module; tests pass a fake one (no Electron binary needed).
-import type { App, BrowserWindowConstructorOptions, IpcMain, IpcMainInvokeEvent, Session, WebContents } from 'electron';
+import type { App, BrowserWindowConstructorOptions, IpcMain, IpcMainInvokeEvent, MessageBoxOptions, Session, WebContents } from 'electron';
+import { consentQuestion, type ConsentAnswer, type UnsafeConsent, type UnsafeRequest } from './engine/consent.js';
 import { pathToFileURL } from 'node:url';
 import type { EventSources, KscopeImpl } from './api/index.js';
 import { forwardEventsToWindow, registerIpc } from './transport/ipc.js';
@@ -30,10 +31,12 @@ export interface ElectronLike {
   session: { defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'> & { webRequest: Pick<Session['webRequest'], 'onHeadersReceived' | 'onBeforeRequest'> } };
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   shell: { openExternal(url: string): Promise<void> };
+  dialog: { showMessageBox(window: WindowLike, options: MessageBoxOptions): Promise<{ response: number }> };
 }
 
 export interface ShellDeps {
-  createBackend(): BackendLike;
+  /** `consentToUnsafe` asks with a native dialog over our window (the page cannot answer it). */
+  createBackend(opts: { consentToUnsafe: UnsafeConsent }): BackendLike;
   /** The built renderer's index.html and directory. */
   indexHtml: string;
   rendererDir: string;
@@ -63,6 +66,25 @@ export function hardenContents(contents: Pick<WebContents, 'setWindowOpenHandler
   contents.on('will-attach-webview', (e) => e.preventDefault());
 }
 
+/** The buttons of the consent dialog: Cancel is the default and what Esc gives. */
+export const CONSENT_BUTTONS = ['Cancel', 'Run with --unsafe'] as const;
+
+/** A native dialog from the main process, modal on our window, for one run. */
+export async function askUnsafeConsent(dialog: ElectronLike['dialog'], win: WindowLike, req: UnsafeRequest): Promise<ConsentAnswer> {
+  const q = consentQuestion(req);
+  const { response } = await dialog.showMessageBox(win, {
+    type: 'warning',
+    title: 'kscope: run with --unsafe?',
+    message: q.message,
+    detail: q.detail,
+    buttons: [...CONSENT_BUTTONS],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  return response === 1 ? { ok: true } : { ok: false, message: 'the unsafe run was not allowed (declined in the dialog)' };
+}
+
 export function installApp(electron: ElectronLike, deps: ShellDeps): void {
   const { app, session, ipcMain, shell } = electron;
   const log = deps.log ?? ((l: string) => console.error(l));
@@ -87,13 +109,15 @@ export function installApp(electron: ElectronLike, deps: ShellDeps): void {
     // The CSP as a header too (the page also carries it in a meta tag).
     ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders, ELECTRON_CSP) }));
 
-    const backend = deps.createBackend();
-    const win = new electron.BrowserWindow(windowOptions(deps.preloadPath));
-    registerIpc(ipcMain, backend.impl, (e: IpcMainInvokeEvent) => isTrustedSender(e, win, indexUrl), log);
-    forwardEventsToWindow(win.webContents, backend.events);
+    let win: WindowLike | null = null;
+    const backend = deps.createBackend({ consentToUnsafe: (req) => (win ? askUnsafeConsent(electron.dialog, win, req) : Promise.resolve({ ok: false, message: 'no window to ask in' })) });
+    win = new electron.BrowserWindow(windowOptions(deps.preloadPath));
+    const w = win;
+    registerIpc(ipcMain, backend.impl, (e: IpcMainInvokeEvent) => isTrustedSender(e, w, indexUrl), log);
+    forwardEventsToWindow(w.webContents, backend.events);
 
-    win.once('ready-to-show', () => win.show());
-    void win.loadFile(deps.indexHtml);
+    w.once('ready-to-show', () => w.show());
+    void w.loadFile(deps.indexHtml);
 
     let quitting = false;
     app.on('before-quit', (e) => {

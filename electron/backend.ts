@@ -12,7 +12,9 @@ import { bpftraceDryRun, capabilityDiagnostics, mergeDiagnostics } from './engin
 import { measureRate } from './engine/measure-rate.js';
 import { loadNative, type NativeAddon } from './native.js';
 import { defaultRecordingsDir } from './engine/recording.js';
-import { Engine, type EngineConfig } from './engine/sessions.js';
+import { Engine, RunRefused, type EngineConfig } from './engine/sessions.js';
+import { noConsent, unsafeRequest, type UnsafeConsent } from './engine/consent.js';
+import { scriptProblem } from './engine/script-limits.js';
 import { loadExamples } from './examples.js';
 import { libraryMethods } from './library/methods.js';
 import { packageVersion, resourcesDir } from './paths.js';
@@ -29,6 +31,8 @@ export interface BackendOptions {
   settingsPath?: string;
   /** Where exports are written; default beside the recordings folder. */
   exportsDir?: string;
+  /** Who consents to --unsafe runs (a native dialog, serve --allow-unsafe); default: nobody. */
+  consentToUnsafe?: UnsafeConsent;
 }
 
 export interface Backend {
@@ -41,6 +45,8 @@ export interface Backend {
   shutdown(): Promise<void>;
   /** Where exportRecording writes (the host's GET /exports/NAME serves from here; see resolveExportDownload). */
   exportsDir: string | null;
+  /** The recordings library's folder (null: recordings are off). */
+  recordingsDir: string | null;
 }
 
 /** The native addon, or null (capabilities then say what they could not check). */
@@ -90,8 +96,14 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     },
     capabilities: () => ({ entries: capabilities() }),
     examples: () => loadExamples(examplesDir, capabilities()),
-    run: ({ source, options }) => {
-      const s = engine.run(source, options ?? RunOptions.parse({}));
+    run: async ({ source, options }) => {
+      const o = options ?? RunOptions.parse({});
+      if (o.unsafe) {
+        // The request asks; consent comes from outside the page, for every run.
+        const answer = await (opts.consentToUnsafe ?? noConsent)(unsafeRequest(source));
+        if (!answer.ok) throw new RunRefused(answer.message);
+      }
+      const s = engine.run(source, o);
       return { sessionId: s.id, recordingPath: s.recordingPath };
     },
     stop: async ({ sessionId }) => {
@@ -121,6 +133,9 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     diagnose: async ({ source }) => {
       const t0 = performance.now();
       if (!source.trim()) return { diagnostics: [], tookMs: 0 };
+      // The same script limit as a run (size, binary), said where the editor shows problems.
+      const problem = scriptProblem(source);
+      if (problem) return { diagnostics: [{ severity: 'error', message: problem }], tookMs: 0 };
       const ours = capabilityDiagnostics(source, capabilities());
       const b = checkBpftrace(opts.engine?.env);
       const theirs = b.ok ? await bpftraceDryRun(b.path, source) : [{ severity: 'warning' as const, message: b.message }];
@@ -140,5 +155,6 @@ export function createBackend(opts: BackendOptions = {}): Backend {
       await Promise.all([engine.stopAll(), remote.stopAll()]);
     },
     exportsDir: library.exportsDir,
+    recordingsDir,
   };
 }

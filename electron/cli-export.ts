@@ -1,9 +1,10 @@
 // `kscope export REC --format F [--map M] [--output OUT]` and `kscope diff A B --format
 // folded|svg [--output OUT]`: thin shells over electron/exports (the same bytes as the UI's
 // Export menu). Exit codes: 0 done, 1 the export failed or was refused, 2 bad usage.
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat } from './api/index.js';
+import { openOutput, OutputError, writeModeFor } from './output/safe-output.js';
+import { InputError, openInput } from './output/input-file.js';
 import { diffFoldedText, diffSvg, diffTree, ExportError, exportRecording, loadDiffSide, RecordingFormatError } from './exports/index.js';
 
 export const EXPORT_HELP = `  kscope export REC.ndjson --format ${EXPORT_FORMATS.join('|')} [--map @NAME] [--output OUT]
@@ -43,7 +44,7 @@ function report(e: unknown, io: CliIo, cmd: string, help: string): number {
   // The reader went away (`kscope export ... | head`): nothing to say.
   if (err.code === 'EPIPE') return 0;
   const msg =
-    e instanceof ExportError || e instanceof RecordingFormatError
+    e instanceof ExportError || e instanceof RecordingFormatError || e instanceof OutputError || e instanceof InputError
       ? err.message
       : err.code === 'ENOENT' && err.path
         ? `no such file: ${err.path}`
@@ -67,9 +68,15 @@ export async function exportCommand(argv: string[], io: CliIo = defaultIo()): Pr
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Usage(`unknown format ${format} (formats: ${EXPORT_FORMATS.join(', ')})`);
     const output = values.output as string | undefined;
     if (format === 'pprof' && !output && io.stdout.isTTY) throw new Usage('pprof is binary (gzip): write it to a file with --output FILE.pb.gz, or pipe it');
-    const r = await exportRecording(positionals[0], format as ExportFormat, output ?? io.stdout, { map: values.map as string | undefined, exporter: 'kscope export' });
+    const input = openInput(positionals[0]);
+    let r;
+    try {
+      r = await exportRecording(input.path, format as ExportFormat, output === undefined || writeModeFor(output).mode === 'stdout' ? io.stdout : output, { map: values.map as string | undefined, exporter: 'kscope export' });
+    } finally {
+      input.done();
+    }
     for (const w of r.warnings) io.stderr.write(`kscope export: warning: ${w}\n`);
-    if (output) io.stderr.write(`kscope export: wrote ${output} (${r.bytes.toLocaleString('en-US')} bytes, ${format})\n`);
+    if (output && writeModeFor(output).mode !== 'stdout') io.stderr.write(`kscope export: wrote ${output} (${r.bytes.toLocaleString('en-US')} bytes, ${format})\n`);
     return 0;
   } catch (e) {
     return report(e, io, 'export', EXPORT_HELP);
@@ -90,7 +97,19 @@ export async function diffCommand(argv: string[], io: CliIo = defaultIo()): Prom
     if (format !== 'folded' && format !== 'svg') throw new Usage(`diff writes folded or svg (got ${format})`);
     const map = values.map as string | undefined;
     const [pa, pb] = positionals;
-    const [a, b] = await Promise.all([loadDiffSide(pa, (values['map-a'] as string | undefined) ?? map), loadDiffSide(pb, (values['map-b'] as string | undefined) ?? map)]);
+    if (pa === '-' && pb === '-') throw new Usage('only one side can be read from stdin (-)');
+    const ia = openInput(pa);
+    let a, b;
+    try {
+      const ib = openInput(pb);
+      try {
+        [a, b] = await Promise.all([loadDiffSide(ia.path, (values['map-a'] as string | undefined) ?? map, ia.label), loadDiffSide(ib.path, (values['map-b'] as string | undefined) ?? map, ib.label)]);
+      } finally {
+        ib.done();
+      }
+    } finally {
+      ia.done();
+    }
     const text =
       format === 'folded'
         ? diffFoldedText(a.stacks, b.stacks)
@@ -100,8 +119,15 @@ export async function diffCommand(argv: string[], io: CliIo = defaultIo()): Prom
           });
     const output = values.output as string | undefined;
     if (output) {
-      await fs.promises.writeFile(output, text);
-      io.stderr.write(`kscope diff: wrote ${output} (${Buffer.byteLength(text).toLocaleString('en-US')} bytes, ${format})\n`);
+      const o = await openOutput(output, { stdout: io.stdout, stderr: io.stderr });
+      try {
+        await new Promise<void>((resolve, reject) => o.stream.write(text, (e?: Error | null) => (e ? reject(e) : resolve())));
+        await o.commit();
+      } catch (e) {
+        await o.abort();
+        throw e;
+      }
+      if (o.mode !== 'stdout') io.stderr.write(`kscope diff: wrote ${output} (${Buffer.byteLength(text).toLocaleString('en-US')} bytes, ${format})\n`);
     } else await new Promise<void>((resolve, reject) => io.stdout.write(text, (e?: Error | null) => (e ? reject(e) : resolve())));
     return 0;
   } catch (e) {

@@ -1,10 +1,9 @@
 // `kscope import FILE [--as folded|perf|bpftrace-text] [--output REC] [--name NAME]`:
 // text users already have → a kscope recording (the same views, replay, exports, compare).
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from './api/index.js';
 import { defaultRecordingsDir } from './engine/recording.js';
-import { decodeImportText } from './imports/text-decoder.js';
+import { enforceLibraryCap } from './library/cap-after-write.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from './imports/index.js';
 
 export const IMPORT_HELP = `  kscope import FILE [--as folded|perf|bpftrace-text] [--output REC.ndjson] [--name NAME]
@@ -27,7 +26,6 @@ export interface CommandIo {
 const processIo: CommandIo = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  stdin: () => decodeImportText(fs.readFileSync(0)),
 };
 
 /** How many problems are printed one by one before "... and N more". */
@@ -84,10 +82,10 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   const perf = { weight: values['count-samples'] ? ('samples' as const) : ('period' as const), rawFrames: values['raw-frames'] ?? false };
   let r: ImportResult;
   try {
-    if (file === '-') {
-      const text = (io.stdin ?? processIo.stdin!)();
-      r = importText(text, as, { from: 'stdin', name: values.name, perf });
-    } else r = importFile(file, as, { name: values.name, perf });
+    if (file === '-' && io.stdin) r = importText(io.stdin(), as, { from: 'stdin', name: values.name, perf });
+    // stdin is read in chunks like a file: bounded memory, binary refused from its first chunk,
+    // UTF-16 decoded by its BOM.
+    else r = importFile(file, as, file === '-' ? { from: 'stdin', name: values.name, perf } : { name: values.name, perf });
   } catch (e) {
     if (e instanceof ImportError) {
       printProblems(io, label, e.problems);
@@ -102,6 +100,8 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   let out: string;
   try {
     out = values.output ? writeRecordingTo(values.output, r.header, r.events) : writeRecording(defaultRecordingsDir(), r.header, r.events);
+    // Into the library: its size cap applies as after a run.
+    if (!values.output) await enforceLibraryCap(defaultRecordingsDir(), undefined, (l) => io.err(l + '\n'));
   } catch (e) {
     io.err(`kscope import: ${(e as Error).message}\n`);
     return 1;

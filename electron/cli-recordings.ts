@@ -82,7 +82,7 @@ export async function recordingsCommand(argv: string[], deps: RecordingsCommandD
   try {
     ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } }));
   } catch (e) {
-    err(`kscope: ${(e as Error).message}`);
+    err(`kscope recordings: ${(e as Error).message}\nUsage:\n${RECORDINGS_HELP}`);
     return 2;
   }
   const query = positionals.join(' ');

@@ -14,6 +14,10 @@ import { browserCommand, homeFromPasswd } from './browser-launch.js';
 import { findOnPath } from './engine/bpftrace-binary.js';
 import { gatherLaunchFacts, planLaunch } from './helper/launch.js';
 import { RunRefused } from './engine/sessions.js';
+import { MAX_SCRIPT_BYTES, scriptFromBytes, scriptProblem } from './engine/script-limits.js';
+import { enforceLibraryCap } from './library/cap-after-write.js';
+import { readBounded } from './output/read-bounded.js';
+import { serveConsent } from './engine/consent.js';
 import { startHost } from './host/host.js';
 import { serveStdioCommand } from './remote/cli-serve-stdio.js';
 import { recordOnHosts } from './remote/cli-record-hosts.js';
@@ -49,8 +53,9 @@ Usage:
       Each host's probes matching PATTERN, and which probes some hosts have and others lack.
       List probes (bpftrace -l globs like 'tracepoint:syscalls:sys_enter_*', or plain words,
       ranked fuzzy); --describe prints a probe's fields, availability, prototype and one-liner.
-  kscope serve [--port N] [--open] [--host ADDR]
+  kscope serve [--port N] [--open] [--host ADDR] [--allow-unsafe]
       Browser mode: serve the app on 127.0.0.1 and print its URL (with its token).
+      --allow-unsafe lets runs use --unsafe (system(), signal(), override()); without it they are refused.
       --host binds another address (prints a warning); prefer ssh -L for remote use.
   kscope serve --stdio [--idle-ms N]
       The engine over stdin/stdout, one JSON message a line (what record --host runs over ssh).
@@ -97,15 +102,23 @@ async function record(argv: string[]): Promise<number> {
     source = plan.source;
     file = plan.file;
     example = plan.example;
-  } else if (values.expr !== undefined) source = values.expr;
-  else {
+  } else if (values.expr !== undefined) {
+    source = values.expr;
+    const problem = scriptProblem(source);
+    if (problem) fail(`-e: ${problem}`);
+  } else {
     const f = rest.shift();
     if (!f) fail('record needs a script: FILE.bt or -e SCRIPT (see kscope --help)');
+    let bytes: Buffer;
     try {
-      source = fs.readFileSync(f, 'utf8');
+      bytes = readBounded(f, MAX_SCRIPT_BYTES + 1);
     } catch (e) {
-      fail(`cannot read ${f}: ${(e as Error).message}`);
+      fail(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
+    // Never a byte of a binary in a message: say what it is instead.
+    const r = scriptFromBytes(bytes, f);
+    if (!r.ok) fail(r.message);
+    source = r.source;
     file = f;
   }
   const opts = RunOptions.safeParse({
@@ -165,6 +178,13 @@ async function record(argv: string[]): Promise<number> {
   process.stderr.write(`${tty ? '\r\x1b[K' : ''}${summary()}\n`);
   if (skipped) process.stderr.write(`kscope: ${skipped} output lines were not echoed here (flood); all are in the recording\n`);
   if (session.recordingPath) process.stderr.write(`kscope: recording: ${session.recordingPath}\n`);
+  // The library's size cap applies to this run too (the app's cap runs after each run; we exit first).
+  if (!values.output && backend.recordingsDir) await enforceLibraryCap(backend.recordingsDir);
+  // A recording that could not be written to the end is a failure whatever bpftrace did.
+  if (session.recordingFailure) {
+    process.stderr.write(`kscope: the recording failed: ${session.recordingFailure}\n`);
+    return 1;
+  }
   // bpftrace exits 0 on its own exit() and on our SIGINT; anything else is a failure.
   const ok = st.exit?.code === 0 || (st.exit?.signal === 'SIGINT' && errors === 0);
   return ok ? 0 : 1;
@@ -182,19 +202,19 @@ function catalogCommand(argv: string[]): number {
       types: { type: 'string', short: 't' },
     },
   });
-  if (positionals.length > 1) fail(`catalog takes one pattern (got ${positionals.length}); quote globs: kscope catalog 'tracepoint:sched:*'`, 1);
+  if (positionals.length > 1) fail(`catalog takes one pattern (got ${positionals.length}); quote globs: kscope catalog 'tracepoint:sched:*'`);
   const pattern = positionals[0] ?? '';
   let types: ProbeType[] | undefined;
   if (values.types !== undefined) {
     const list = values.types.split(',').map((t) => t.trim()).filter(Boolean);
     const bad = list.filter((t) => !(PROBE_TYPES as readonly string[]).includes(t));
-    if (bad.length) fail(`unknown probe type(s): ${bad.join(', ')} (types: ${PROBE_TYPES.join(', ')})`, 1);
+    if (bad.length) fail(`unknown probe type(s): ${bad.join(', ')} (types: ${PROBE_TYPES.join(', ')})`);
     types = list as ProbeType[];
   }
   let pid: number | undefined;
   if (values.pid !== undefined) {
     pid = Number(values.pid);
-    if (!Number.isInteger(pid) || pid <= 0) fail(`bad PID: ${values.pid}`, 1);
+    if (!Number.isInteger(pid) || pid <= 0) fail(`bad PID: ${values.pid}`);
   }
   const caps = reasonCapabilities(gatherEvidence());
   const catalog = createCatalog({ capabilities: () => caps, cacheDir: defaultCacheDir() });
@@ -256,15 +276,18 @@ function hasDisplay(): boolean {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' }, stdio: { type: 'boolean' }, 'idle-ms': { type: 'string' } },
+    options: { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, host: { type: 'string' }, 'allow-unsafe': { type: 'boolean' }, stdio: { type: 'boolean' }, 'idle-ms': { type: 'string' } },
   });
-  if (values.stdio) return serveStdioCommand(values['idle-ms']);
+  const allowUnsafe = values['allow-unsafe'] === true;
+  if (values.stdio) return serveStdioCommand(values['idle-ms'], allowUnsafe);
   if (values.host !== undefined && !/^[0-9A-Za-z.:_-]{1,255}$/.test(values.host)) fail(`bad --host address: ${values.host}`);
   const port = values.port !== undefined ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad port: ${values.port}`);
   const dir = rendererDir();
   if (!fs.existsSync(`${dir}/index.html`)) fail(`the renderer is not built (${dir}/index.html missing): run npm run build`);
-  const backend = createBackend();
+  // --unsafe runs: allowed only by whoever starts the server, never by the page.
+  const backend = createBackend({ consentToUnsafe: serveConsent(allowUnsafe) });
+  if (allowUnsafe) process.stderr.write('kscope: warning: --allow-unsafe: any page holding the token can run scripts with --unsafe (system() as root)\n');
   const host = await startHost({
     impl: backend.impl,
     events: backend.events,
@@ -274,6 +297,12 @@ async function serve(argv: string[]): Promise<number> {
     host: values.host,
     allowRemote: values.host !== undefined,
     log: (l) => process.stderr.write(l + '\n'),
+  }).catch(async (e: NodeJS.ErrnoException) => {
+    await backend.shutdown();
+    if (e.code === 'EADDRINUSE') fail(`port ${port} is in use: choose another with --port N, or --port 0 for any free one`, 1);
+    if (e.code === 'EACCES') fail(`port ${port} needs privileges to listen on: choose one above 1023`, 1);
+    if (e.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${values.host}: no such address on this machine`, 1);
+    throw e;
   });
   process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
   if (process.getuid?.() !== 0) {
@@ -312,7 +341,35 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The usage lines of one command, from HELP. */
+export function usageOf(cmd: string): string {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith(`  kscope ${cmd}`)) continue;
+    out.push(lines[i]);
+    while (i + 1 < lines.length && /^ {3,}/.test(lines[i + 1])) out.push(lines[++i]);
+  }
+  return out.join('\n') || HELP;
+}
+
+/** node:util parseArgs refusals (unknown option, missing value, ...): a usage error, exit 2. */
+function isUsageError(e: unknown): e is Error {
+  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const [cmd] = argv;
+  try {
+    return await dispatch(argv);
+  } catch (e) {
+    if (!isUsageError(e)) throw e;
+    process.stderr.write(`kscope ${cmd}: ${e.message}\nUsage:\n${usageOf(cmd)}\n`);
+    return 2;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'record':
@@ -351,7 +408,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => fail((e as Error).stack ?? String(e), 1),
-);
+// Never a stack trace: one line that says what failed (KSCOPE_DEBUG=1 shows the stack).
+const internal = (e: unknown) => fail(`internal error: ${process.env.KSCOPE_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e))}`, 1);
+process.on('uncaughtException', internal);
+main(process.argv.slice(2)).then((code) => process.exit(code), internal);

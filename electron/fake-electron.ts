@@ -117,8 +117,20 @@ export function fakeElectron() {
     removeHandler: (ch: string) => void ipcHandlers.delete(ch),
   };
   const shell = { openExternal: async (url: string) => void calls.openExternal.push(url) };
+  // A native message box: records what it was asked over which window; answers with the next
+  // queued button index (Cancel, 0, when none is queued: what Esc gives).
+  const dialogAnswers: number[] = [];
+  const dialogCalls: { window: unknown; options: { message?: string; detail?: string; buttons?: string[]; type?: string } }[] = [];
+  const dialog = {
+    showMessageBox: async (window: unknown, options: { message?: string; detail?: string; buttons?: string[] }) => {
+      dialogCalls.push({ window, options });
+      return { response: dialogAnswers.shift() ?? 0, checkboxChecked: false };
+    },
+  };
   return {
-    module: { app, BrowserWindow: FakeWindow, session, ipcMain, shell },
+    module: { app, BrowserWindow: FakeWindow, session, ipcMain, shell, dialog },
+    dialogAnswers,
+    dialogCalls,
     ready: async () => {
       ready();
       await readyPromise;

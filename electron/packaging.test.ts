@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { INSTALLED_HELPER } from './helper/launch.js';
+import { INSTALLED_HELPER, INSTALLED_UNSAFE_HELPER } from './helper/launch.js';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -52,6 +52,7 @@ describe('electron-builder.yml', () => {
   it('ships the polkit policy, the helper where the policy and the launcher expect it, and the CLI', () => {
     expect(dest('resources/linux/org.kscope.run-bpftrace.policy')).toEqual([`${installDir}/resources/resources/linux/org.kscope.run-bpftrace.policy`]);
     expect(dest('resources/linux/kscope-helper.sh')).toEqual([INSTALLED_HELPER]);
+    expect(dest('resources/linux/kscope-helper-unsafe.sh')).toEqual([INSTALLED_UNSAFE_HELPER]);
     expect(dest('dist/electron/helper.cjs')).toEqual([`${installDir}/resources/helper/helper.cjs`]);
     expect(dest('resources/linux/kscope-cli.sh')).toEqual([`${installDir}/resources/bin/kscope`]);
     // The helper loads the addon from ../native next to itself.
@@ -82,6 +83,12 @@ describe('the polkit policy', () => {
     expect(/<allow_inactive>([^<]+)<\/allow_inactive>/.exec(policy)?.[1]).toBe('auth_admin');
     expect(policy).not.toMatch(/<allow_\w+>yes</);
   });
+  it('has its own action for --unsafe runs: authentication every time, never kept, for the unsafe wrapper only', () => {
+    const block = /<action id="org\.kscope\.run-bpftrace-unsafe">([\s\S]*?)<\/action>/.exec(policy)?.[1] ?? '';
+    expect(block).not.toBe('');
+    for (const k of ['allow_any', 'allow_inactive', 'allow_active']) expect(new RegExp(`<${k}>([^<]+)</${k}>`).exec(block)?.[1], k).toBe('auth_admin');
+    expect(/key="org\.freedesktop\.policykit\.exec\.path">([^<]+)</.exec(block)?.[1]).toBe(INSTALLED_UNSAFE_HELPER);
+  });
   it('names the helper wrapper the package installs as the program pkexec may run', () => {
     expect(/key="org\.freedesktop\.policykit\.exec\.path">([^<]+)</.exec(policy)?.[1]).toBe(INSTALLED_HELPER);
   });
@@ -101,6 +108,11 @@ describe('the install scripts', () => {
     const helper = fs.readFileSync('resources/linux/kscope-helper.sh', 'utf8');
     expect(helper).toMatch(/exec \/usr\/bin\/env -i /);
     expect(helper).toMatch(/\/opt\/kscope\/kscope \/opt\/kscope\/resources\/helper\/helper\.cjs "\$@"/);
-    for (const f of ['resources/linux/kscope-helper.sh', 'resources/linux/kscope-cli.sh', config.deb.afterInstall, config.deb.afterRemove]) expect(fs.statSync(f).mode & 0o111, f).not.toBe(0);
+    const unsafe = fs.readFileSync('resources/linux/kscope-helper-unsafe.sh', 'utf8');
+    expect(unsafe).toMatch(/exec \/usr\/bin\/env -i [^\n]*KSCOPE_HELPER_ACTION=unsafe/);
+    expect(unsafe).toMatch(/\/opt\/kscope\/kscope \/opt\/kscope\/resources\/helper\/helper\.cjs "\$@"/);
+    // The ordinary wrapper can never start the unsafe mode: env -i clears whatever the caller set.
+    expect(helper).not.toMatch(/KSCOPE_HELPER_ACTION/);
+    for (const f of ['resources/linux/kscope-helper.sh', 'resources/linux/kscope-helper-unsafe.sh', 'resources/linux/kscope-cli.sh', config.deb.afterInstall, config.deb.afterRemove]) expect(fs.statSync(f).mode & 0o111, f).not.toBe(0);
   });
 });

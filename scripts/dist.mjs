@@ -88,6 +88,7 @@ const expect = [
   ['resources/native/kscope_native.node'],
   ['resources/helper/helper.cjs'],
   ['resources/helper/kscope-helper', 0o111],
+  ['resources/helper/kscope-helper-unsafe', 0o111],
   ['resources/bin/kscope', 0o111],
   ['resources/resources/linux/org.kscope.run-bpftrace.policy'],
   ['resources/resources/examples/lesson-2.bt'],

@@ -19,7 +19,7 @@ import { blankCommentsAndStrings, findAggregationMaps, snapshotProbe } from './i
 import type { KeyPart } from './stacks.js';
 
 /** The key expression of each map assigned with `@m[...] = ` (first seen), from the script. */
-function mapKeyExpressions(source: string): Map<string, string> {
+export function mapKeyExpressions(source: string): Map<string, string> {
   const s = blankCommentsAndStrings(source);
   const out = new Map<string, string>();
   const re = /@([A-Za-z0-9_]*)\s*\[/g;

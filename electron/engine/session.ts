@@ -1,5 +1,6 @@
 // One bpftrace run: spawn, decode, record, aggregate, stream, stop. The pure parts
 // (decoders, injection, live state, error hints) are separate modules; this is the shell.
+import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { AggregateEvent, Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
@@ -107,6 +108,13 @@ export class Session {
         kscopeVersion: cfg.kscopeVersion,
         injected: this.injected,
       });
+      if (this.recording.failure) {
+        // Not even the header could be written (the disk is full): bpftrace must not start, and
+        // no empty file is left to be taken for a recording.
+        const message = recordingFailureMessage(this.recording.failure, this.recordingPath);
+        if (this.recording.bytes === 0) fs.rmSync(this.recordingPath, { force: true });
+        throw new Error(message);
+      }
     } else this.recordingPath = null;
     this.start(script);
   }
@@ -243,6 +251,11 @@ export class Session {
 
   get maps(): ReadonlyMap<string, AggregateEvent> {
     return this.live.maps;
+  }
+
+  /** Why the recording could not be written to the end (disk full, ...), or null. */
+  get recordingFailure(): string | null {
+    return this.recording?.failure ?? null;
   }
 
   status(): SessionStatus {

@@ -6,8 +6,10 @@ import type { Capability, RunOptions, SessionInfo, SessionUpdate } from '../api/
 import { ensureTracefs } from '../catalog/tracefs.js';
 import { checkBpftrace, findOnPath } from './bpftrace-binary.js';
 import { Session, type StopDeadlines } from './session.js';
+import { scriptProblem } from './script-limits.js';
 import { HelperClient, type HelperCommand } from '../helper/client.js';
-import { gatherLaunchFacts, planLaunch, type LaunchPlan } from '../helper/launch.js';
+import type { BpftraceSpawner } from './spawn-bpftrace.js';
+import { gatherLaunchFacts, planLaunch, type LaunchPlan, type UnsafeLaunch } from '../helper/launch.js';
 
 export const MAX_CONCURRENT_RUNS = 4;
 
@@ -30,6 +32,7 @@ export class Engine {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<(u: SessionUpdate) => void>();
   private helper: HelperClient | null = null;
+  private readonly unsafeHelpers = new Set<HelperClient>();
 
   constructor(private readonly cfg: EngineConfig) {}
 
@@ -40,6 +43,9 @@ export class Engine {
 
   run(source: string, options: RunOptions, extra: { recordingPath?: string; record?: boolean } = {}): Session {
     const isRoot = this.cfg.isRoot ?? (() => process.getuid?.() === 0);
+    // The same limit on every path (IPC, WebSocket, CLI, helper): text, not empty, ≤ 1 MiB.
+    const problem = scriptProblem(source);
+    if (problem) throw new RunRefused(problem);
     const bpf = checkBpftrace(this.cfg.env);
     if (!bpf.ok) throw new RunRefused(bpf.message);
     // Not root (or KSCOPE_HELPER=always): bpftrace runs in the privileged helper.
@@ -57,7 +63,7 @@ export class Engine {
       options,
       bpftrace: { path: bpf.path, version: bpf.version },
       setpriv: findOnPath('setpriv', this.cfg.env?.PATH),
-      spawn: plan.kind === 'helper' ? this.helperFor(plan.command).spawner() : undefined,
+      spawn: plan.kind === 'helper' ? (options.unsafe ? this.unsafeHelper(plan.unsafe) : this.helperFor(plan.command).spawner()) : undefined,
       kernelRelease: os.release(),
       kscopeVersion: this.cfg.kscopeVersion,
       recordingsDir: extra.record === false ? null : this.cfg.recordingsDir,
@@ -69,6 +75,24 @@ export class Engine {
     });
     this.sessions.set(id, session);
     return session;
+  }
+
+  /**
+   * An --unsafe run through the helper gets a helper of its own, started through the unsafe
+   * polkit action (authentication asked for this run), closed when the run ends.
+   */
+  private unsafeHelper(u: UnsafeLaunch): BpftraceSpawner {
+    if ('refused' in u) throw new RunRefused(u.refused);
+    return (req) => {
+      const client = new HelperClient(u.command);
+      this.unsafeHelpers.add(client);
+      const child = client.spawner()(req);
+      child.on('close', () => {
+        this.unsafeHelpers.delete(client);
+        client.close();
+      });
+      return child;
+    };
   }
 
   /** One helper for all runs (one authentication); a new one when the last has gone. */
@@ -94,11 +118,13 @@ export class Engine {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.stop()));
     this.helper?.close();
+    for (const h of this.unsafeHelpers) h.close();
   }
 
   killAll(): void {
     for (const s of this.sessions.values()) s.kill();
     // Its stdin's end makes the helper kill what is left and exit (we cannot signal a root process).
     this.helper?.close();
+    for (const h of this.unsafeHelpers) h.close();
   }
 }

@@ -1,10 +1,21 @@
 // CSV of maps and histograms (their last prints): one row per key, or per bucket for
 // histograms. RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted with
-// doubled quotes (stack keys are multi-line text: they stay exact, quoted).
+// doubled quotes (stack keys are multi-line text: they stay exact, quoted). Text from traced
+// data that a spreadsheet would run as a formula is neutralized (OWASP; see neutralize).
 import type { AggregateEvent } from '../api/index.js';
 import type { Sink } from './sink.js';
 
 export const CSV_COLUMNS = ['map', 'kind', 'key', 'value', 'bucket_min', 'bucket_max', 'count', 'average', 'total'] as const;
+
+/**
+ * OWASP's CSV-injection rule for traced data (a comm, a string key, a printed value is whatever
+ * the traced program chose): a text cell starting with =, +, -, @, tab or carriage return is
+ * prefixed with ' so a spreadsheet shows it as text instead of evaluating it. A cell that is
+ * exactly a number ("-5", a key printed from an int) is a number, not a formula: left as is.
+ */
+export function neutralize(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) ? `'${s}` : s;
+}
 
 export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -12,8 +23,14 @@ export function csvField(v: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
+/** Columns whose text comes from traced data (neutralized); `map` and `kind` are kscope's and the script's. */
+const TRACED = new Set<string>(['key', 'value', 'count', 'average', 'total']);
+
 const row = (cells: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>): string =>
-  CSV_COLUMNS.map((c) => csvField(cells[c])).join(',') + '\r\n';
+  CSV_COLUMNS.map((c) => {
+    const v = cells[c];
+    return csvField(typeof v === 'string' && TRACED.has(c) ? neutralize(v) : v);
+  }).join(',') + '\r\n';
 
 const cell = (v: unknown): string | number | null =>
   typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v);

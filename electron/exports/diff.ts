@@ -3,6 +3,7 @@
 // difffolded.pl writes it; and an SVG coloured by the change in SHARE of samples (red where
 // B's share grew, blue where it shrank), so runs of different lengths compare fairly.
 import fs from 'node:fs';
+import { binaryReason } from '../output/input-kind.js';
 import type { DiffNode } from '../api/index.js';
 import { ExportError } from './errors.js';
 import { decodeImportText } from '../imports/text-decoder.js';
@@ -138,13 +139,17 @@ export interface DiffSide {
 }
 
 /** One side of a diff from a recording (its stack map `map`, or its first) or, failing a header, a folded file. */
-export async function loadDiffSide(path: string, map?: string): Promise<DiffSide> {
+export async function loadDiffSide(path: string, map?: string, label = path): Promise<DiffSide> {
   if (!(await looksLikeRecording(path))) {
-    if (map !== undefined) throw new ExportError(`${path} is a folded file, not a recording: it has no maps to pick`);
+    if (map !== undefined) throw new ExportError(`${label} is a folded file, not a recording: it has no maps to pick`);
+    const bytes = await fs.promises.readFile(path);
+    // Binary data is refused, never drawn as frames.
+    const why = binaryReason(bytes);
+    if (why) throw new ExportError(`${label}: ${why}: neither a recording nor folded stacks`);
     // UTF-8, or UTF-16 with its BOM (as the folded import reads it).
-    const { stacks, total, problems } = parseFoldedText(decodeImportText(await fs.promises.readFile(path)));
-    if (stacks.size === 0) throw new ExportError(`${path}: no folded stacks in it${problems.length ? ` (line ${problems[0].line}: ${problems[0].reason})` : ''}`);
-    return { map: path, stacks, total };
+    const { stacks, total, problems } = parseFoldedText(decodeImportText(bytes));
+    if (stacks.size === 0) throw new ExportError(`${label}: no folded stacks in it${problems.length ? ` (line ${problems[0].line}: ${problems[0].reason})` : ''}`);
+    return { map: label, stacks, total };
   }
   const scan = await scanRecording(path, { lazyMaps: true });
   const selected = selectStackMaps(scan, 'a diff', map);

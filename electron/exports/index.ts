@@ -1,9 +1,9 @@
 // Exports: pure functions from a recording file to bytes, the same code behind the UI's Export
 // menu and `kscope export`. Each format is one module; this one reads the recording (one
 // streaming pass, bounded memory), refuses clearly before writing anything, and writes to a
-// stream or to a path (through a temporary file, so a failed export leaves no file behind).
-import fs from 'node:fs';
-import path from 'node:path';
+// stream or to a path (a regular file through a temporary one renamed over it, so a failed
+// export leaves no file behind; a device, FIFO or symlink written in place: output/).
+import { openOutput, OutputError } from '../output/safe-output.js';
 import type { AggregateEvent, ExportFormat } from '../api/index.js';
 import { writeChromeTrace } from './chrome-trace.js';
 import { writeCsv } from './csv.js';
@@ -164,22 +164,21 @@ export async function exportRecording(
     await sink.flush();
     return { bytes: sink.bytes, warnings, mime, extension };
   }
-  const dir = path.dirname(out);
-  if (!fs.existsSync(dir)) throw new ExportError(`cannot write ${out}: the folder ${dir} does not exist`);
-  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new ExportError(`cannot write ${out}: it is a folder; name a file`);
-  const tmp = path.join(dir, `.${path.basename(out)}.${process.pid}.partial`);
-  const stream = fs.createWriteStream(tmp, { mode: 0o644 });
+  // A regular file is replaced atomically; /dev/null, a FIFO, /dev/stdout are written in place.
+  let opened;
   try {
-    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
-    const sink = new Sink(stream);
+    opened = await openOutput(out);
+  } catch (e) {
+    throw e instanceof OutputError ? new ExportError(e.message) : e;
+  }
+  try {
+    const sink = new Sink(opened.stream);
     warnings.push(...(await write(sink)));
     await sink.flush();
-    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    await fs.promises.rename(tmp, out);
+    await opened.commit();
     return { bytes: sink.bytes, warnings, mime, extension };
   } catch (e) {
-    stream.destroy();
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
+    await opened.abort();
+    throw e instanceof OutputError ? new ExportError(e.message) : e;
   }
 }

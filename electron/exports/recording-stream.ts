@@ -189,6 +189,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     let span: Span | null = null;
     const extend = (sp: Span, piece: Buffer) => {
       sp.len += piece.length;
+      // The first line is capped before it is trusted: a header (its script ≤ 1 MiB) is far shorter.
+      if (header === null && sp.len > MAX_HEADER_LINE) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_HEADER_LINE >> 20} MiB`);
       if (sp.pieces === null) return;
       sp.pieces.push(Buffer.from(piece));
       sp.copied += piece.length;
@@ -199,6 +201,12 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
           sp.print = m;
           sp.pieces = null;
         }
+      }
+      if (sp.pieces !== null && sp.copied > MAX_OTHER_LINE) {
+        // Not a map print and longer than any event kscope writes: stop holding it (memory
+        // stays bounded whatever the file is, e.g. /dev/zero or a binary without newlines).
+        sp.pieces = null;
+        sp.tooLong = true;
       }
     };
     const readBack = (offset: number, len: number): Buffer => {
@@ -214,6 +222,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     for (;;) {
       const n = fs.readSync(fd, chunk, 0, CHUNK, pos);
       if (n === 0) break;
+      // JSON has no raw NUL byte (it writes \u0000): one at the start is binary data, not a recording.
+      if (pos === 0 && chunk.subarray(0, Math.min(n, 65536)).includes(0)) throw new RecordingFormatError('not a kscope recording: binary data (NUL bytes)');
       const data = n === CHUNK ? chunk : chunk.subarray(0, n);
       bytes += n;
       let start = 0;
@@ -223,13 +233,16 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
         if (span) {
           extend(span, data.subarray(start, nl));
           if (span.print) keepPrint(span.print, span.start, span.len, ++lineNo);
-          else onLine(Buffer.concat(span.pieces!, span.copied), span.start, ++lineNo, false);
+          else if (span.tooLong) {
+            if (header === null) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_OTHER_LINE >> 20} MiB`);
+            bad(++lineNo, `a line of ${span.len.toLocaleString('en-US')} bytes that is not a map print`);
+          } else onLine(Buffer.concat(span.pieces!, span.copied), span.start, ++lineNo, false);
           span = null;
         } else onLine(data.subarray(start, nl), pos + start, ++lineNo, false);
         start = nl + 1;
       }
       if (start < n) {
-        span ??= { start: pos + start, len: 0, pieces: [], copied: 0, print: null, checked: false };
+        span ??= { start: pos + start, len: 0, pieces: [], copied: 0, print: null, checked: false, tooLong: false };
         extend(span, data.subarray(start));
       }
       pos += n;
@@ -243,8 +256,13 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     }
     if (span) {
       // No newline at the end: a complete JSON line is kept (like parseRecording), a cut one is torn.
-      const buf = span.pieces ? Buffer.concat(span.pieces, span.copied) : readBack(span.start, span.len);
-      try {
+      if (span.tooLong) {
+        if (header === null) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_OTHER_LINE >> 20} MiB`);
+        torn = true;
+      }
+      const buf = span.tooLong ? null : span.pieces ? Buffer.concat(span.pieces, span.copied) : readBack(span.start, span.len);
+      if (!buf) torn = true;
+      else try {
         onLine(buf, span.start, ++lineNo, true);
       } catch (e) {
         if (e !== TORN) throw e;
@@ -289,7 +307,14 @@ interface Span {
   print: RegExpExecArray | null;
   /** Its head was looked at (HEAD_BYTES of it were copied). */
   checked: boolean;
+  /** Not a print and over MAX_OTHER_LINE: its bytes were dropped, only its length counted. */
+  tooLong: boolean;
 }
+
+/** A header line longer than this is not trusted (see extend). */
+const MAX_HEADER_LINE = 8 << 20;
+/** The longest line that is not a map print kept in memory (an event kscope writes is far smaller). */
+const MAX_OTHER_LINE = 16 << 20;
 
 const TORN = Symbol('torn');
 /** Bytes of a line enough to recognise a map print's head. */

@@ -4,6 +4,7 @@
 // the UI. Pure.
 import type { AggregateEvent, MapEvent } from '../api/index.js';
 import { frameName, isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../engine/stacks.js';
+import { mapsDeclaredNotStacks } from './declared-stacks.js';
 import { ExportError } from './errors.js';
 import { addCounts, countText, readCount, type Count } from '../imports/exact-counts.js';
 import { eachEntry, firstEntries, type RecordingScan } from './recording-stream.js';
@@ -23,8 +24,10 @@ export interface StackProfile {
 export const isStackMapEvent = (e: AggregateEvent): e is MapEvent => e.type === 'map' && isStackMap(firstEntries(e, 64));
 
 /** The recording's stack maps (their last prints), in order of first appearance. */
-export function stackMapsOf(scan: Pick<RecordingScan, 'last'>): MapEvent[] {
-  return [...scan.last.values()].filter(isStackMapEvent);
+export function stackMapsOf(scan: Pick<RecordingScan, 'last'> & { header?: { script?: string } }): MapEvent[] {
+  // The script's keys decide first (a stack-shaped string key is not a stack); then the keys' shape.
+  const notStacks = mapsDeclaredNotStacks(scan.header?.script);
+  return [...scan.last.values()].filter((e): e is MapEvent => !notStacks.has(e.name) && isStackMapEvent(e));
 }
 
 export function noStacksMessage(format: string): string {
@@ -32,18 +35,19 @@ export function noStacksMessage(format: string): string {
 }
 
 /** The stack maps an export uses: `map` alone, or every stack map. Refuses clearly. */
-export function selectStackMaps(scan: Pick<RecordingScan, 'last'>, format: string, map?: string): MapEvent[] {
+export function selectStackMaps(scan: Pick<RecordingScan, 'last'> & { header?: { script?: string } }, format: string, map?: string): MapEvent[] {
   const all = stackMapsOf(scan);
   if (map !== undefined) {
     const ev = scan.last.get(map) ?? scan.last.get(`@${map}`);
     if (!ev) throw new ExportError(`no map ${map} in this recording${mapList(scan)}`);
-    if (!isStackMapEvent(ev)) {
+    const stack = all.find((e) => e === ev);
+    if (!stack) {
       throw new ExportError(
         `${ev.name} is not a stack map (its keys hold no kstack/ustack); ${format} needs stacks` +
           (all.length > 0 ? ` — stack maps here: ${all.map((e) => e.name).join(', ')}` : ' — try csv or json'),
       );
     }
-    return [ev];
+    return [stack];
   }
   if (all.length === 0) throw new ExportError(noStacksMessage(format));
   return all;

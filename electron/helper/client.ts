@@ -26,6 +26,8 @@ export interface HelperCommand {
   args: string[];
   /** How it gains root, for messages: 'direct' (we are root), 'pkexec' or 'sudo'. */
   via: 'direct' | 'pkexec' | 'sudo';
+  /** Extra environment (a helper started directly by a root app: its unsafe mode). */
+  env?: Record<string, string>;
 }
 
 export class HelperError extends Error {
@@ -170,7 +172,7 @@ export class HelperClient {
   readonly hello: Promise<HelloResult>;
 
   constructor(readonly cmd: HelperCommand) {
-    this.child = spawn(cmd.command, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(cmd.command, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'], env: cmd.env ? { ...process.env, ...cmd.env } : process.env });
     this.child.stdin!.on('error', () => {}); // EPIPE when the helper is gone: 'exit' says why
     this.child.stdout!.on('data', (b: Buffer) => this.onData(b));
     this.child.stderr!.on('data', (b: Buffer) => (this.stderrTail = (this.stderrTail + b.toString()).slice(-2000)));
@@ -304,9 +306,8 @@ export class HelperClient {
         format: 'json',
         args: [...req.args],
         mapKeysMax: req.mapKeysMax,
+        // A request: only a helper started through the unsafe polkit action honours it.
         unsafe: req.unsafe,
-        // The engine only sets unsafe when the user turned it on for this run (RunOptions.unsafe).
-        unsafeConsent: req.unsafe,
       });
   }
 

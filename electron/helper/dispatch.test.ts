@@ -2,22 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Dispatcher, SCRIPT_FILE, type HelperDeps, type RunSink, type RunSpawnSpec } from './dispatch.js';
-import {
-  CapabilitiesRequest,
-  FrameReader,
-  HelloRequest,
-  HelperRequest,
-  Kind,
-  ListProbesRequest,
-  MAX_REQUEST_FRAME,
-  MAX_SCRIPT_BYTES,
-  Reply,
-  RunRequest,
-  SignalRequest,
-  encodeFrame,
-  encodeRequest,
-  type SignalName,
-} from './protocol.js';
+import { FrameReader, Kind, MAX_REQUEST_FRAME, MAX_SCRIPT_BYTES, Reply, encodeFrame, encodeRequest, type SignalName } from './protocol.js';
+
+// An independent oracle of what the helper accepts: the protocol as zod schemas, here in the
+// test only (the helper itself validates by hand, so zod stays out of the root bundle).
+const Version = z.literal(1);
+const Arg = z.string().max(4096).refine((s) => !s.includes('\0'));
+const HelloRequest = z.strictObject({ v: Version, method: z.literal('hello') });
+const RunRequest = z.strictObject({
+  v: Version,
+  method: z.literal('run'),
+  options: z.strictObject({ format: z.enum(['json', 'text']).default('json'), args: z.array(Arg).max(64).default([]), mapKeysMax: z.int().min(1).max(10_000_000).optional(), unsafe: z.boolean().default(false) }).default({ format: 'json', args: [], unsafe: false }),
+});
+const SignalRequest = z.strictObject({ v: Version, method: z.literal('signal'), run: z.int().min(1).max(0xffffffff), signal: z.enum(['INT', 'TERM', 'KILL', 'USR1']) });
+const HelperRequest = z.discriminatedUnion('method', [HelloRequest, RunRequest, SignalRequest]);
 
 interface Sent {
   kind: number;
@@ -26,7 +24,7 @@ interface Sent {
 }
 
 /** A dispatcher behind a FrameReader, as the helper has it, with a counting fake spawner. */
-function harness() {
+function harness(unsafeAllowed = false) {
   const sent: Sent[] = [];
   const spawns: RunSpawnSpec[] = [];
   const sinks = new Map<number, RunSink>();
@@ -40,9 +38,8 @@ function harness() {
       sinks.set(p, sink);
       return { pid: p, kill: (sig) => (kills.push({ pid: p, sig }), true) };
     },
-    listProbes: (pattern) => Promise.resolve({ stdout: `${pattern}\n`, stderr: '', code: 0 }),
-    capabilities: () => Promise.resolve({ uid: 0, effectiveCapabilities: [], bpftrace: null, info: '', readable: {}, lockdown: null }),
     identity: () => ({ pid: 1, uid: 0, parentDeathSignal: 9 }),
+    unsafeAllowed,
     send: (f) => {
       const r = new FrameReader(Infinity).push(f);
       for (const e of r) if (e.type === 'frame') sent.push({ kind: e.kind, id: e.id, body: e.kind === Kind.stdout || e.kind === Kind.stderr ? e.payload.toString() : JSON.parse(e.payload.toString()) });
@@ -68,7 +65,7 @@ describe('the helper dispatcher', () => {
   it('hello answers the protocol version and who it is', () => {
     const h = harness();
     h.push(encodeRequest(1, { v: 1, method: 'hello' }));
-    expect(h.replies()).toEqual([{ id: 1, ok: true, result: { protocol: 1, pid: 1, uid: 0, parentDeathSignal: 9, bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' } } }]);
+    expect(h.replies()).toEqual([{ id: 1, ok: true, result: { protocol: 1, pid: 1, uid: 0, parentDeathSignal: 9, unsafe: false, bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' } } }]);
   });
 
   it('run: the script as bytes, positional args after --, a clean environment; output relayed under the run id', () => {
@@ -92,13 +89,22 @@ describe('the helper dispatcher', () => {
     expect(h.d.activeRuns).toBe(0);
   });
 
-  it('--unsafe only with consent', () => {
+  it('--unsafe: never from the request alone; a helper started unsafe runs it once', () => {
     const h = harness();
     h.push(encodeRequest(1, { v: 1, method: 'run', options: { unsafe: true } }, script));
-    expect(h.replies()[0]).toMatchObject({ ok: false, error: { code: 'unsafe-without-consent' } });
-    expect(h.spawns).toHaveLength(0);
+    expect(h.replies()[0]).toMatchObject({ ok: false, error: { code: 'unsafe-without-consent', message: /org\.kscope\.run-bpftrace-unsafe/ } });
+    // The old field that let a caller assert its own consent is now an unknown key.
     h.push(encodeRequest(2, { v: 1, method: 'run', options: { unsafe: true, unsafeConsent: true } }, script));
-    expect(h.spawns[0].argv).toEqual(['-f', 'json', '--unsafe', '--', SCRIPT_FILE]);
+    expect(h.replies()[1]).toMatchObject({ ok: false, error: { code: 'bad-request', message: /unknown key "unsafeConsent"/ } });
+    expect(h.spawns).toHaveLength(0);
+    const u = harness(true);
+    u.push(encodeRequest(1, { v: 1, method: 'hello' }));
+    expect(u.replies()[0]).toMatchObject({ ok: true, result: { unsafe: true } });
+    u.push(encodeRequest(2, { v: 1, method: 'run', options: { unsafe: true } }, script));
+    expect(u.spawns[0].argv).toEqual(['-f', 'json', '--unsafe', '--', SCRIPT_FILE]);
+    u.push(encodeRequest(3, { v: 1, method: 'run', options: { unsafe: true } }, script));
+    expect(u.replies().at(-1)).toMatchObject({ ok: false, error: { message: /one unsafe run/ } });
+    expect(u.spawns).toHaveLength(1);
   });
 
   it('signal goes to its own run only', () => {
@@ -135,31 +141,30 @@ describe('the helper dispatcher', () => {
     expect(h.spawns).toHaveLength(0);
   });
 
-  it('listProbes and capabilities answer later; a request id of 0 or a non-request frame is refused', async () => {
+  it('listProbes and capabilities are gone (nobody called them); a request id of 0 or a non-request frame is refused', () => {
     const h = harness();
     h.push(encodeRequest(1, { v: 1, method: 'listProbes', pattern: 'tracepoint:sched:*' }));
+    h.push(encodeRequest(3, { v: 1, method: 'capabilities' }));
     h.push(encodeRequest(0, { v: 1, method: 'hello' }));
     h.push(encodeFrame(Kind.stdout, 2, Buffer.from('x')));
-    await new Promise((r) => setTimeout(r, 0));
     expect(h.replies()).toEqual([
+      { id: 1, ok: false, error: { code: 'unknown-method', message: 'unknown method "listProbes"; known: hello, run, signal' } },
+      { id: 3, ok: false, error: { code: 'unknown-method', message: 'unknown method "capabilities"; known: hello, run, signal' } },
       { id: 0, ok: false, error: { code: 'malformed', message: 'request id 0 is reserved' } },
       { id: 2, ok: false, error: { code: 'malformed', message: 'frame kind 0x4f is not a request' } },
-      { id: 1, ok: true, result: { stdout: 'tracepoint:sched:*\n', stderr: '', code: 0 } },
     ]);
   });
 });
 
 // ---- fuzzing: ≥ 10k malformed requests, generated from the schemas ---------------------
 
-const VARIANTS = [HelloRequest, RunRequest, SignalRequest, ListProbesRequest, CapabilitiesRequest] as const;
+const VARIANTS = [HelloRequest, RunRequest, SignalRequest] as const;
 
 /** A valid value for each field of a variant's shape (the starting point of a mutation). */
 const validOf: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   hello: fc.constant({ v: 1, method: 'hello' }),
-  capabilities: fc.constant({ v: 1, method: 'capabilities' }),
   run: fc.record({ v: fc.constant(1), method: fc.constant('run'), options: fc.record({ args: fc.array(fc.string({ maxLength: 20 }).filter((s) => !s.includes('\0')), { maxLength: 3 }), unsafe: fc.constant(false) }) }),
   signal: fc.record({ v: fc.constant(1), method: fc.constant('signal'), run: fc.integer({ min: 1, max: 1000 }), signal: fc.constantFrom('INT', 'TERM', 'KILL', 'USR1') }),
-  listProbes: fc.record({ v: fc.constant(1), method: fc.constant('listProbes'), pattern: fc.constantFrom('tracepoint:*', 'kprobe:vfs_*', 'uprobe:/bin/bash:*') }),
 };
 
 const wrongValue = fc.oneof(
@@ -184,7 +189,7 @@ const mutated: fc.Arbitrary<{ req: unknown; body: Uint8Array }> = fc
       if (how === 0) delete req[key];
       else if (how <= 3) req[key] = value;
       else if (how === 4) req[extraKey in req ? `${extraKey}_x` : extraKey] = value;
-      else if (how === 5 && method === 'run') req.options = { ...(req.options as object), unsafe: true }; // no consent
+      else if (how === 5 && method === 'run') req.options = { ...(req.options as object), unsafe: true }; // a request is not consent
       else if (how === 5) req.v = value;
       else if (how === 6 && method === 'run') req.options = { ...(req.options as object), [['format', 'args', 'mapKeysMax'][Number(value !== null) + (typeof value === 'string' ? 1 : 0)]]: value };
       else if (how === 6) req.method = `${method}${extraKey}`;
@@ -199,7 +204,7 @@ const mutated: fc.Arbitrary<{ req: unknown; body: Uint8Array }> = fc
     const p = HelperRequest.safeParse(JSON.parse(JSON.stringify(req))); // what crosses the pipe
     if (!p.success) return true;
     if (p.data.method !== 'run') return body.length > 0;
-    return body.length === 0 || (p.data.options.unsafe && !p.data.options.unsafeConsent);
+    return body.length === 0 || p.data.options.unsafe; // this helper was not started unsafe
   });
 
 /** Whole frames of other sorts: random payloads, random JSON, truncated JSON lengths, wrong kinds. */

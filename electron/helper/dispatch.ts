@@ -5,14 +5,13 @@ import { bpftraceArgv } from '../engine/bpftrace-argv.js';
 import {
   encodeJsonFrame,
   Kind,
+  MAX_REQUEST_FRAME,
   parseRequest,
-  type CapabilitiesResult,
   type ErrorCode,
   type ExitInfo,
   type FrameEvent,
   type HelloResult,
   type HelperRunOptions,
-  type ListProbesResult,
   type SignalName,
 } from './protocol.js';
 
@@ -43,24 +42,34 @@ export interface HelperDeps {
   bpftrace(): { path: string; version: string } | null;
   /** Starts bpftrace (with a parent-death signal); throws when it cannot. */
   spawnRun(spec: RunSpawnSpec, sink: RunSink): RunHandle;
-  listProbes(pattern: string): Promise<ListProbesResult>;
-  capabilities(): Promise<CapabilitiesResult>;
   identity(): { pid: number; uid: number; parentDeathSignal: number };
+  /**
+   * This helper was started through the unsafe polkit action (which asks for authentication
+   * every time; the installed kscope-helper-unsafe wrapper sets it, outside the caller's
+   * reach): it serves ONE run, which may use --unsafe. Otherwise --unsafe is refused,
+   * whatever the request says.
+   */
+  unsafeAllowed: boolean;
   /** Writes one frame to the engine. */
   send(frame: Buffer): void;
 }
 
-export function runSpec(options: HelperRunOptions, script: Buffer): RunSpawnSpec {
+/** `unsafe`: the run's --unsafe was allowed by how this helper was started (never by the request). */
+export function runSpec(options: HelperRunOptions, script: Buffer, unsafe = false): RunSpawnSpec {
   const env: Record<string, string> = { PATH: RUN_PATH, BPFTRACE_COLOR: 'never', LANG: 'C.UTF-8' };
   if (options.mapKeysMax !== undefined) env.BPFTRACE_MAP_KEYS_MAX = String(options.mapKeysMax);
-  const unsafe = options.unsafe && options.unsafeConsent;
-  return { argv: bpftraceArgv({ format: options.format, unsafe, args: options.args }, { file: SCRIPT_FILE }), env, script };
+  return { argv: bpftraceArgv({ format: options.format, unsafe: unsafe && options.unsafe, args: options.args }, { file: SCRIPT_FILE }), env, script };
 }
+
+export const UNSAFE_REFUSED =
+  'run: --unsafe is refused: a request cannot consent to it; the app must start a helper through the unsafe polkit action (org.kscope.run-bpftrace-unsafe), which asks for authentication for that one run';
 
 export class Dispatcher {
   private readonly runs = new Map<number, RunHandle>();
   /** Spawns started (for tests: a refused request must not add one). */
   spawned = 0;
+  /** An unsafe helper's one run has been started. */
+  private usedUnsafeRun = false;
 
   constructor(private readonly deps: HelperDeps) {}
 
@@ -87,7 +96,7 @@ export class Dispatcher {
 
   private handleUnsafe(ev: FrameEvent): void {
     if (ev.type === 'malformed') return this.refuse(0, 'malformed', `frame length ${ev.length} is too short for a header`);
-    if (ev.type === 'too-large') return this.refuse(ev.id, 'too-large', `frame of ${ev.length} bytes refused; at most ${2 * 1024 * 1024}`);
+    if (ev.type === 'too-large') return this.refuse(ev.id, 'too-large', `frame of ${ev.length} bytes refused; at most ${MAX_REQUEST_FRAME}`);
     if (ev.kind !== Kind.request) return this.refuse(ev.id, 'malformed', `frame kind 0x${ev.kind.toString(16)} is not a request`);
     if (ev.id === 0) return this.refuse(0, 'malformed', 'request id 0 is reserved');
     const p = parseRequest(ev.payload);
@@ -95,7 +104,7 @@ export class Dispatcher {
     const req = p.request;
     switch (req.method) {
       case 'hello':
-        return this.reply(ev.id, { protocol: 1, bpftrace: this.deps.bpftrace(), ...this.deps.identity() } satisfies HelloResult);
+        return this.reply(ev.id, { protocol: 1, bpftrace: this.deps.bpftrace(), ...this.deps.identity(), unsafe: this.deps.unsafeAllowed } satisfies HelloResult);
       case 'run':
         return this.run(ev.id, req.options, p.body);
       case 'signal': {
@@ -103,30 +112,21 @@ export class Dispatcher {
         if (!run) return this.refuse(ev.id, 'no-such-run', `no run ${req.run} is going`);
         return this.reply(ev.id, { sent: run.kill(req.signal) });
       }
-      case 'listProbes':
-        return this.later(ev.id, () => this.deps.listProbes(req.pattern));
-      case 'capabilities':
-        return this.later(ev.id, () => this.deps.capabilities());
     }
-  }
-
-  private later(id: number, f: () => Promise<unknown>): void {
-    if (!this.deps.bpftrace()) return this.refuse(id, 'no-bpftrace', NO_BPFTRACE);
-    f().then(
-      (r) => this.reply(id, r),
-      (e: Error) => this.refuse(id, 'failed', e.message),
-    );
   }
 
   private run(id: number, options: HelperRunOptions, script: Buffer): void {
     if (this.runs.has(id)) return this.refuse(id, 'bad-request', `run ${id} is already going`);
     if (this.runs.size >= MAX_RUNS) return this.refuse(id, 'bad-request', `${MAX_RUNS} runs are already going`);
+    if (options.unsafe && !this.deps.unsafeAllowed) return this.refuse(id, 'unsafe-without-consent', UNSAFE_REFUSED);
+    if (this.deps.unsafeAllowed && this.usedUnsafeRun) return this.refuse(id, 'bad-request', 'this helper was authorised for one unsafe run, and it has been started; start another helper for the next run');
     if (!this.deps.bpftrace()) return this.refuse(id, 'no-bpftrace', NO_BPFTRACE);
+    if (this.deps.unsafeAllowed) this.usedUnsafeRun = true;
     const send = this.deps.send;
     let handle: RunHandle;
     try {
       this.spawned++;
-      handle = this.deps.spawnRun(runSpec(options, script), {
+      handle = this.deps.spawnRun(runSpec(options, script, this.deps.unsafeAllowed), {
         stdout: (b) => send(frameWith(Kind.stdout, id, b)),
         stderr: (b) => send(frameWith(Kind.stderr, id, b)),
         exit: (info) => {

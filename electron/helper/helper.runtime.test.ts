@@ -101,12 +101,13 @@ describe.skipIf(!root)('the privileged helper (real process, real bpftrace)', ()
       h.send(encodeFrame(Kind.request, 6, truncated));
       expect(await h.reply(6)).toMatchObject({ ok: false, error: { code: 'malformed', message: expect.stringMatching(/truncated/) } });
       h.send(encodeRequest(7, { v: 1, method: 'listProbes', pattern: '-c id' }));
-      expect(await h.reply(7)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      expect(await h.reply(7)).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
       expect(h.bpftraceChildren()).toBe(0);
       h.send(encodeRequest(8, { v: 1, method: 'hello' }));
       expect(await h.reply(8)).toMatchObject({ ok: true, result: { protocol: 1 } });
-      h.send(encodeRequest(9, { v: 1, method: 'listProbes', pattern: 'tracepoint:sched:sched_switch' }));
-      expect(await h.reply(9)).toMatchObject({ ok: true, result: { stdout: 'tracepoint:sched:sched_switch\n', code: 0 } });
+      h.send(encodeRequest(9, { v: 1, method: 'run', options: { unsafe: true, unsafeConsent: true } }, Buffer.from('BEGIN { system("id"); exit(); }')));
+      expect(await h.reply(9)).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/unsafeConsent/) } });
+      expect(h.bpftraceChildren()).toBe(0);
       // The input ends inside a frame: an error reply, then the helper leaves.
       h.send(encodeRequest(10, { v: 1, method: 'hello' }).subarray(0, 12));
       h.child.stdin!.end();
@@ -117,15 +118,46 @@ describe.skipIf(!root)('the privileged helper (real process, real bpftrace)', ()
     }
   }, 60_000);
 
-  it('--unsafe with consent is passed to bpftrace', async () => {
-    const c = new HelperClient({ command: process.execPath, args: [helper, '--parent-pid', String(process.pid)], via: 'direct' });
-    const run = c.run('BEGIN { system("echo from-system"); exit(); }', { unsafe: true, unsafeConsent: true });
+  it('--unsafe: the request alone is refused; a helper started in its unsafe mode (as the unsafe wrapper starts it) runs it once', async () => {
+    const plain = new HelperClient({ command: process.execPath, args: [helper, '--parent-pid', String(process.pid)], via: 'direct' });
+    const refused = plain.run('BEGIN { system("echo from-system"); exit(); }', { unsafe: true });
+    const err = await new Promise<string>((r) => refused.on('error', (e: Error) => r(e.message)));
+    expect(err).toMatch(/org\.kscope\.run-bpftrace-unsafe/);
+    plain.close();
+    const c = new HelperClient({ command: process.execPath, args: [helper, '--parent-pid', String(process.pid)], via: 'direct', env: { KSCOPE_HELPER_ACTION: 'unsafe' } });
+    expect((await c.hello).unsafe).toBe(true);
+    const run = c.run('BEGIN { system("echo from-system"); exit(); }', { unsafe: true });
     let out = '';
     run.stdout.on('data', (b: Buffer) => (out += b.toString()));
     run.stderr.resume();
     await new Promise((r) => run.on('close', r));
     expect(out).toContain('from-system');
+    const second = c.run('BEGIN { exit(); }', {});
+    expect(await new Promise<string>((r) => second.on('error', (e: Error) => r(e.message)))).toMatch(/one unsafe run/);
     c.close();
+  });
+
+  it('starts without the native addon: no prctl, bpftrace still under setpriv --pdeathsig, gone when stdin ends', async () => {
+    // Bundled where no addon is found (its search is relative to the bundle, never the cwd).
+    const bare = fs.mkdtempSync('/tmp/kscope-helper-noaddon-');
+    fs.mkdirSync(`${bare}/a/b`, { recursive: true });
+    const lone = `${bare}/a/b/helper.cjs`;
+    fs.copyFileSync(helper, lone);
+    const c = new HelperClient({ command: process.execPath, args: [lone, '--parent-pid', String(process.pid)], via: 'direct' });
+    try {
+      expect(await c.hello).toMatchObject({ uid: 0, parentDeathSignal: 0 });
+      const run = c.run('interval:s:30 { exit(); }', {});
+      run.stderr.resume();
+      run.stdout.resume();
+      run.on('error', () => {}); // the helper leaving ends the run with an error: expected here
+      // setpriv sets the parent-death signal and execs bpftrace in the same process.
+      await waitFor(() => childrenOf(c.pid!).some((p) => p.comm === 'bpftrace'), 'bpftrace under the helper', 20_000);
+      const setpriv = childrenOf(c.pid!).find((p) => p.comm === 'bpftrace')!;
+      c.close(); // the app's pipe closes (as when the app dies): the helper kills its run and leaves
+      await waitFor(() => isGone(c.pid!) && isGone(setpriv.pid), 'helper and bpftrace gone', 10_000);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   it('exits at once when its parent is not the one named (it died before the helper set its parent-death signal)', async () => {

@@ -25,6 +25,31 @@ const cmd = (f: Partial<LaunchFacts>) => {
   return p.kind === 'helper' ? [p.command.via, p.command.command, ...p.command.args].join(' ') : p.kind === 'refuse' ? `refuse: ${p.message}` : 'direct';
 };
 
+const unsafeCmd = (f: Partial<LaunchFacts>) => {
+  const p = planLaunch(facts(f));
+  if (p.kind !== 'helper') return p.kind;
+  const u = p.unsafe;
+  return 'refused' in u ? `refused: ${u.refused}` : [u.command.via, u.command.command, ...u.command.args, ...(u.command.env ? [JSON.stringify(u.command.env)] : [])].join(' ');
+};
+
+describe('planLaunch: an --unsafe run gets its own helper that asks every time', () => {
+  it('pkexec runs the unsafe wrapper (its own polkit action, auth_admin, not kept)', () => {
+    expect(unsafeCmd({ unsafeWrapper: true })).toBe('pkexec /usr/bin/pkexec /opt/kscope/resources/helper/kscope-helper-unsafe --parent-pid 4242');
+    expect(unsafeCmd({ unsafeWrapper: false })).toMatch(/^refused: unsafe runs need \/opt\/kscope\/resources\/helper\/kscope-helper-unsafe/);
+  });
+  it('a development helper goes through pkexec env (its own action asks every time)', () => {
+    expect(unsafeCmd({ helperProgram: ['/usr/bin/node', '/src/dist/electron/helper.cjs'], envBinary: '/usr/bin/env' })).toBe(
+      'pkexec /usr/bin/pkexec /usr/bin/env KSCOPE_HELPER_ACTION=unsafe /usr/bin/node /src/dist/electron/helper.cjs --parent-pid 4242',
+    );
+  });
+  it('sudo -n cannot ask, so it cannot consent: refused with what to do', () => {
+    expect(unsafeCmd({ privilege: 'sudo' })).toMatch(/^refused: unsafe runs need an authentication for each run, which sudo -n cannot ask for/);
+  });
+  it('a root app starting the helper directly sets its unsafe mode itself', () => {
+    expect(unsafeCmd({ isRoot: true, helperMode: 'always' })).toBe('direct /opt/kscope/resources/helper/kscope-helper --parent-pid 4242 {"KSCOPE_HELPER_ACTION":"unsafe"}');
+  });
+});
+
 describe('planLaunch: how bpftrace gets root', () => {
   it('root runs bpftrace directly, or through the helper started directly when KSCOPE_HELPER=always', () => {
     expect(cmd({ isRoot: true })).toBe('direct');

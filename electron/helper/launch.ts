@@ -18,6 +18,13 @@ import type { HelperCommand } from './client.js';
 
 /** Where the deb installs the helper's wrapper (root-owned); the policy's exec.path names it. */
 export const INSTALLED_HELPER = '/opt/kscope/resources/helper/kscope-helper';
+/**
+ * The wrapper for one --unsafe run: polkit action org.kscope.run-bpftrace-unsafe names it and
+ * asks for authentication every time (auth_admin, never kept); it starts the helper with
+ * KSCOPE_HELPER_ACTION=unsafe, which no caller can pass through pkexec's clean environment.
+ */
+export const INSTALLED_UNSAFE_HELPER = '/opt/kscope/resources/helper/kscope-helper-unsafe';
+export const UNSAFE_ENV = { KSCOPE_HELPER_ACTION: 'unsafe' } as const;
 
 export interface LaunchFacts {
   isRoot: boolean;
@@ -32,9 +39,19 @@ export interface LaunchFacts {
   /** `sudo -n true` succeeds (asked only when needed). */
   sudoWorks: () => boolean;
   parentPid: number;
+  /** The installed unsafe wrapper exists (INSTALLED_UNSAFE_HELPER). */
+  unsafeWrapper?: boolean;
+  /** /usr/bin/env, to give a development helper its unsafe mode under pkexec. */
+  envBinary?: string | null;
 }
 
-export type LaunchPlan = { kind: 'direct' } | { kind: 'helper'; command: HelperCommand } | { kind: 'refuse'; message: string };
+/**
+ * How a run with --unsafe gets its own helper: a command that asks for authentication for
+ * that run, or why there is none. The normal helper refuses --unsafe whatever it is asked.
+ */
+export type UnsafeLaunch = { command: HelperCommand } | { refused: string };
+
+export type LaunchPlan = { kind: 'direct' } | { kind: 'helper'; command: HelperCommand; unsafe: UnsafeLaunch } | { kind: 'refuse'; message: string };
 
 const AS_ROOT = 'or run kscope as root (sudo kscope ...)';
 const NEEDS = 'bpftrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)';
@@ -53,9 +70,24 @@ export function planLaunch(f: LaunchFacts): LaunchPlan {
   }
   const argv = [...f.helperProgram, '--parent-pid', String(f.parentPid)];
   const [program, ...rest] = argv;
-  if (f.isRoot) return { kind: 'helper', command: { command: program, args: rest, via: 'direct' } };
-  const viaPkexec = (): LaunchPlan => ({ kind: 'helper', command: { command: f.pkexec!, args: argv, via: 'pkexec' } });
-  const viaSudo = (): LaunchPlan => ({ kind: 'helper', command: { command: f.sudo!, args: ['-n', '--', ...argv], via: 'sudo' } });
+  if (f.isRoot) return { kind: 'helper', command: { command: program, args: rest, via: 'direct' }, unsafe: { command: { command: program, args: rest, via: 'direct', env: { ...UNSAFE_ENV } } } };
+  const installed = f.helperProgram.length === 1 && f.helperProgram[0] === INSTALLED_HELPER;
+  const unsafeViaPkexec = (): UnsafeLaunch =>
+    installed
+      ? f.unsafeWrapper
+        ? { command: { command: f.pkexec!, args: [INSTALLED_UNSAFE_HELPER, '--parent-pid', String(f.parentPid)], via: 'pkexec' } }
+        : { refused: `unsafe runs need ${INSTALLED_UNSAFE_HELPER} (the polkit action that asks every time); reinstall kscope` }
+      : f.envBinary
+        ? // A development helper: pkexec's own action for env (auth_admin, asked every time).
+          { command: { command: f.pkexec!, args: [f.envBinary, `KSCOPE_HELPER_ACTION=${UNSAFE_ENV.KSCOPE_HELPER_ACTION}`, ...argv], via: 'pkexec' } }
+        : { refused: 'unsafe runs need /usr/bin/env to start the development helper under pkexec' };
+  const viaPkexec = (): LaunchPlan => ({ kind: 'helper', command: { command: f.pkexec!, args: argv, via: 'pkexec' }, unsafe: unsafeViaPkexec() });
+  const viaSudo = (): LaunchPlan => ({
+    kind: 'helper',
+    command: { command: f.sudo!, args: ['-n', '--', ...argv], via: 'sudo' },
+    // sudo -n never asks: it cannot be the consent for one run.
+    unsafe: { refused: `unsafe runs need an authentication for each run, which sudo -n cannot ask for: use pkexec (KSCOPE_PRIVILEGE=pkexec), ${AS_ROOT}` },
+  });
   if (privilege === 'pkexec') {
     return f.pkexec ? viaPkexec() : { kind: 'refuse', message: `${NEEDS}; KSCOPE_PRIVILEGE=pkexec but pkexec is not installed (sudo apt-get install pkexec), ${AS_ROOT}` };
   }
@@ -104,5 +136,7 @@ export function gatherLaunchFacts(env: NodeJS.ProcessEnv = process.env, isRoot =
     sudo,
     sudoWorks: () => !!sudo && spawnSync(sudo, ['-n', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0,
     parentPid: process.pid,
+    unsafeWrapper: fs.existsSync(INSTALLED_UNSAFE_HELPER),
+    envBinary: fs.existsSync('/usr/bin/env') ? '/usr/bin/env' : null,
   };
 }

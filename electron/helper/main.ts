@@ -1,26 +1,28 @@
 // kscope's privileged helper (bundled to dist/electron/helper.cjs): started by the app
 // through pkexec or sudo -n (or directly when the app is root), it runs bpftrace and
-// nothing else, speaking protocol.ts on stdin/stdout. It dies with its parent: a
-// parent-death signal set through the native addon, an exit when the parent is already
-// gone at start, and an exit on stdin's end; each bpftrace it starts gets its own
-// parent-death signal (setpriv --pdeathsig KILL), so killing the app with SIGKILL takes
-// the helper and every probe with it.
+// nothing else, speaking protocol.ts (hello, run, signal) on stdin/stdout. It dies with its
+// parent: an exit on stdin's end (the app's pipe closes even when it is SIGKILLed), an exit
+// when the parent is already gone at start, and, when the native addon is there, a
+// parent-death signal (prctl) too. The addon is optional: each bpftrace it starts gets its
+// own parent-death signal from `setpriv --pdeathsig KILL` (util-linux), so killing the app
+// with SIGKILL takes the helper and every probe with it either way.
 //
 // Usage: helper.cjs --parent-pid PID   (PID: the app; it may also be the grandparent, for sudo)
-import { execFile } from 'node:child_process';
+// KSCOPE_HELPER_ACTION=unsafe (set only by the root-owned kscope-helper-unsafe wrapper that
+// polkit's org.kscope.run-bpftrace-unsafe action runs, never passed through from the caller):
+// one run, which may use --unsafe.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { bpftraceVersion } from '../engine/bpftrace-binary.js';
 import { spawnWithOutputPipe } from '../engine/output-pipe.js';
 import { loadNative, type NativeAddon } from '../native.js';
-import { Dispatcher, RUN_PATH, SCRIPT_FILE, type RunHandle, type RunSink, type RunSpawnSpec } from './dispatch.js';
-import { FrameReader, Kind, MAX_REQUEST_FRAME, encodeJsonFrame, type CapabilitiesResult, type ListProbesResult } from './protocol.js';
+import { Dispatcher, SCRIPT_FILE, type RunHandle, type RunSink, type RunSpawnSpec } from './dispatch.js';
+import { FrameReader, Kind, MAX_REQUEST_FRAME, encodeJsonFrame } from './protocol.js';
 import { findTrustedBinary } from './trusted-binary.js';
 
 declare const __dirname: string;
 
-const EXIT_NO_ADDON = 3;
 const EXIT_PARENT_GONE = 4;
 const EXIT_USAGE = 2;
 
@@ -34,8 +36,18 @@ function addonPaths(): string[] {
   return [path.join(__dirname, '..', 'native', 'kscope_native.node'), path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'kscope_native.node')];
 }
 
-function ancestorPids(native: NativeAddon): number[] {
-  const ppid = native.parentPid();
+function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+function ancestorPids(native: NativeAddon | null): number[] {
+  // getppid() through the addon, else through /proc (the same answer, one read later).
+  const ppid = native ? native.parentPid() : (parentOf(process.pid) ?? process.ppid);
   const out = [ppid];
   try {
     // sudo sits between the app and us: the app is then our grandparent.
@@ -73,13 +85,14 @@ function main(): void {
   const argv = process.argv.slice(2);
   if (argv.length !== 2 || argv[0] !== '--parent-pid' || !/^[1-9]\d{0,9}$/.test(argv[1])) die(EXIT_USAGE, 'usage: helper --parent-pid PID');
   const expectedParent = Number(argv[1]);
-  let native: NativeAddon;
+  let native: NativeAddon | null = null;
   try {
     native = loadNative(addonPaths());
-  } catch (e) {
-    die(EXIT_NO_ADDON, `cannot set a parent-death signal without the native addon: ${(e as Error).message}`);
+    native.setParentDeathSignal(9); // SIGKILL when the parent dies, from now on
+  } catch {
+    // No addon: stdin's end is how we learn the app died; bpftrace has setpriv's pdeathsig.
+    native = null;
   }
-  native.setParentDeathSignal(9); // SIGKILL when the parent dies, from now on
   // The parent may have died before that line: then we were re-parented and must not run.
   if (!ancestorPids(native).includes(expectedParent)) die(EXIT_PARENT_GONE, `parent ${expectedParent} is gone`);
 
@@ -153,48 +166,11 @@ function main(): void {
     };
   };
 
-  const listProbes = (pattern: string) =>
-    new Promise<ListProbesResult>((resolve) => {
-      execFile(bpftrace!, ['-l', '--', pattern], { env: { PATH: RUN_PATH, BPFTRACE_COLOR: 'never' }, cwd: '/', maxBuffer: 32 * 1024 * 1024, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ stdout, stderr, code });
-      });
-    });
-
-  const capabilities = () =>
-    new Promise<CapabilitiesResult>((resolve) => {
-      execFile(bpftrace!, ['--info'], { env: { PATH: RUN_PATH, BPFTRACE_COLOR: 'never' }, cwd: '/', timeout: 30_000, encoding: 'utf8' }, (_err, stdout, stderr) => {
-        const readable: Record<string, boolean> = {};
-        for (const f of ['/sys/kernel/tracing/available_events', '/sys/kernel/debug/tracing/available_events', '/sys/kernel/btf/vmlinux', '/proc/kallsyms', '/sys/kernel/tracing/available_filter_functions']) {
-          try {
-            fs.accessSync(f, fs.constants.R_OK);
-            readable[f] = true;
-          } catch {
-            readable[f] = false;
-          }
-        }
-        let lockdown: string | null = null;
-        try {
-          lockdown = fs.readFileSync('/sys/kernel/security/lockdown', 'utf8').trim();
-        } catch {
-          /* no LSM lockdown file */
-        }
-        let caps: string[] | null = null;
-        try {
-          caps = native.effectiveCapabilities();
-        } catch {
-          /* older addon */
-        }
-        resolve({ uid: process.getuid?.() ?? -1, effectiveCapabilities: caps, bpftrace: bpftraceFound(), info: stdout + stderr, readable, lockdown });
-      });
-    });
-
   const dispatcher = new Dispatcher({
     bpftrace: bpftraceFound,
     spawnRun,
-    listProbes,
-    capabilities,
-    identity: () => ({ pid: process.pid, uid: process.getuid?.() ?? -1, parentDeathSignal: native.getParentDeathSignal() }),
+    identity: () => ({ pid: process.pid, uid: process.getuid?.() ?? -1, parentDeathSignal: native ? native.getParentDeathSignal() : 0 }),
+    unsafeAllowed: process.env.KSCOPE_HELPER_ACTION === 'unsafe',
     send,
   });
 

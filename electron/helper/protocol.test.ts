@@ -67,16 +67,19 @@ describe('parseRequest', () => {
   it('accepts each method with defaults applied', () => {
     expect(parse({ v: 1, method: 'hello' })).toMatchObject({ ok: true, request: { method: 'hello' } });
     const r = parse(run(), Buffer.from('BEGIN { exit(); }'));
-    expect(r).toMatchObject({ ok: true, request: { options: { format: 'json', args: [], unsafe: false, unsafeConsent: false } } });
+    expect(r).toEqual({ ok: true, request: { v: 1, method: 'run', options: { format: 'json', args: [], unsafe: false } }, body: Buffer.from('BEGIN { exit(); }') });
     expect(parse({ v: 1, method: 'signal', run: 3, signal: 'USR1' }).ok).toBe(true);
-    expect(parse({ v: 1, method: 'listProbes', pattern: 'tracepoint:sched:*' }).ok).toBe(true);
-    expect(parse({ v: 1, method: 'capabilities' }).ok).toBe(true);
+    expect(parse(run({ format: 'text', args: ['a'], mapKeysMax: 5 }), Buffer.from('x'))).toMatchObject({ ok: true, request: { options: { format: 'text', args: ['a'], mapKeysMax: 5 } } });
   });
 
-  it('refuses --unsafe without the consent of the run', () => {
-    expect(parse(run({ unsafe: true }), Buffer.from('BEGIN {}'))).toMatchObject({ ok: false, code: 'unsafe-without-consent' });
-    expect(parse(run({ unsafe: true, unsafeConsent: false }), Buffer.from('BEGIN {}'))).toMatchObject({ ok: false, code: 'unsafe-without-consent' });
-    expect(parse(run({ unsafe: true, unsafeConsent: true }), Buffer.from('BEGIN {}')).ok).toBe(true);
+  it('only hello, run and signal: the two methods nobody called are unknown', () => {
+    expect(parse({ v: 1, method: 'listProbes', pattern: 'tracepoint:sched:*' })).toMatchObject({ ok: false, code: 'unknown-method' });
+    expect(parse({ v: 1, method: 'capabilities' })).toMatchObject({ ok: false, code: 'unknown-method' });
+  });
+
+  it('a request cannot carry consent: unsafeConsent is an unknown key (unsafe alone is a request the dispatcher judges)', () => {
+    expect(parse(run({ unsafe: true, unsafeConsent: true }), Buffer.from('BEGIN {}'))).toMatchObject({ ok: false, code: 'bad-request', message: expect.stringMatching(/unsafeConsent/) });
+    expect(parse(run({ unsafe: true }), Buffer.from('BEGIN {}')).ok).toBe(true);
   });
 
   it('refuses a script path instead of bytes', () => {
@@ -98,8 +101,12 @@ describe('parseRequest', () => {
     expect(parse({ v: 1, method: 'hello', extra: 1 })).toMatchObject({ ok: false, code: 'bad-request' });
     expect(parse(run({ output: '/etc/passwd' }), Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
     expect(parse(run({ args: ['a\0b'] }), Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
-    expect(parse({ v: 1, method: 'listProbes', pattern: '-c' })).toMatchObject({ ok: false, code: 'bad-request' });
-    expect(parse({ v: 1, method: 'listProbes', pattern: 'a;rm -rf /' })).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse(run({ mapKeysMax: 0 }), Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse(run({ format: 'yaml' }), Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse(run({ args: Array(65).fill('a') }), Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse({ v: 1, method: 'run', options: [] }, Buffer.from('x'))).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse({ v: 1, method: 'signal', run: 0, signal: 'INT' })).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(parse({ v: 1, method: 'signal', run: 1.5, signal: 'INT' })).toMatchObject({ ok: false, code: 'bad-request' });
     expect(parse({ v: 1, method: 'signal', run: 1, signal: 'STOP' })).toMatchObject({ ok: false, code: 'bad-request' });
   });
 

@@ -8,88 +8,151 @@
 // Engine → helper: 'Q' requests (id ≥ 1, chosen by the engine). Helper → engine: 'R' the
 // reply to request `id` (id 0 when the frame was too broken to carry one), 'O'/'E' a run's
 // stdout/stderr bytes, 'X' its exit (JSON). A run's id is the id of its `run` request.
-import { z } from 'zod';
+//
+// The helper runs as root and is bundled on its own: no zod here (or anywhere it imports),
+// only the small validators below, so its bundle stays small enough to read.
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the helper accepts; larger ones are skipped unread and refused. */
 export const MAX_REQUEST_FRAME = 2 * 1024 * 1024;
-export const MAX_SCRIPT_BYTES = 1024 * 1024;
-/** What the engine accepts from the helper (listProbes replies can be a few MB). */
+/** The one script-size limit, shared with the engine, the CLI and diagnose. */
+export { MAX_SCRIPT_BYTES } from '../engine/script-limits.js';
+import { MAX_SCRIPT_BYTES } from '../engine/script-limits.js';
+/** What the engine accepts from the helper. */
 export const MAX_HELPER_FRAME = 64 * 1024 * 1024;
 export const FRAME_HEADER = 9;
 
 export const Kind = { request: 0x51, reply: 0x52, stdout: 0x4f, stderr: 0x45, exit: 0x58 } as const;
 
-const Version = z.literal(PROTOCOL_VERSION);
-/** No NUL (it would cut an argv string) and bounded like the contract's RunOptions.args. */
-const Arg = z.string().max(4096).refine((s) => !s.includes('\0'), 'NUL in argument');
-
-export const HelperRunOptions = z.strictObject({
+export interface HelperRunOptions {
   /** -f json (the engine's decoders) or bpftrace's text output. */
-  format: z.enum(['json', 'text']).default('json'),
+  format: 'json' | 'text';
   /** Positional arguments ($1, $2, ...), always passed after `--` so none is read as an option. */
-  args: z.array(Arg).max(64).default([]),
+  args: string[];
   /** BPFTRACE_MAP_KEYS_MAX. */
-  mapKeysMax: z.int().min(1).max(10_000_000).optional(),
-  unsafe: z.boolean().default(false),
-  /** The user's explicit consent for this run; --unsafe is refused without it. */
-  unsafeConsent: z.boolean().default(false),
-});
-export type HelperRunOptions = z.infer<typeof HelperRunOptions>;
-export type HelperRunOptionsInput = z.input<typeof HelperRunOptions>;
+  mapKeysMax?: number;
+  /**
+   * Pass --unsafe. A request for it, never consent: the helper honours it only when it was
+   * started through the unsafe polkit action (which always asks), for one run.
+   */
+  unsafe: boolean;
+}
+export type HelperRunOptionsInput = Partial<HelperRunOptions>;
 
-export const HelloRequest = z.strictObject({ v: Version, method: z.literal('hello') });
-/** The script is the frame's body (bytes), never a path: the helper writes it to its own file. */
-export const RunRequest = z.strictObject({ v: Version, method: z.literal('run'), options: HelperRunOptions });
-export const SignalName = z.enum(['INT', 'TERM', 'KILL', 'USR1']);
-export type SignalName = z.infer<typeof SignalName>;
-export const SignalRequest = z.strictObject({ v: Version, method: z.literal('signal'), run: z.int().min(1).max(0xffffffff), signal: SignalName });
-/** bpftrace -l PATTERN: a probe pattern, never something that looks like an option. */
-export const ListProbesRequest = z.strictObject({
-  v: Version,
-  method: z.literal('listProbes'),
-  pattern: z.string().min(1).max(1024).regex(/^[A-Za-z0-9_*?:./[\]{},+@$ -]+$/, 'not a probe pattern').refine((p) => !p.startsWith('-'), 'a pattern cannot start with -'),
-});
-export const CapabilitiesRequest = z.strictObject({ v: Version, method: z.literal('capabilities') });
-export const HelperRequest = z.discriminatedUnion('method', [HelloRequest, RunRequest, SignalRequest, ListProbesRequest, CapabilitiesRequest]);
-export type HelperRequest = z.infer<typeof HelperRequest>;
-export type HelperRequestInput = z.input<typeof HelperRequest>;
-export const METHODS = ['hello', 'run', 'signal', 'listProbes', 'capabilities'] as const;
+export type SignalName = 'INT' | 'TERM' | 'KILL' | 'USR1';
+export const SIGNAL_NAMES: readonly SignalName[] = ['INT', 'TERM', 'KILL', 'USR1'];
 
-export const ErrorCode = z.enum(['malformed', 'too-large', 'version', 'unknown-method', 'bad-request', 'unsafe-without-consent', 'script-path', 'no-bpftrace', 'no-such-run', 'failed']);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export type HelperRequest =
+  | { v: 1; method: 'hello' }
+  /** The script is the frame's body (bytes), never a path: the helper writes it to its own file. */
+  | { v: 1; method: 'run'; options: HelperRunOptions }
+  | { v: 1; method: 'signal'; run: number; signal: SignalName };
+export type HelperRequestInput = { v: number; method: 'hello' } | { v: number; method: 'run'; options: HelperRunOptionsInput } | { v: number; method: 'signal'; run: number; signal: SignalName };
+export const METHODS = ['hello', 'run', 'signal'] as const;
 
-export const HelloResult = z.object({
-  protocol: z.literal(PROTOCOL_VERSION),
-  pid: z.int(),
-  uid: z.int(),
-  bpftrace: z.object({ path: z.string(), version: z.string() }).nullable(),
-  /** The signal this helper gets when its parent dies (9: SIGKILL). */
-  parentDeathSignal: z.int(),
-});
-export type HelloResult = z.infer<typeof HelloResult>;
-export const RunResult = z.object({ run: z.int(), pid: z.int() });
-export const ListProbesResult = z.object({ stdout: z.string(), stderr: z.string(), code: z.int().nullable() });
-export type ListProbesResult = z.infer<typeof ListProbesResult>;
-export const CapabilitiesResult = z.object({
-  uid: z.int(),
-  effectiveCapabilities: z.array(z.string()).nullable(),
-  bpftrace: z.object({ path: z.string(), version: z.string() }).nullable(),
-  /** bpftrace --info (text; says "kprobe: yes" even where kprobes are absent: evidence, not truth). */
-  info: z.string(),
-  /** What root can read here: file → readable. */
-  readable: z.record(z.string(), z.boolean()),
-  lockdown: z.string().nullable(),
-});
-export type CapabilitiesResult = z.infer<typeof CapabilitiesResult>;
+export const ERROR_CODES = ['malformed', 'too-large', 'version', 'unknown-method', 'bad-request', 'unsafe-without-consent', 'script-path', 'no-bpftrace', 'no-such-run', 'failed'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const Reply = z.union([
-  z.strictObject({ ok: z.literal(true), result: z.unknown() }),
-  z.strictObject({ ok: z.literal(false), error: z.strictObject({ code: ErrorCode, message: z.string() }) }),
-]);
-export type Reply = z.infer<typeof Reply>;
-export const ExitInfo = z.strictObject({ code: z.int().nullable(), signal: z.string().nullable(), error: z.string().optional() });
-export type ExitInfo = z.infer<typeof ExitInfo>;
+export interface HelloResult {
+  protocol: 1;
+  pid: number;
+  uid: number;
+  bpftrace: { path: string; version: string } | null;
+  /** The signal this helper gets when its parent dies (9: SIGKILL; 0 without the native addon). */
+  parentDeathSignal: number;
+  /** Started through the unsafe action: one run, which may use --unsafe. */
+  unsafe: boolean;
+}
+export interface RunResult {
+  run: number;
+  pid: number;
+}
+export type Reply = { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } };
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  error?: string;
+}
+
+// ---- tiny validators ------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isInt = (x: unknown, min: number, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+/** The keys of `o` not in `allowed` (a strict object has none). */
+const extraKeys = (o: Obj, allowed: readonly string[]) => Object.keys(o).filter((k) => !allowed.includes(k));
+class Invalid extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+function strict(o: Obj, allowed: readonly string[], at: string): void {
+  const extra = extraKeys(o, allowed);
+  if (extra.length) throw new Invalid(at, `unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
+}
+
+function runOptions(x: unknown): HelperRunOptions {
+  if (x === undefined) x = {};
+  if (!isObj(x)) throw new Invalid('options', 'expected an object');
+  strict(x, ['format', 'args', 'mapKeysMax', 'unsafe'], 'options');
+  const format = x.format === undefined ? 'json' : x.format; // null is not absent
+  if (format !== 'json' && format !== 'text') throw new Invalid('options.format', 'expected "json" or "text"');
+  const args = x.args === undefined ? [] : x.args;
+  if (!Array.isArray(args) || args.length > 64) throw new Invalid('options.args', 'expected at most 64 strings');
+  args.forEach((a, i) => {
+    // No NUL (it would cut an argv string) and bounded like the contract's RunOptions.args.
+    if (typeof a !== 'string' || a.length > 4096 || a.includes('\0')) throw new Invalid(`options.args.${i}`, 'expected a string of at most 4096 characters without NUL');
+  });
+  if (x.mapKeysMax !== undefined && !isInt(x.mapKeysMax, 1, 10_000_000)) throw new Invalid('options.mapKeysMax', 'expected an integer from 1 to 10000000');
+  const unsafe = x.unsafe === undefined ? false : x.unsafe;
+  if (typeof unsafe !== 'boolean') throw new Invalid('options.unsafe', 'expected a boolean');
+  return { format, args: args as string[], ...(x.mapKeysMax !== undefined ? { mapKeysMax: x.mapKeysMax as number } : {}), unsafe };
+}
+
+/** A request object (method already known to be in METHODS) → the request, or throws Invalid. */
+function validateRequest(o: Obj): HelperRequest {
+  switch (o.method) {
+    case 'hello':
+      strict(o, ['v', 'method'], '(root)');
+      return { v: 1, method: 'hello' };
+    case 'run':
+      strict(o, ['v', 'method', 'options'], '(root)');
+      return { v: 1, method: 'run', options: runOptions(o.options) };
+    default: {
+      strict(o, ['v', 'method', 'run', 'signal'], '(root)');
+      if (!isInt(o.run, 1, 0xffffffff)) throw new Invalid('run', 'expected a run id (an integer ≥ 1)');
+      if (!(SIGNAL_NAMES as readonly unknown[]).includes(o.signal)) throw new Invalid('signal', `expected one of ${SIGNAL_NAMES.join(', ')}`);
+      return { v: 1, method: 'signal', run: o.run, signal: o.signal as SignalName };
+    }
+  }
+}
+
+/** Parse-or-throw / safe-parse pairs for what the engine reads from the helper. */
+function checker<T>(name: string, check: (x: unknown) => x is T) {
+  return {
+    parse(x: unknown): T {
+      if (!check(x)) throw new Error(`the helper sent a malformed ${name}`);
+      return x;
+    },
+    safeParse(x: unknown): { success: true; data: T } | { success: false } {
+      return check(x) ? { success: true, data: x } : { success: false };
+    },
+  };
+}
+const isBpftraceInfo = (x: unknown) => x === null || (isObj(x) && typeof x.path === 'string' && typeof x.version === 'string');
+export const HelloResult = checker<HelloResult>('hello', (x): x is HelloResult => isObj(x) && x.protocol === PROTOCOL_VERSION && isInt(x.pid, 0, 2 ** 32) && isInt(x.uid, -1, 2 ** 32) && isBpftraceInfo(x.bpftrace) && isInt(x.parentDeathSignal, 0, 64) && typeof x.unsafe === 'boolean');
+export const RunResult = checker<RunResult>('run reply', (x): x is RunResult => isObj(x) && isInt(x.run, 0, 2 ** 32) && isInt(x.pid, 0, 2 ** 32));
+export const Reply = checker<Reply>('reply', (x): x is Reply => {
+  if (!isObj(x)) return false;
+  if (x.ok === true) return extraKeys(x, ['ok', 'result']).length === 0 && 'result' in x;
+  if (x.ok !== false || extraKeys(x, ['ok', 'error']).length || !isObj(x.error)) return false;
+  const e = x.error;
+  return extraKeys(e, ['code', 'message']).length === 0 && (ERROR_CODES as readonly unknown[]).includes(e.code) && typeof e.message === 'string';
+});
+export const ExitInfo = checker<ExitInfo>('exit', (x): x is ExitInfo => isObj(x) && extraKeys(x, ['code', 'signal', 'error']).length === 0 && (x.code === null || isInt(x.code, -(2 ** 31), 2 ** 31)) && (x.signal === null || typeof x.signal === 'string') && (x.error === undefined || typeof x.error === 'string'));
 
 // ---- framing -------------------------------------------------------------------------
 
@@ -213,18 +276,16 @@ export function parseRequest(payload: Buffer): ParsedRequest {
     const pathKey = PATH_KEYS.find((k) => k in obj || (typeof obj.options === 'object' && obj.options !== null && k in obj.options));
     if (pathKey) return { ok: false, code: 'script-path', message: `the script must be sent as bytes (the frame's body), not as "${pathKey}"`, method };
   }
-  const parsed = HelperRequest.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, code: 'bad-request', message: `bad ${method} request: ${issue.path.join('.') || '(root)'}: ${issue.message}`, method };
+  let request: HelperRequest;
+  try {
+    request = validateRequest(obj);
+  } catch (e) {
+    if (!(e instanceof Invalid)) throw e;
+    return { ok: false, code: 'bad-request', message: `bad ${method} request: ${e.path}: ${e.message}`, method };
   }
-  const request = parsed.data;
   if (request.method === 'run') {
     if (body.length === 0) return { ok: false, code: 'bad-request', message: 'run: the script (frame body) is empty', method };
     if (body.length > MAX_SCRIPT_BYTES) return { ok: false, code: 'too-large', message: `run: script of ${body.length} bytes; at most ${MAX_SCRIPT_BYTES}`, method };
-    if (request.options.unsafe && !request.options.unsafeConsent) {
-      return { ok: false, code: 'unsafe-without-consent', message: 'run: --unsafe was asked without the user\'s consent for this run (unsafeConsent)', method };
-    }
   } else if (body.length > 0) return { ok: false, code: 'bad-request', message: `${method} takes no body (${body.length} bytes sent)`, method };
   return { ok: true, request, body };
 }

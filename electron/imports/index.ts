@@ -4,6 +4,7 @@
 // adds format detection, the header, and the two shells (write a recording, read a file
 // in chunks).
 import fs from 'node:fs';
+import { openOutputSync } from '../output/safe-output.js';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RECORDING_FORMAT, type ImportFormat, type RecordingHeader, type TraceEvent } from '../api/index.js';
@@ -200,7 +201,8 @@ const CHUNK = 1 << 20;
 
 /** Import a file read in 1 MiB chunks (a 35 MB folded file is never one string); UTF-8, or UTF-16 with its BOM. */
 export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {}): ImportResult {
-  const fd = fs.openSync(file, 'r');
+  // `-` is stdin, read in the same chunks (binary data is refused from its first chunk).
+  const fd = file === '-' ? 0 : fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     const decoder = new ImportTextDecoder();
@@ -214,7 +216,7 @@ export function importFile(file: string, as?: ImportFormat, meta: ImportMeta = {
     if (tail) stream.push(tail);
     return stream.end();
   } finally {
-    fs.closeSync(fd);
+    if (fd !== 0) fs.closeSync(fd);
   }
 }
 
@@ -227,17 +229,18 @@ export function writeRecording(dir: string, header: RecordingHeader, events: rea
 
 /** Write a recording to exactly this path (the CLI's --output). */
 export function writeRecordingTo(file: string, header: RecordingHeader, events: readonly TraceEvent[]): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'w', 0o600);
+  if (file !== '-') fs.mkdirSync(path.dirname(file), { recursive: true });
+  // A regular file appears whole or not at all; /dev/null, a FIFO or `-` is written in place.
+  const o = openOutputSync(file, { mode: 0o600 });
   try {
-    const out = new BufferedWriter(fd);
+    const out = new BufferedWriter(o.fd);
     out.write(JSON.stringify(header) + '\n');
     for (const e of events) writeEventLine(out, e);
     out.flush();
+    o.commit();
   } catch (e) {
+    o.abort();
     throw new Error(`could not write ${file}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    fs.closeSync(fd);
   }
   return file;
 }

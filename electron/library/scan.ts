@@ -8,10 +8,11 @@
 // are parsed whole. A line that does not start that way is parsed and validated in full.
 import fs from 'node:fs';
 import { TraceEvent, type RecordingHeader } from '../api/index.js';
-import { parseRecording } from '../engine/recording.js';
+import { parseRecording, RecordingFormatError } from '../engine/recording.js';
 import { isStackMap } from '../engine/stacks.js';
+import { mapsDeclaredNotStacks } from '../exports/declared-stacks.js';
 import { F64s, LineColumn, U32s } from './grow.js';
-import { scanLines } from './lines.js';
+import { MAX_WHOLE_LINE, scanLines } from './lines.js';
 
 export type AggregateType = 'map' | 'hist' | 'stats';
 
@@ -86,7 +87,10 @@ export class ReplayIndex {
 
 const HEAD = /^\{"type":"([a-z_]+)","t":(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:,"name":"((?:[^"\\]|\\.)*)")?/;
 const AGGREGATE = new Set(['map', 'hist', 'stats']);
-const MAX_TAIL = 64 << 20;
+/** After HEAD: the map's first key (a JSON string), when the head holds all of it. */
+const FIRST_KEY = /^,"entries":\[\{"key":("(?:[^"\\]|\\.)*")/;
+/** A last line without a newline is read whole only up to this (beyond: a torn line, never parsed). */
+const MAX_TAIL = MAX_WHOLE_LINE;
 /** Bytes scanned between yields to the event loop. */
 const SLICE_BYTES = 32 << 20;
 
@@ -136,7 +140,7 @@ export class RecordingScanner {
   private scanSlice(file: string, limit: number): boolean {
     const fd = fs.openSync(file, 'r');
     try {
-      const r = scanLines(fd, this.offset, (buf, s, e, off) => this.feedLine(buf, s, e, off), undefined, limit);
+      const r = scanLines(fd, this.offset, (buf, s, e, off) => this.feedLine(buf, s, e, off), undefined, limit, (head, off, len) => this.feedLongLine(head, off, len));
       this.offset = r.end;
       this.tailBytes = r.tailBytes;
       this.bytes = r.end + r.tailBytes;
@@ -165,9 +169,11 @@ export class RecordingScanner {
     if (!this.header) throw new Error('recording not scanned');
     const maps: string[] = [];
     const stackMaps: string[] = [];
+    // As the exports decide: the script's keys first, then the keys' shape (declared-stacks.ts).
+    const notStacks = mapsDeclaredNotStacks(this.header.script);
     for (const [name, m] of this.mapInfo) {
       maps.push(name);
-      if (m.stack) stackMaps.push(name);
+      if (m.stack && !notStacks.has(name)) stackMaps.push(name);
     }
     return {
       header: this.header,
@@ -183,6 +189,31 @@ export class RecordingScanner {
       tailBytes: this.tailBytes,
       bytes: this.bytes,
     };
+  }
+
+  /**
+   * A line too long to hold (over MAX_WHOLE_LINE: a 65,536-stack map print, a 1 M-stack
+   * import): its head says what it is. A map's first key says whether it holds stacks. A long
+   * line that is not a print, or a long header, is not guessed at.
+   */
+  feedLongLine(head: Buffer, offset: number, length: number): void {
+    if (!this.header) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_WHOLE_LINE >> 20} MiB`);
+    const text = head.toString('utf8');
+    const m = HEAD.exec(text);
+    if (!m || m[3] === undefined || !AGGREGATE.has(m[1])) {
+      this.invalidLines++;
+      return;
+    }
+    const type = m[1] as AggregateType;
+    const name = JSON.parse(`"${m[3]}"`) as string;
+    if (type === 'map' && this.mapInfo.get(name)?.stack == null) {
+      const k = FIRST_KEY.exec(text.slice(m[0].length));
+      if (k) {
+        const key = JSON.parse(k[1]) as string;
+        this.mapInfo.set(name, { type, stack: isStackMap([{ key }]) });
+      }
+    }
+    this.onEvent(type, Number(m[2]), name, null, offset, length);
   }
 
   /** One complete line (newline excluded) at file offset `offset`. */

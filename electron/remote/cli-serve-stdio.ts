@@ -2,16 +2,18 @@
 // this on a remote host). stdout carries only the channel: any stray console output would
 // corrupt it, so console.log/info go to stderr.
 import { createBackend } from '../backend.js';
+import { serveConsent } from '../engine/consent.js';
 import { DEFAULT_IDLE_MS, serveStdio } from './serve-stdio.js';
 
-export async function serveStdioCommand(idleArg: string | undefined): Promise<number> {
+/** `allowUnsafe`: whoever started this server (`serve --stdio --allow-unsafe`) allows --unsafe runs; the peer's request alone never does. */
+export async function serveStdioCommand(idleArg: string | undefined, allowUnsafe = false): Promise<number> {
   const idleMs = idleArg === undefined ? DEFAULT_IDLE_MS : Number(idleArg);
   if (!Number.isInteger(idleMs) || idleMs < 0) {
     process.stderr.write(`kscope: bad --idle-ms: ${idleArg}\n`);
     return 2;
   }
   console.log = console.info = (...a: unknown[]) => process.stderr.write(a.map(String).join(' ') + '\n');
-  const backend = createBackend();
+  const backend = createBackend({ consentToUnsafe: serveConsent(allowUnsafe) });
   const reason = await serveStdio({
     input: process.stdin,
     output: process.stdout,

@@ -7,7 +7,7 @@ APP='/opt/${sanitizedProductName}'
 
 # The privileged helper: root-owned and not writable by anyone else (pkexec runs it as root).
 chown -R root:root "$APP/resources/helper"
-chmod 0755 "$APP/resources/helper" "$APP/resources/helper/kscope-helper"
+chmod 0755 "$APP/resources/helper" "$APP/resources/helper/kscope-helper" "$APP/resources/helper/kscope-helper-unsafe"
 chmod 0644 "$APP/resources/helper/helper.cjs"
 install -D -o root -g root -m 0644 "$APP/resources/resources/linux/org.kscope.run-bpftrace.policy" /usr/share/polkit-1/actions/org.kscope.run-bpftrace.policy
 

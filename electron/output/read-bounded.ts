@@ -1,0 +1,37 @@
+// Reading a user-named input (a script, a folded file, `-`) with a bound: at most `limit`
+// bytes are ever held, whatever the path is (/dev/zero, a FIFO, a 2 GB file). Pipes and `-`
+// (stdin) are read like files.
+import fs from 'node:fs';
+
+export class InputTooLarge extends Error {}
+
+/** The bytes of `file` (`-`: stdin), refusing anything over `limit` bytes before holding more. */
+export function readBounded(file: string, limit: number): Buffer {
+  const fd = file === '-' ? 0 : fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        // stdin in non-blocking mode (a terminal, some pipes): wait a little and read on.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw new InputTooLarge(`${file === '-' ? 'stdin' : file} is over ${limit.toLocaleString('en-US')} bytes`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (fd !== 0) fs.closeSync(fd);
+  }
+}
