@@ -2,13 +2,14 @@
 // (decoders, injection, live state, error hints) are separate modules; this is the shell.
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { AggregateEvent, Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
+import type { AggregateEvent, Capability, ErrorEvent, RecordingHeader, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
 import { RECORDING_FORMAT } from '../api/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
 import { explainError } from './explain-error.js';
 import { newFence } from './inject-snapshot.js';
-import { injectSnapshotWithStacks, stackPrintIntervalMs } from './flame-cadence.js';
+import { stackPrintIntervalMs } from './flame-cadence.js';
+import { attributePrints, planSnapshots, type SnapshotPlan } from './print-plan.js';
 import { LiveState } from './live-state.js';
 import { RecordingWriter, recordingFailureMessage, recordingFileName } from './recording.js';
 import { PrintfIndex, readLog, type LogLine } from './read-log.js';
@@ -81,7 +82,9 @@ export class Session {
   private readonly printsStacks: boolean = false;
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
-  readonly injected: { intervalMs: number; maps: string[] } | null;
+  readonly injected: RecordingHeader['injected'];
+  private readonly plan: SnapshotPlan;
+  private readonly scriptPrints: ReadonlySet<string>;
   private recordingFailureTold = false;
 
   constructor(private readonly cfg: SessionConfig) {
@@ -89,13 +92,19 @@ export class Session {
     this.source = cfg.source;
     this.ended = new Promise((r) => (this.resolveEnded = r));
     const fence = newFence();
-    const inj = cfg.options.snapshotMs > 0 ? injectSnapshotWithStacks(cfg.source, { intervalMs: cfg.options.snapshotMs, fence }) : null;
-    // Stack maps are printed by SIGUSR1 at an adaptive interval, not by the injected probe (see flame-cadence.ts).
-    this.printsStacks = !!inj && inj.stackMaps.size > 0;
-    this.injected = inj && inj.maps.length > 0 ? { intervalMs: cfg.options.snapshotMs, maps: inj.maps } : null;
-    const script = this.injected ? inj!.source : cfg.source;
-    this.live = new LiveState(this.injected ? inj!.injectedProbes : 0, undefined, undefined, { stackMaps: inj?.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
-    this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null });
+    // Always planned, even without periodic snapshots: the END marker tells the exit dump apart.
+    const plan = planSnapshots(cfg.source, { intervalMs: cfg.options.snapshotMs, fence, bpftraceVersion: cfg.bpftrace.version });
+    this.plan = plan;
+    this.scriptPrints = new Set(plan.scriptPrints);
+    // Stack maps are printed on SIGUSR1 at an adaptive interval (see flame-cadence.ts, print-plan.ts).
+    this.printsStacks = plan.stackPrint === 'sigusr1' || plan.stackPrint === 'signal-probe';
+    this.injected =
+      plan.injectedProbes > 0
+        ? { intervalMs: cfg.options.snapshotMs, maps: plan.intervalMaps, stackMaps: plan.stackPrinted, stackPrint: plan.stackPrint, scriptPrints: plan.scriptPrints, exitMarker: plan.exitMarker }
+        : null;
+    const script = plan.source;
+    this.live = new LiveState(plan.injectedProbes, undefined, undefined, { stackMaps: plan.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
+    this.stdout = new StdoutDecoder({ fence: plan.injectedProbes > 0 ? fence : null });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {
@@ -188,6 +197,7 @@ export class Session {
   /** Record first, then aggregate and schedule the update to the renderer. */
   private ingest(events: TraceEvent[]): void {
     if (events.length === 0) return;
+    attributePrints(events, this.scriptPrints);
     this.recording?.append(events, this.onRecordedLine);
     if (this.recording?.failure && !this.recordingFailureTold) {
       // The disk filled (or the write failed): tell the user, stop bpftrace the usual way
