@@ -8,6 +8,7 @@ import {
   FlameSnapshot,
   ErrorEvent,
   RunOptions,
+  StopResult,
   ValueEvent,
   WarningEvent,
 } from './events.js';
@@ -34,7 +35,9 @@ export const SessionStatus = z.object({
   events: z.number(),
   printfLines: z.number(),
   lostEvents: z.number(),
-  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
+  /** While bpftrace prints its final maps after SIGINT: how long, how much, what kscope says. */
+  stopping: z.object({ sinceMs: z.number(), bytes: z.number(), busy: z.boolean(), message: z.string() }).nullable().optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 

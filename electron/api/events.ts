@@ -74,11 +74,20 @@ export const WarningEvent = z.object({
   endColumn: z.number().optional(),
   detail: z.string().optional(),
 });
+/**
+ * Whether the run's maps are bpftrace's final print ('final'), partly ('partial': stopped by
+ * force during the exit dump) or their last snapshot ('last-snapshot': before it).
+ */
+export const StopResult = z.enum(['final', 'partial', 'last-snapshot']);
 export const ExitEvent = z.object({
   type: z.literal('exit'),
   t,
   code: z.number().nullable(),
   signal: z.string().nullable(),
+  /** Absent when the run printed no maps (and in older recordings). */
+  result: StopResult.optional(),
+  /** The user forced the stop (Stop again, Force, a second Ctrl+C). */
+  forced: z.boolean().optional(),
 });
 
 export const TraceEvent = z.discriminatedUnion('type', [

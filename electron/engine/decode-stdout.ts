@@ -298,6 +298,22 @@ export class StdoutDecoder {
     return out;
   }
 
+  /**
+   * Drop a trailing partial JSON record (bpftrace was killed mid-print: a torn fragment of a
+   * map must not become a printf line). Returns its length in bytes of text, 0 when none.
+   */
+  dropTornTail(): number {
+    const r = this.rest;
+    if (r.length === 0 || r.charCodeAt(0) !== 123 /* { */) return 0;
+    try {
+      JSON.parse(r);
+      return 0;
+    } catch {
+      this.rest = '';
+      return r.length;
+    }
+  }
+
   /** End of stream: decode a trailing partial line if any. */
   end(t: number): TraceEvent[] {
     const out: TraceEvent[] = [];

@@ -8,7 +8,7 @@ const PROFILE = 'profile:hz:99 { @s[kstack] = count(); @n[comm] = count(); }';
 
 describe('planSnapshots', () => {
   it('never injects a map the script prints or clears itself (the interval idiom)', () => {
-    const p = planSnapshots(IDIOM, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.17.0' });
+    const p = planSnapshots(IDIOM, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.27.1' });
     expect(p.scriptPrints).toEqual(['@']);
     expect(p.intervalMaps).toEqual(['@total']);
     expect(p.source).not.toMatch(/print\(@\); /);
@@ -16,6 +16,9 @@ describe('planSnapshots', () => {
     expect(p.exitMarker).toBe(true);
     expect(p.source).toContain('END { printf("__kscope_snap_abc_exit__\\n"); }');
     expect(p.injectedProbes).toBe(2);
+    // 0.17 and 0.23 mark the exit dump with blank lines: no END probe needed.
+    expect(planSnapshots(IDIOM, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.17.0' }).exitMarker).toBe(false);
+    expect(planSnapshots(IDIOM, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.23.2' }).injectedProbes).toBe(1);
   });
 
   it('stack maps: SIGUSR1 on 0.17, a self:signal probe on 0.22+, an interval probe on 0.17 when the script prints maps itself', () => {
@@ -27,15 +30,17 @@ describe('planSnapshots', () => {
       const p = planSnapshots(PROFILE, { intervalMs: 200, fence: 'abc', bpftraceVersion: v });
       expect(p.stackPrint).toBe('signal-probe');
       expect(p.source).toMatch(/self:signal:SIGUSR1 \{ printf\("__kscope_snap_abc_begin__\\n"\); print\(@s\); printf\("__kscope_snap_abc_end__\\n"\); \}/);
-      expect(p.injectedProbes).toBe(3);
+      expect(p.injectedProbes).toBe(v === '0.27.1' ? 3 : 2);
     }
     const mixed = planSnapshots(`${PROFILE} interval:s:1 { print(@n); }`, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.17.0' });
     expect(mixed.stackPrint).toBe('interval');
     expect(mixed.source).toMatch(/interval:ms:1000 \{ printf\("__kscope_snap_abc_begin__\\n"\); print\(@s\);/);
   });
 
-  it('adds the END marker only where bpftrace allows it (one END before 0.27)', () => {
+  it('adds the END marker only where needed and allowed (no blank lines after 0.23; one END before 0.27)', () => {
     const withEnd = 'BEGIN { @a = count(); } END { print(@a); }';
+    expect(planSnapshots('BEGIN { printf("hi\\n"); exit(); }', { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.27.1' }).injectedProbes).toBe(0);
+    expect(planSnapshots(withEnd, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.25.0' }).exitMarker).toBe(false);
     expect(hasEndProbe(withEnd)).toBe(true);
     expect(hasEndProbe('BEGIN { printf("END {"); } // END {')).toBe(false);
     expect(hasEndProbe('interval:s:1, END { exit(); }')).toBe(true);
@@ -43,7 +48,7 @@ describe('planSnapshots', () => {
     expect(planSnapshots(withEnd, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.23.2' }).exitMarker).toBe(false);
     expect(planSnapshots(withEnd, { intervalMs: 200, fence: 'abc', bpftraceVersion: '0.27.1' }).exitMarker).toBe(true);
     // No periodic snapshots: only the marker.
-    const off = planSnapshots(PROFILE, { intervalMs: 0, fence: 'abc', bpftraceVersion: '0.23.2' });
+    const off = planSnapshots(PROFILE, { intervalMs: 0, fence: 'abc', bpftraceVersion: '0.27.1' });
     expect([off.intervalMaps, off.stackPrint, off.injectedProbes]).toEqual([[], null, 1]);
   });
 

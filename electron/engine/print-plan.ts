@@ -12,8 +12,8 @@
 //     stack maps go into a fenced interval probe instead.
 //   - The exit dump is told from the periodic prints by something a flood cannot drop:
 //     bpftrace 0.17 and 0.23 write two blank lines before it (straight to stdout, not through
-//     the lossy perf buffer); for the others an `END { printf(marker) }` runs before it
-//     (after the probes are detached). 0.17 and 0.23 allow one END probe only, so the marker
+//     the lossy perf buffer); for newer ones an `END { printf(marker) }` runs before it
+//     (after the probes are detached). Older versions allow one END probe only, so the marker
 //     is added only when the script has none or bpftrace is 0.27+ (where several are fine).
 //     Every print before the exit dump is then a snapshot, whoever printed it; losing a fence
 //     marker no longer flips a flag.
@@ -52,6 +52,11 @@ function versionParts(v: string | null | undefined): number[] | null {
 export function versionAtLeast(v: string | null | undefined, major: number, minor: number): boolean {
   const p = versionParts(v);
   return !!p && (p[0] > major || (p[0] === major && p[1] >= minor));
+}
+
+/** bpftrace 0.17 to 0.23 write two blank lines before the exit dump (0.27 does not). */
+export function blankLinesBeforeExitDump(version: string | null | undefined): boolean {
+  return versionAtLeast(version, 0, 17) && !versionAtLeast(version, 0, 24);
 }
 
 /** bpftrace 0.22+ ignores SIGUSR1 and has `self:signal:SIGUSR1` probes instead. */
@@ -100,7 +105,10 @@ export function planSnapshots(source: string, opts: { intervalMs: number; fence:
     }
   }
   if (intervalMaps.length > 0) probes.unshift(`interval:ms:${Math.max(1, Math.round(opts.intervalMs))} { ${fenced(opts.fence, intervalMaps)} }`);
-  const exitMarker = !hasEndProbe(source) || versionAtLeast(opts.bpftraceVersion, 0, 27);
+  // Only where it is needed: a probe appended to a script also moves a syntax error at its
+  // end onto kscope's line, and shows in bpftrace's attached count.
+  const somethingToMark = findAggregationMaps(source).length > 0 || scriptPrints.length > 0;
+  const exitMarker = somethingToMark && !blankLinesBeforeExitDump(opts.bpftraceVersion) && (!hasEndProbe(source) || versionAtLeast(opts.bpftraceVersion, 0, 27));
   if (exitMarker) probes.push(`END { printf("${snapshotExitMarker(opts.fence)}\\n"); }`);
   return {
     // The leading newline ends a trailing `// comment` that has no newline of its own.

@@ -2,7 +2,7 @@
 // (decoders, injection, live state, error hints) are separate modules; this is the shell.
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { AggregateEvent, Capability, ErrorEvent, RecordingHeader, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
+import type { AggregateEvent, Capability, ErrorEvent, ExitEvent, RecordingHeader, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
 import { RECORDING_FORMAT } from '../api/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
@@ -14,6 +14,8 @@ import { LiveState } from './live-state.js';
 import { RecordingWriter, recordingFailureMessage, recordingFileName } from './recording.js';
 import { PrintfIndex, readLog, type LogLine } from './read-log.js';
 import { directSpawner, type BpftraceChild, type BpftraceSpawner } from './spawn-bpftrace.js';
+import { StopWatch, stopResult, stopResultMessage, stoppingMessage } from './stop-watch.js';
+import fs from 'node:fs';
 
 /** Updates to the renderer: at most one per animation frame. */
 const UPDATE_INTERVAL_MS = 16;
@@ -22,9 +24,32 @@ const SMALL_READ_BYTES = 16 * 1024;
 const READ_BATCH_MS = 4;
 
 export interface StopDeadlines {
-  /** After SIGINT, bpftrace prints its maps and detaches; give it this long. */
+  /**
+   * After SIGINT, bpftrace prints its maps and detaches: kscope waits while it works (stdout
+   * grows or it uses CPU) and escalates to SIGTERM after it has been quiet this long.
+   */
   sigintMs: number;
   sigtermMs: number;
+  /** Escalate even when bpftrace keeps working after this long (default 10 min). */
+  maxMs?: number;
+}
+
+/** How often the stop is watched (and the "resolving stack symbols" status refreshed). */
+const STOP_SAMPLE_MS = 250;
+/** bpftrace has been busy this long after SIGINT: say so in the recording (once). */
+const STOP_ANNOUNCE_MS = 1000;
+
+/** utime + stime of a process (and its children, when it is the helper), in clock ticks; null when unreadable. */
+function cpuTicks(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime: children reaped by it count too.
+    return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  } catch {
+    return null;
+  }
 }
 
 export interface SessionConfig {
@@ -86,6 +111,14 @@ export class Session {
   private readonly plan: SnapshotPlan;
   private readonly scriptPrints: ReadonlySet<string>;
   private recordingFailureTold = false;
+  private stdoutBytes = 0;
+  /** While stopping: what the status bar and `kscope record` show. */
+  private stopping: SessionStatus['stopping'] = null;
+  private forced = false;
+  private escalated = false;
+  /** Maps printed at all, and those printed in bpftrace's exit dump (their final value). */
+  private readonly printedNames = new Set<string>();
+  private readonly finalNames = new Set<string>();
 
   constructor(private readonly cfg: SessionConfig) {
     this.id = cfg.id;
@@ -104,7 +137,8 @@ export class Session {
         : null;
     const script = plan.source;
     this.live = new LiveState(plan.injectedProbes, undefined, undefined, { stackMaps: plan.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
-    this.stdout = new StdoutDecoder({ fence: plan.injectedProbes > 0 ? fence : null });
+    // Always fenced: then every print before the exit dump is a snapshot (see print-plan.ts).
+    this.stdout = new StdoutDecoder({ fence });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {
@@ -141,6 +175,7 @@ export class Session {
     const errText = new StringDecoder('utf8');
     const out = child.stdout;
     out.on('data', (b: Buffer) => {
+      this.stdoutBytes += b.length;
       this.ingest(this.stdout.push(outText.write(b), this.now()));
       // bpftrace writes a line at a time; in a flood, reading each line as it comes costs a
       // read() and a recording write() per line. A small chunk means we are keeping up, so
@@ -198,6 +233,11 @@ export class Session {
   private ingest(events: TraceEvent[]): void {
     if (events.length === 0) return;
     attributePrints(events, this.scriptPrints);
+    for (const e of events) {
+      if (e.type !== 'map' && e.type !== 'hist' && e.type !== 'stats') continue;
+      this.printedNames.add(e.name);
+      if (!e.snapshot) this.finalNames.add(e.name);
+    }
     this.recording?.append(events, this.onRecordedLine);
     if (this.recording?.failure && !this.recordingFailureTold) {
       // The disk filled (or the write failed): tell the user, stop bpftrace the usual way
@@ -272,11 +312,21 @@ export class Session {
       printfLines: this.live.printfLines,
       lostEvents: this.live.lostEvents,
       exit: this.live.exit,
+      stopping: this.stopping,
     };
   }
 
-  /** SIGINT, then SIGTERM, then SIGKILL after deadlines. Resolves when bpftrace is gone. */
+  /**
+   * SIGINT; then wait while bpftrace prints its final maps (saying so), and SIGTERM, SIGKILL
+   * once it has been quiet past the deadlines. A second stop() while stopping forces it.
+   * Resolves when bpftrace is gone.
+   */
   async stop(): Promise<boolean> {
+    if (this.state === 'stopping') {
+      this.force();
+      await this.ended;
+      return true;
+    }
     if (this.state !== 'running' && this.state !== 'starting') {
       await this.ended;
       return false;
@@ -288,15 +338,40 @@ export class Session {
     const d = this.cfg.deadlines ?? { sigintMs: 5000, sigtermMs: 2000 };
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT');
-      this.stopTimers.push(
-        setTimeout(() => {
+      const sigintAt = this.now();
+      const bytesAtSigint = this.stdoutBytes;
+      const watch = new StopWatch({ quietMs: d.sigintMs, sigtermMs: d.sigtermMs, maxMs: d.maxMs ?? 600_000 });
+      let announced = false;
+      const tick = () => {
+        if (this.state !== 'stopping') return;
+        const at = this.now() - sigintAt;
+        const bytes = this.stdoutBytes - bytesAtSigint;
+        const action = watch.sample({ at, bytes, cpuTicks: cpuTicks(child.pid) });
+        this.stopping = { sinceMs: at, bytes, busy: watch.busy, message: stoppingMessage(bytes, this.plan.stackMaps.size > 0) };
+        if (watch.busy && !announced && at >= STOP_ANNOUNCE_MS) {
+          announced = true;
+          this.ingest([{ type: 'warning', t: this.now(), message: `Waiting for bpftrace's final print: ${this.stopping.message}` }]);
+        }
+        if (action === 'sigterm') {
+          this.escalated = true;
           child.kill('SIGTERM');
-          this.stopTimers.push(setTimeout(() => child.kill('SIGKILL'), d.sigtermMs));
-        }, d.sigintMs),
-      );
+        } else if (action === 'sigkill') child.kill('SIGKILL');
+        this.scheduleUpdate();
+        this.stopTimers.push(setTimeout(tick, STOP_SAMPLE_MS));
+      };
+      this.stopTimers.push(setTimeout(tick, STOP_SAMPLE_MS));
     }
     await this.ended;
     return true;
+  }
+
+  /** Stop now (Stop again, Force, a second Ctrl+C): the maps keep their last complete print. */
+  force(): void {
+    if (this.state === 'exited') return;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.forced = true;
+    child.kill('SIGKILL');
   }
 
   /** Resolves when the run has ended and its recording is closed. */
@@ -307,10 +382,23 @@ export class Session {
   private finish(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.state === 'exited') return;
     const t = this.now();
+    const torn = this.stdout.dropTornTail();
+    if (torn > 0) this.ingest([{ type: 'warning', t, message: `bpftrace stopped in the middle of printing a map: its last ${torn} characters of output (a torn record) were dropped` }]);
     this.ingest(this.stdout.end(t));
     this.ingestErrors(this.stderr.flush(t));
     this.state = 'exited';
-    this.ingest([{ type: 'exit', t, code, signal: signal ?? null }]);
+    this.stopping = null;
+    const exit: ExitEvent = { type: 'exit', t, code, signal: signal ?? null };
+    if (this.printedNames.size > 0) {
+      const killed = this.forced || this.escalated || (signal !== null && signal !== 'SIGINT');
+      exit.result = stopResult({ exitDumpBegan: this.stdout.state.exitDump, killed });
+      const finals = [...this.finalNames];
+      const snaps = [...this.printedNames].filter((n) => !this.finalNames.has(n));
+      const msg = stopResultMessage(exit.result, finals, snaps, this.forced);
+      if (msg) this.ingest([{ type: 'warning', t, message: msg }]);
+    }
+    if (this.forced) exit.forced = true;
+    this.ingest([exit]);
     for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, this.stackTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
     this.updateTimer = null;
     this.recording?.close();
