@@ -79,6 +79,20 @@ export interface NativeAddon {
   probeHardwareCounters(): PerfProbe;
   /** The same with a software CPU-clock counter, which every kernel with perf events has. */
   probeSoftwareCounter(): PerfProbe;
+  /**
+   * Ask the kernel to load a two-instruction tracing program for `kind` at `target` (a kernel
+   * function for fentry/fexit, a raw tracepoint for tp_btf); closed at once, never attached.
+   */
+  probeTracingLoad(kind: 'fentry' | 'fexit' | 'tp_btf', target: string): ProgLoadProbe;
+}
+
+export interface ProgLoadProbe {
+  ok: boolean;
+  /** 0 when ok; EPERM when the kernel refuses before the verifier. */
+  errno: number;
+  message: string;
+  /** The verifier's log (empty when it never ran). */
+  log: string;
 }
 
 export interface PerfProbe {

@@ -95,7 +95,7 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
       const finals = maps.filter((m) => !m.snapshot);
       expect(finals.length).toBe(1);
       expect(maps.indexOf(finals[0])).toBe(maps.length - 1);
-      expect(r.recording.header.injected).toEqual({ intervalMs: 200, maps: ['@'] });
+      expect(r.recording.header.injected).toMatchObject({ intervalMs: 200, maps: ['@'], scriptPrints: [] });
       // The injected snapshot probe is not the user's.
       const last = r.updates[r.updates.length - 1].status;
       expect(last.attachedProbes).toBe(1);

@@ -36,6 +36,8 @@ export interface StopDeadlines {
 
 /** How often the stop is watched (and the "resolving stack symbols" status refreshed). */
 const STOP_SAMPLE_MS = 250;
+/** A second stop() this long after the first forces the stop (sooner: a double click, ignored). */
+const FORCE_AFTER_MS = 750;
 /** bpftrace has been busy this long after SIGINT: say so in the recording (once). */
 const STOP_ANNOUNCE_MS = 1000;
 
@@ -115,6 +117,7 @@ export class Session {
   /** While stopping: what the status bar and `kscope record` show. */
   private stopping: SessionStatus['stopping'] = null;
   private forced = false;
+  private stoppingSince: number | null = null;
   private escalated = false;
   /** Maps printed at all, and those printed in bpftrace's exit dump (their final value). */
   private readonly printedNames = new Set<string>();
@@ -132,7 +135,7 @@ export class Session {
     // Stack maps are printed on SIGUSR1 at an adaptive interval (see flame-cadence.ts, print-plan.ts).
     this.printsStacks = plan.stackPrint === 'sigusr1' || plan.stackPrint === 'signal-probe';
     this.injected =
-      plan.injectedProbes > 0
+      plan.injectedProbes > 0 || plan.stackPrint !== null || plan.scriptPrints.length > 0
         ? { intervalMs: cfg.options.snapshotMs, maps: plan.intervalMaps, stackMaps: plan.stackPrinted, stackPrint: plan.stackPrint, scriptPrints: plan.scriptPrints, exitMarker: plan.exitMarker }
         : null;
     const script = plan.source;
@@ -323,15 +326,18 @@ export class Session {
    */
   async stop(): Promise<boolean> {
     if (this.state === 'stopping') {
-      this.force();
+      // Stop again forces it, but not a double click: bpftrace gets a moment for its final print.
+      const forcing = this.stoppingSince !== null && this.now() - this.stoppingSince >= FORCE_AFTER_MS;
+      if (forcing) this.force();
       await this.ended;
-      return true;
+      return forcing;
     }
     if (this.state !== 'running' && this.state !== 'starting') {
       await this.ended;
       return false;
     }
     this.state = 'stopping';
+    this.stoppingSince = this.now();
     if (this.stackTimer) clearTimeout(this.stackTimer);
     this.scheduleUpdate();
     const child = this.child;
