@@ -56,6 +56,8 @@ export const Capability = z.object({
   remedy: z.string().nullable(),
   /** What works instead on this machine, when something is missing. */
   alternative: z.string().nullable().optional(),
+  /** Another name for the same probe type (kfunc → probe:fentry): listed once, under this. */
+  aliasOf: z.string().optional(),
 });
 export type Capability = z.infer<typeof Capability>;
 

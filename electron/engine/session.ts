@@ -223,7 +223,8 @@ export class Session {
         if (e.type !== 'error') return e;
         let ev: ErrorEvent = explainError(e, caps);
         if (ev.line === undefined) {
-          const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1];
+          // 0.17 quotes the probe ("Error attaching probe: 'kprobe:vfs_read'"), 0.23 does not.
+          const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1] ?? /attaching probe:? ([a-z_]+:[^\s']+)/i.exec(ev.message)?.[1];
           const at = probe ? locateInSource(this.source, probe) : null;
           if (at) ev = { ...ev, ...at };
         }
