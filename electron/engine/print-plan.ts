@@ -40,6 +40,8 @@ export interface SnapshotPlan {
   exitMarker: boolean;
   /** Probes kscope added (not counted as the user's in the status bar). */
   injectedProbes: number;
+  /** The script has aggregation maps or prints maps (its run has a result to keep). */
+  hasMaps: boolean;
 }
 
 
@@ -120,6 +122,7 @@ export function planSnapshots(source: string, opts: { intervalMs: number; fence:
     scriptPrints,
     exitMarker,
     injectedProbes: probes.length,
+    hasMaps: somethingToMark,
   };
 }
 

@@ -396,7 +396,7 @@ export class Session {
     this.state = 'exited';
     this.stopping = null;
     const exit: ExitEvent = { type: 'exit', t, code, signal: signal ?? null };
-    if (this.printedNames.size > 0) {
+    if (this.printedNames.size > 0 || this.plan.hasMaps) {
       const killed = this.forced || this.escalated || (signal !== null && signal !== 'SIGINT');
       exit.result = stopResult({ exitDumpBegan: this.stdout.state.exitDump, killed });
       const finals = [...this.finalNames];
