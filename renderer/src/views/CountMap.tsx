@@ -84,7 +84,8 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
   const [sort, setSort] = useState<Sort>({ column: 'value', desc: true });
   // The script's own prints are per-tick values (often cleared after printing), not a
   // running total: a rate from two of them would be meaningless (it once showed −6/s).
-  const rateHistory = map.by === 'script' ? undefined : history;
+  const scripted = useSession((s) => s.scriptMaps.includes(map.name));
+  const rateHistory = map.by === 'script' || scripted ? undefined : history;
   const rows = useMemo(
     () => countRows(map.entries, rateHistory, filter, sort),
     [map, rateHistory, version, filter, sort],
