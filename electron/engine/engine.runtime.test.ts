@@ -249,7 +249,7 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
       log.close();
       const st = s.status();
       expect(st.state).toBe('exited');
-      expect(st.exit).toEqual({ code: 0, signal: null });
+      expect(st.exit).toEqual({ code: 0, signal: null, result: 'final' }); // the final dump came: the result is final
       const events = readRecording(s).events;
       const maps = ofType(events, 'map');
       expect(maps[maps.length - 1].snapshot).toBe(false);
