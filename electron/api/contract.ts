@@ -126,7 +126,7 @@ export const RecordingSummary = z.object({
   events: z.number().int(),
   printfLines: z.number().int(),
   lostEvents: z.number(),
-  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
   /** No exit was written: the app or the machine died during the run (it opens as far as it was written). */
   interrupted: z.boolean(),
   /** Its run is still going: the file is being written. */
