@@ -5,7 +5,7 @@ import path from 'node:path';
 import { RunOptions, type Capability, type EventSources, type KscopeImpl } from './api/index.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
 import { createCatalog } from './catalog/catalog.js';
-import { gatherEvidence, SYSTEM_ROOTS } from './catalog/evidence.js';
+import { gatherEvidence, readKernelLog, SYSTEM_ROOTS } from './catalog/evidence.js';
 import type { CatalogService } from './catalog/service.js';
 import { checkBpftrace } from './engine/bpftrace-binary.js';
 import { bpftraceDryRun, capabilityDiagnostics, mergeDiagnostics } from './engine/diagnose.js';
@@ -67,7 +67,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
   let caps: { at: number; value: Record<string, Capability> } | null = null;
   const capabilities = () => {
     // Evidence changes rarely (a mount, an install); re-read at most every 10 s.
-    if (!caps || Date.now() - caps.at > 10_000) caps = { at: Date.now(), value: reasonCapabilities(gatherEvidence(SYSTEM_ROOTS, { native: tryLoadNative() })) };
+    if (!caps || Date.now() - caps.at > 10_000) caps = { at: Date.now(), value: reasonCapabilities(gatherEvidence(SYSTEM_ROOTS, { native: tryLoadNative(), mountSecurityfs: true, kernelLog: readKernelLog })) };
     return caps.value;
   };
   let catalogService: CatalogService | null = null;

@@ -159,7 +159,11 @@ async function record(argv: string[]): Promise<number> {
   }
   const summary = () => {
     const s = (last as SessionUpdate | null)?.status ?? session.status();
-    return `kscope: ${s.state} ${(s.elapsedMs / 1000).toFixed(1)}s · ${s.attachedProbes ?? '?'} probes · ${s.events} events · ${s.printfLines} lines · ${s.lostEvents} lost`;
+    const line = `kscope: ${s.state} ${(s.elapsedMs / 1000).toFixed(1)}s · ${s.attachedProbes ?? '?'} probes · ${s.events} events · ${s.printfLines} lines · ${s.lostEvents} lost`;
+    // While bpftrace prints its final maps: how far it got, and how to force it.
+    if (s.state === 'stopping' && s.stopping) return `${line} · ${s.stopping.message.replace('Stop again', 'Ctrl+C again')}`;
+    const result = s.exit?.result === 'last-snapshot' ? ' · result: the last snapshot' : s.exit?.result === 'partial' ? ' · result: partly the last snapshot' : '';
+    return line + result;
   };
   const ticker = setInterval(() => {
     process.stderr.write(tty ? `\r\x1b[K${summary()}` : `${summary()}\n`);
@@ -167,8 +171,10 @@ async function record(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
+    // The first Ctrl+C asks bpftrace for its final print; a second forces the stop (the maps
+    // keep their last snapshot, and the recording says so).
     if (interrupts === 1) void session.stop();
-    else session.kill();
+    else session.force();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

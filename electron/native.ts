@@ -84,6 +84,20 @@ export interface NativeAddon {
    * `size` as far as the kernel allows; `size` is what it got. For bpftrace's stdout.
    */
   pipe(size: number): { read: number; write: number; size: number };
+  /**
+   * Ask the kernel to load a two-instruction tracing program for `kind` at `target` (a kernel
+   * function for fentry/fexit, a raw tracepoint for tp_btf); closed at once, never attached.
+   */
+  probeTracingLoad(kind: 'fentry' | 'fexit' | 'tp_btf', target: string): ProgLoadProbe;
+}
+
+export interface ProgLoadProbe {
+  ok: boolean;
+  /** 0 when ok; EPERM when the kernel refuses before the verifier. */
+  errno: number;
+  message: string;
+  /** The verifier's log (empty when it never ran). */
+  log: string;
 }
 
 export interface PerfProbe {

@@ -7,7 +7,8 @@
         "src/btf.cc",
         "src/elf_symbols.cc",
         "src/usdt.cc",
-        "src/process.cc"
+        "src/process.cc",
+        "src/prog_load.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

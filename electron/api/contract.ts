@@ -8,6 +8,7 @@ import {
   FlameSnapshot,
   ErrorEvent,
   RunOptions,
+  StopResult,
   ValueEvent,
   WarningEvent,
 } from './events.js';
@@ -36,7 +37,9 @@ export const SessionStatus = z.object({
   events: z.number(),
   printfLines: z.number(),
   lostEvents: z.number(),
-  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
+  /** While bpftrace prints its final maps after SIGINT: how long, how much, what kscope says. */
+  stopping: z.object({ sinceMs: z.number(), bytes: z.number(), busy: z.boolean(), message: z.string() }).nullable().optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
@@ -55,6 +58,8 @@ export const Capability = z.object({
   remedy: z.string().nullable(),
   /** What works instead on this machine, when something is missing. */
   alternative: z.string().nullable().optional(),
+  /** Another name for the same probe type (kfunc → probe:fentry): listed once, under this. */
+  aliasOf: z.string().optional(),
 });
 export type Capability = z.infer<typeof Capability>;
 
@@ -123,7 +128,7 @@ export const RecordingSummary = z.object({
   events: z.number().int(),
   printfLines: z.number().int(),
   lostEvents: z.number(),
-  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable() }).nullable(),
+  exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
   /** No exit was written: the app or the machine died during the run (it opens as far as it was written). */
   interrupted: z.boolean(),
   /** Its run is still going: the file is being written. */

@@ -17,6 +17,11 @@ export const StatsValue = z.object({ count: z.number(), average: z.number(), tot
 export type StatsValue = z.infer<typeof StatsValue>;
 
 const t = z.number(); // ms since the run started
+/**
+ * Whose periodic print this is: kscope's (the injected snapshot probes, SIGUSR1) or the
+ * script's own `print()`. Absent on the exit dump (bpftrace's) and in older recordings.
+ */
+const by = z.enum(['kscope', 'script']).optional();
 
 export const PrintfEvent = z.object({ type: z.literal('printf'), t, text: z.string() });
 export const MapEvent = z.object({
@@ -25,6 +30,7 @@ export const MapEvent = z.object({
   name: z.string(),
   entries: z.array(z.object({ key: MapKey, value: z.unknown() })),
   snapshot: z.boolean(),
+  by,
 });
 export const HistEvent = z.object({
   type: z.literal('hist'),
@@ -32,6 +38,7 @@ export const HistEvent = z.object({
   name: z.string(),
   entries: z.array(z.object({ key: MapKey, buckets: z.array(Bucket) })),
   snapshot: z.boolean(),
+  by,
 });
 /** stats() maps carry {count, average, total}; avg() maps carry a plain number. */
 export const StatsEvent = z.object({
@@ -40,6 +47,7 @@ export const StatsEvent = z.object({
   name: z.string(),
   entries: z.array(z.object({ key: MapKey, value: z.union([StatsValue, z.number()]) })),
   snapshot: z.boolean(),
+  by,
 });
 export const ValueEvent = z.object({ type: z.literal('value'), t, value: z.unknown() });
 export const AttachedEvent = z.object({ type: z.literal('attached'), t, probes: z.number() });
@@ -66,11 +74,20 @@ export const WarningEvent = z.object({
   endColumn: z.number().optional(),
   detail: z.string().optional(),
 });
+/**
+ * Whether the run's maps are bpftrace's final print ('final'), partly ('partial': stopped by
+ * force during the exit dump) or their last snapshot ('last-snapshot': before it).
+ */
+export const StopResult = z.enum(['final', 'partial', 'last-snapshot']);
 export const ExitEvent = z.object({
   type: z.literal('exit'),
   t,
   code: z.number().nullable(),
   signal: z.string().nullable(),
+  /** Absent when the run printed no maps (and in older recordings). */
+  result: StopResult.optional(),
+  /** The user forced the stop (Stop again, Force, a second Ctrl+C). */
+  forced: z.boolean().optional(),
 });
 
 export const TraceEvent = z.discriminatedUnion('type', [
@@ -134,7 +151,20 @@ export const RecordingHeader = z.object({
   startedAt: z.string(),
   kscopeVersion: z.string().optional(),
   /** What kscope added to the script (the snapshot probe), so a reader can tell. */
-  injected: z.object({ intervalMs: z.number(), maps: z.array(z.string()) }).nullable().optional(),
+  injected: z
+    .object({
+      intervalMs: z.number(),
+      maps: z.array(z.string()),
+      /** Stack maps kscope prints itself, and how (SIGUSR1, a self:signal probe, an interval probe). */
+      stackMaps: z.array(z.string()).optional(),
+      stackPrint: z.enum(['sigusr1', 'signal-probe', 'interval']).nullable().optional(),
+      /** Maps the script prints, clears or zeroes itself: kscope never prints them (their prints are `by: "script"`). */
+      scriptPrints: z.array(z.string()).optional(),
+      /** kscope's END probe marks where bpftrace's exit dump starts. */
+      exitMarker: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 export type RecordingHeader = z.infer<typeof RecordingHeader>;
 

@@ -83,10 +83,16 @@ export function reasonCapabilities(ev: Evidence): Caps {
     ? cap(true, `kernel headers at ${ev.headers}`, [`${ev.headers} exists`])
     : cap(false, `no kernel headers for ${ev.kernelRelease}: #include <linux/...> fails ('linux/types.h' file not found)`, [`/lib/modules/${ev.kernelRelease}/build and /usr/src/linux-headers-${ev.kernelRelease} are missing`], `sudo apt-get install linux-headers-${ev.kernelRelease}`, ev.btf ? 'Drop the #include lines: with BTF, bpftrace knows kernel structs without headers.' : null);
 
+  const lockdownEvidence = [ev.lockdownSource ?? '/sys/kernel/security/lockdown absent (securityfs not mounted) and the kernel log says nothing of lockdown', configLine(ev, 'CONFIG_SECURITY_LOCKDOWN_LSM')];
   caps['lockdown'] =
     ev.lockdown && ev.lockdown !== 'none'
-      ? cap(false, `kernel lockdown is "${ev.lockdown}": reading kernel memory (and kprobes under confidentiality) is restricted`, [`/sys/kernel/security/lockdown: [${ev.lockdown}]`], 'Boot with lockdown=none (or without Secure Boot enforcement)')
-      : cap(true, ev.lockdown ? 'lockdown is none' : 'no lockdown LSM', [ev.lockdown ? '/sys/kernel/security/lockdown: [none]' : '/sys/kernel/security/lockdown absent']);
+      ? cap(
+          false,
+          `kernel lockdown is "${ev.lockdown}": ${ev.lockdown === 'confidentiality' ? 'reading kernel memory (kprobes, kernel stacks of others) is refused' : 'the kernel refuses some BPF programs (here: fentry/fexit); tracepoints, profile, uprobes and tp_btf work'}`,
+          lockdownEvidence,
+          'Boot with lockdown=none (or without Secure Boot enforcement)',
+        )
+      : cap(true, ev.lockdown ? 'lockdown is none' : 'no lockdown reported', lockdownEvidence);
 
   const tracepointsCfg = configured(ev, 'CONFIG_TRACEPOINTS');
   caps['probe:tracepoint'] =
@@ -116,23 +122,45 @@ export function reasonCapabilities(ev: Evidence): Caps {
   caps['probe:kprobe'] = kprobe;
   caps['probe:kretprobe'] = { ...kprobe };
 
+  // fentry/fexit (called kfunc/kretfunc before bpftrace 0.20): one entry, the others alias it.
+  // The proof is the kernel's: a minimal fentry program loaded (and closed) through the addon.
+  // bpftrace's --info is a claim only: 0.17 says "kfunc: no", 0.23 "fentry: no", 0.27 nothing.
   const trampolines = configured(ev, 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS');
-  const kfuncEvidence = [configLine(ev, 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS'), configLine(ev, 'CONFIG_BPF_JIT'), `BTF: ${ev.btf ? 'yes' : 'no'}`];
-  if (ev.bpftraceFeatures['kfunc']) kfuncEvidence.push(`bpftrace --info: kfunc: ${ev.bpftraceFeatures['kfunc']}`);
-  let kfunc: Capability;
-  if (!ev.btf) kfunc = cap(false, 'kfunc (fentry) needs kernel BTF, and this kernel has none', kfuncEvidence, caps['btf'].remedy, 'Use kprobes or tracepoints.');
-  else if (trampolines === false) kfunc = cap(false, 'the kernel was built without BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)', kfuncEvidence, null, 'Use tracepoints.');
-  else if (ev.bpftraceFeatures['kfunc'] === 'no')
-    kfunc = cap(
+  const fentryEvidence = [configLine(ev, 'CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS'), configLine(ev, 'CONFIG_BPF_JIT'), `BTF: ${ev.btf ? 'yes' : 'no'}`];
+  const loadLine = (a: NonNullable<Evidence['fentryLoad']>) => `${a.what}: ${a.ok ? 'loaded' : `refused: ${a.message} (errno ${a.errno})`}`;
+  if (ev.fentryLoad) fentryEvidence.push(loadLine(ev.fentryLoad));
+  else fentryEvidence.push(`load attempt: not tried (${ev.uid !== 0 ? 'not root' : 'native addon not loaded'})`);
+  if (ev.tpBtfLoad) fentryEvidence.push(loadLine(ev.tpBtfLoad));
+  if (ev.lockdown && ev.lockdown !== 'none') fentryEvidence.push(`lockdown: ${ev.lockdown}`);
+  const claim = ev.bpftraceFeatures['fentry'] ?? ev.bpftraceFeatures['kfunc'];
+  const claimName = ev.bpftraceFeatures['fentry'] !== undefined ? 'fentry' : 'kfunc';
+  fentryEvidence.push(claim !== undefined ? `bpftrace --info: ${claimName}: ${claim}` : `bpftrace --info: no fentry or kfunc line${ev.bpftrace ? ` (bpftrace ${ev.bpftrace.version})` : ''}`);
+  const fentryAlt = 'Use tracepoints (e.g. tracepoint:syscalls:sys_exit_read for vfs_read) or tp_btf: for raw tracepoints with BTF arguments.';
+  let fentry: Capability;
+  if (!ev.btf) fentry = cap(false, 'fentry/fexit need kernel BTF, and this kernel has none', fentryEvidence, caps['btf'].remedy, 'Use kprobes or tracepoints.');
+  else if (trampolines === false) fentry = cap(false, 'the kernel was built without BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)', fentryEvidence, null, fentryAlt);
+  else if (ev.fentryLoad && !ev.fentryLoad.ok) {
+    const perm = ev.fentryLoad.errno === 1;
+    fentry = cap(
       false,
-      `bpftrace ${ev.bpftrace?.version ?? ''} refuses kfunc on this kernel ("kfunc/kretfunc not available for your kernel version") although the kernel has BTF and trampolines`.replace('  ', ' '),
-      kfuncEvidence,
-      'A newer bpftrace (0.20+, where kfunc is called fentry) may attach here.',
-      'Use tracepoints (e.g. tracepoint:syscalls:sys_exit_read for vfs_read).',
+      `the kernel refuses fentry/fexit programs: loading a minimal one fails with ${ev.fentryLoad.message}${perm ? ' before the verifier' : ''}${perm && ev.tpBtfLoad?.ok ? ', while a tp_btf program loads' : ''}${perm && ev.lockdown && ev.lockdown !== 'none' ? ` (kernel lockdown: ${ev.lockdown})` : ''}`,
+      fentryEvidence,
+      perm && ev.lockdown && ev.lockdown !== 'none' ? 'Boot with lockdown=none' : null,
+      fentryAlt,
     );
-  else kfunc = cap(true, 'kfunc (fentry/fexit) through BPF trampolines', kfuncEvidence);
-  caps['probe:kfunc'] = kfunc;
-  caps['probe:kretfunc'] = { ...kfunc };
+  } else if (claim === 'no' && !ev.fentryLoad?.ok)
+    fentry = cap(
+      false,
+      `bpftrace ${ev.bpftrace?.version ?? ''} says ${claimName} is not available here ("${claimName}: no" in --info)`.replace('  ', ' '),
+      fentryEvidence,
+      'A newer bpftrace (0.20+, where kfunc is called fentry) may attach here.',
+      fentryAlt,
+    );
+  else if (ev.fentryLoad?.ok && claim === 'no')
+    fentry = cap(false, `the kernel loads fentry programs, but bpftrace ${ev.bpftrace?.version ?? ''} refuses ${claimName} here ("${claimName}: no" in --info)`, fentryEvidence, claimName === 'kfunc' ? 'Use bpftrace 0.20 or newer.' : null, fentryAlt);
+  else fentry = cap(true, ev.fentryLoad?.ok ? 'fentry/fexit through BPF trampolines (a minimal fentry program loads)' : 'fentry/fexit through BPF trampolines', fentryEvidence);
+  caps['probe:fentry'] = fentry;
+  for (const alias of ['probe:fexit', 'probe:kfunc', 'probe:kretfunc']) caps[alias] = { ...fentry, aliasOf: 'probe:fentry' };
 
   const uprobesCfg = configured(ev, 'CONFIG_UPROBE_EVENTS') ?? configured(ev, 'CONFIG_UPROBES');
   const uprobe = uprobesCfg === false ? cap(false, 'the kernel was built without uprobes', [configLine(ev, 'CONFIG_UPROBES')]) : cap(true, 'uprobes are available', [configLine(ev, 'CONFIG_UPROBES'), ev.pmus.includes('uprobe') ? 'PMU uprobe present' : 'PMU uprobe absent']);

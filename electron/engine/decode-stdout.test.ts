@@ -258,6 +258,9 @@ describe('decodeLine edge cases', () => {
       [
         '{"type": "printf", "data": "__kscope_snap_abcdefabcdef_begin__\\n"}',
         '{"type": "map", "data": {"@a": 1}}',
+        // bpftrace 0.17/0.23 write two blank lines before the exit dump (see print-plan.ts).
+        '',
+        '',
         '{"type": "map", "data": {"@a": 2}}',
         '',
       ].join('\n'),

@@ -4,7 +4,7 @@
 // test/fixtures/bpftrace-0.26/README.md for the sources). Never throws on input:
 // non-JSON lines become printf text, unknown record types become a warning plus a value.
 import type { Bucket, HistEvent, MapEvent, StatsEvent, StatsValue, TraceEvent } from '../api/index.js';
-import { snapshotBeginMarker, snapshotEndMarker } from './inject-snapshot.js';
+import { snapshotBeginMarker, snapshotEndMarker, snapshotExitMarker } from './inject-snapshot.js';
 
 type Entry<V> = { key: string | null; value: V };
 
@@ -19,6 +19,12 @@ export interface DecodeState {
   seenInSnapshot: Set<string>;
   /** Types already reported as not understood (one warning per type). */
   warnedTypes: Set<string>;
+  /** kscope's END marker (printed just before the exit dump), or null. */
+  exit: string | null;
+  /** Raw blank lines seen (0.17 and 0.23 write two just before the exit dump). */
+  blankLines: number;
+  /** bpftrace's exit dump has begun: its maps are the final result, not snapshots. */
+  exitDump: boolean;
 }
 
 export function newDecodeState(fence: string | null = null): DecodeState {
@@ -28,6 +34,9 @@ export function newDecodeState(fence: string | null = null): DecodeState {
     inSnapshot: false,
     seenInSnapshot: new Set(),
     warnedTypes: new Set(),
+    exit: fence ? snapshotExitMarker(fence) : null,
+    blankLines: 0,
+    exitDump: false,
   };
 }
 
@@ -61,20 +70,20 @@ function printfText(text: string, t: number, state: DecodeState | undefined): Tr
       state.seenInSnapshot.clear();
       return null;
     }
+    if (bare === state.exit) {
+      state.exitDump = true;
+      return null;
+    }
   }
   return { type: 'printf', t, text };
 }
 
 function snapshotFlag(name: string, state: DecodeState | undefined): boolean {
-  if (!state || !state.inSnapshot) return false;
-  if (state.seenInSnapshot.has(name)) {
-    // The end marker never came (e.g. the run was stopped mid-snapshot): this is a new dump.
-    state.inSnapshot = false;
-    state.seenInSnapshot.clear();
-    return false;
-  }
-  state.seenInSnapshot.add(name);
-  return true;
+  // With kscope's probes in the script (a fence), every print before bpftrace's exit dump is
+  // a snapshot, whoever printed it (see print-plan.ts): no lossy marker decides it.
+  if (!state || state.begin === null) return false;
+  if (state.inSnapshot) state.seenInSnapshot.add(name);
+  return !state.exitDump;
 }
 
 function toBuckets(v: unknown): Bucket[] | null {
@@ -236,7 +245,12 @@ export function decodeLineInto(line: string, t: number, state: DecodeState | und
   }
   const first = line.charCodeAt(0);
   if (first !== 123 /* { */) {
-    if (line.trim() === '') return; // bpftrace prints blank lines around the exit dump
+    if (line.trim() === '') {
+      // bpftrace (0.17, 0.23) prints two blank lines before the exit dump, straight to stdout
+      // (not through the lossy perf buffer): with kscope's probes in, they start the exit dump.
+      if (state && state.begin !== null && ++state.blankLines >= 2) state.exitDump = true;
+      return;
+    }
     out.push({ type: 'printf', t, text: line + '\n' });
     return;
   }
@@ -271,13 +285,33 @@ export class StdoutDecoder {
     const buf = this.rest.length > 0 ? this.rest + chunk : chunk;
     let start = 0;
     let nl = buf.indexOf('\n', start);
+    const st = this.state;
     while (nl !== -1) {
-      if (nl > start) decodeLineInto(buf.slice(start, nl), t, this.state, out);
+      if (nl > start) {
+        decodeLineInto(buf.slice(start, nl), t, st, out);
+        st.blankLines = 0;
+      } else if (st.begin !== null && ++st.blankLines >= 2) st.exitDump = true; // see decodeLineInto
       start = nl + 1;
       nl = buf.indexOf('\n', start);
     }
     this.rest = start < buf.length ? buf.slice(start) : '';
     return out;
+  }
+
+  /**
+   * Drop a trailing partial JSON record (bpftrace was killed mid-print: a torn fragment of a
+   * map must not become a printf line). Returns its length in bytes of text, 0 when none.
+   */
+  dropTornTail(): number {
+    const r = this.rest;
+    if (r.length === 0 || r.charCodeAt(0) !== 123 /* { */) return 0;
+    try {
+      JSON.parse(r);
+      return 0;
+    } catch {
+      this.rest = '';
+      return r.length;
+    }
   }
 
   /** End of stream: decode a trailing partial line if any. */

@@ -95,7 +95,7 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
       const finals = maps.filter((m) => !m.snapshot);
       expect(finals.length).toBe(1);
       expect(maps.indexOf(finals[0])).toBe(maps.length - 1);
-      expect(r.recording.header.injected).toEqual({ intervalMs: 200, maps: ['@'] });
+      expect(r.recording.header.injected).toMatchObject({ intervalMs: 200, maps: ['@'], scriptPrints: [] });
       // The injected snapshot probe is not the user's.
       const last = r.updates[r.updates.length - 1].status;
       expect(last.attachedProbes).toBe(1);
@@ -249,7 +249,7 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
       log.close();
       const st = s.status();
       expect(st.state).toBe('exited');
-      expect(st.exit).toEqual({ code: 0, signal: null });
+      expect(st.exit).toEqual({ code: 0, signal: null, result: 'final' }); // the final dump came: the result is final
       const events = readRecording(s).events;
       const maps = ofType(events, 'map');
       expect(maps[maps.length - 1].snapshot).toBe(false);

@@ -82,8 +82,17 @@ describe('explainError on real 0.17 errors', () => {
     const ev = fixtureError('kfunc-error');
     const hint = explainError(ev, thisMachine).hint ?? '';
     expect(hint).toBe(
-      'kfunc/kretfunc (fentry/fexit) probes are not available here: bpftrace 0.17 refuses kfunc on this kernel. Use tracepoint:syscalls:sys_enter_read instead.',
+      'fentry/fexit (kfunc/kretfunc) probes are not available here: bpftrace 0.17 refuses kfunc on this kernel. Use tracepoint:syscalls:sys_enter_read instead.',
     );
+  });
+
+  it('fentry refused on 0.23 and 0.27 (their words differ): the kernel\'s answer plus the tracepoint', () => {
+    const fentry = { ...missing('the kernel refuses fentry/fexit programs: loading a minimal one fails with Operation not permitted before the verifier'), alternative: 'Use tracepoints' };
+    const caps = { ...thisMachine, 'probe:fentry': fentry, 'probe:kfunc': { ...fentry, aliasOf: 'probe:fentry' } };
+    for (const message of ['fentry/fexit not available for your kernel version.', 'No matches for fentry vfs_read.']) {
+      const hint = explainError({ type: 'error', t: 0, message, line: 1, column: 1, detail: 'fentry:vfs_read { exit(); }' }, caps).hint ?? '';
+      expect(hint).toMatch(/^fentry\/fexit \(kfunc\/kretfunc\) probes are not available here: the kernel refuses fentry\/fexit programs: loading a minimal one fails with Operation not permitted before the verifier\./);
+    }
   });
 
   it('hardware counters missing', () => {

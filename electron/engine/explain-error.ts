@@ -94,9 +94,11 @@ export function explainError(ev: ErrorEvent, caps: Record<string, Capability>): 
     return { ...ev, hint: withAlternative(`This kernel has no kprobes: ${sentence(cap.reason)}`, probe, cap) };
   }
 
-  const kfuncCap = unavailable(caps, 'probe:kfunc') ?? unavailable(caps, 'probe:kretfunc');
+  // 0.17: "kfunc/kretfunc not available for your kernel version"; 0.23: "fentry/fexit not
+  // available ..."; 0.27: "No matches for fentry vfs_read" (it cannot read available_filter_functions).
+  const kfuncCap = unavailable(caps, 'probe:fentry') ?? unavailable(caps, 'probe:kfunc') ?? unavailable(caps, 'probe:kretfunc');
   if (kfuncCap && /kfunc|kretfunc|fentry|fexit/.test(text)) {
-    return { ...ev, hint: withAlternative(`kfunc/kretfunc (fentry/fexit) probes are not available here: ${sentence(kfuncCap.reason)}`, probe, kfuncCap) };
+    return { ...ev, hint: withAlternative(`fentry/fexit (kfunc/kretfunc) probes are not available here: ${sentence(kfuncCap.reason)}`, probe, kfuncCap) };
   }
 
   const hwCap = unavailable(caps, 'probe:hardware');

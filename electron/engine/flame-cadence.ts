@@ -12,7 +12,8 @@
 // So stack maps are left out of the injected snapshot probe and the engine sends SIGUSR1 at
 // an interval that grows with the number of stacks the last print had (see
 // `stackPrintIntervalMs`). The SIGUSR1 dump also prints the other maps: harmless, they are
-// the same values as the next snapshot (the decoder marks them snapshot: false).
+// the same values as the next snapshot (marked snapshot: true, by: 'kscope'). bpftrace 0.22+
+// ignores SIGUSR1: there a `self:signal:SIGUSR1` probe prints the stack maps (print-plan.ts).
 // SIGUSR1 is only sent after bpftrace reported attached_probes (its handler is installed by
 // then; before, the default action would kill it).
 import { blankCommentsAndStrings, findAggregationMaps, snapshotProbe } from './inject-snapshot.js';

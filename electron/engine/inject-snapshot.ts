@@ -15,6 +15,11 @@ export function snapshotEndMarker(fence: string): string {
   return `__kscope_snap_${fence}_end__`;
 }
 
+/** The printf line (without its newline) kscope's END probe prints just before bpftrace's exit dump. */
+export function snapshotExitMarker(fence: string): string {
+  return `__kscope_snap_${fence}_exit__`;
+}
+
 /** A random nonce, 12 chars of [a-z0-9]. */
 export function newFence(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -47,7 +47,7 @@ export class LiveState {
   events = 0;
   printfLines = 0;
   lostEvents = 0;
-  exit: { code: number | null; signal: string | null } | null = null;
+  exit: { code: number | null; signal: string | null; result?: 'final' | 'partial' | 'last-snapshot'; forced?: boolean } | null = null;
 
   private changed = new Set<string>();
   private printf: PrintfEvent[] = [];
@@ -152,7 +152,7 @@ export class LiveState {
           this.warnings.push(e);
           break;
         case 'exit':
-          this.exit = { code: e.code, signal: e.signal };
+          this.exit = { code: e.code, signal: e.signal, ...(e.result ? { result: e.result } : {}), ...(e.forced ? { forced: true } : {}) };
           break;
       }
     }

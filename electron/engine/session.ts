@@ -3,26 +3,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { AggregateEvent, Capability, ErrorEvent, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
+import type { AggregateEvent, Capability, ErrorEvent, ExitEvent, RecordingHeader, RunOptions, SessionState, SessionStatus, SessionUpdate, TraceEvent } from '../api/index.js';
 import { RECORDING_FORMAT } from '../api/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
 import { explainError } from './explain-error.js';
 import { newFence } from './inject-snapshot.js';
-import { injectSnapshotWithStacks, stackPrintIntervalMs } from './flame-cadence.js';
+import { stackPrintIntervalMs } from './flame-cadence.js';
+import { attributePrints, planSnapshots, type SnapshotPlan } from './print-plan.js';
 import { LiveState } from './live-state.js';
 import { RecordingWriter, recordingFailureMessage, recordingFileName } from './recording.js';
 import { PrintfIndex, readLog, type LogLine } from './read-log.js';
 import { directSpawner, type BpftraceChild, type BpftraceSpawner } from './spawn-bpftrace.js';
+import { StopWatch, stopResult, stopResultMessage, stoppingMessage } from './stop-watch.js';
 
 /** Updates to the renderer: at most one per animation frame. */
 const UPDATE_INTERVAL_MS = 16;
 const STDERR_IDLE_FLUSH_MS = 150;
 
 export interface StopDeadlines {
-  /** After SIGINT, bpftrace prints its maps and detaches; give it this long. */
+  /**
+   * After SIGINT, bpftrace prints its maps and detaches: kscope waits while it works (stdout
+   * grows or it uses CPU) and escalates to SIGTERM after it has been quiet this long.
+   */
   sigintMs: number;
   sigtermMs: number;
+  /** Escalate even when bpftrace keeps working after this long (default 10 min). */
+  maxMs?: number;
+}
+
+/** How often the stop is watched (and the "resolving stack symbols" status refreshed). */
+const STOP_SAMPLE_MS = 250;
+/** A second stop() this long after the first forces the stop (sooner: a double click, ignored). */
+const FORCE_AFTER_MS = 750;
+/** bpftrace has been busy this long after SIGINT: say so in the recording (once). */
+const STOP_ANNOUNCE_MS = 1000;
+
+/** utime + stime of a process (and its children, when it is the helper), in clock ticks; null when unreadable. */
+function cpuTicks(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime: children reaped by it count too.
+    return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  } catch {
+    return null;
+  }
 }
 
 export interface SessionConfig {
@@ -80,21 +107,39 @@ export class Session {
   private readonly printsStacks: boolean = false;
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
-  readonly injected: { intervalMs: number; maps: string[] } | null;
+  readonly injected: RecordingHeader['injected'];
+  private readonly plan: SnapshotPlan;
+  private readonly scriptPrints: ReadonlySet<string>;
   private recordingFailureTold = false;
+  private stdoutBytes = 0;
+  /** While stopping: what the status bar and `kscope record` show. */
+  private stopping: SessionStatus['stopping'] = null;
+  private forced = false;
+  private stoppingSince: number | null = null;
+  private escalated = false;
+  /** Maps printed at all, and those printed in bpftrace's exit dump (their final value). */
+  private readonly printedNames = new Set<string>();
+  private readonly finalNames = new Set<string>();
 
   constructor(private readonly cfg: SessionConfig) {
     this.id = cfg.id;
     this.source = cfg.source;
     this.ended = new Promise((r) => (this.resolveEnded = r));
     const fence = newFence();
-    const inj = cfg.options.snapshotMs > 0 ? injectSnapshotWithStacks(cfg.source, { intervalMs: cfg.options.snapshotMs, fence }) : null;
-    // Stack maps are printed by SIGUSR1 at an adaptive interval, not by the injected probe (see flame-cadence.ts).
-    this.printsStacks = !!inj && inj.stackMaps.size > 0;
-    this.injected = inj && inj.maps.length > 0 ? { intervalMs: cfg.options.snapshotMs, maps: inj.maps } : null;
-    const script = this.injected ? inj!.source : cfg.source;
-    this.live = new LiveState(this.injected ? inj!.injectedProbes : 0, undefined, undefined, { stackMaps: inj?.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
-    this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null });
+    // Always planned, even without periodic snapshots: the END marker tells the exit dump apart.
+    const plan = planSnapshots(cfg.source, { intervalMs: cfg.options.snapshotMs, fence, bpftraceVersion: cfg.bpftrace.version });
+    this.plan = plan;
+    this.scriptPrints = new Set(plan.scriptPrints);
+    // Stack maps are printed on SIGUSR1 at an adaptive interval (see flame-cadence.ts, print-plan.ts).
+    this.printsStacks = plan.stackPrint === 'sigusr1' || plan.stackPrint === 'signal-probe';
+    this.injected =
+      plan.injectedProbes > 0 || plan.stackPrint !== null || plan.scriptPrints.length > 0
+        ? { intervalMs: cfg.options.snapshotMs, maps: plan.intervalMaps, stackMaps: plan.stackPrinted, stackPrint: plan.stackPrint, scriptPrints: plan.scriptPrints, exitMarker: plan.exitMarker }
+        : null;
+    const script = plan.source;
+    this.live = new LiveState(plan.injectedProbes, undefined, undefined, { stackMaps: plan.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
+    // Always fenced: then every print before the exit dump is a snapshot (see print-plan.ts).
+    this.stdout = new StdoutDecoder({ fence });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {
@@ -140,8 +185,12 @@ export class Session {
     // Read continuously, never pausing: each read takes whatever bpftrace has written since
     // the last (up to 64 KiB), and that batch is decoded, recorded with one write() and
     // aggregated. stdout is a large pipe (output-pipe.ts), so while we are busy bpftrace
-    // keeps writing into the kernel's buffer instead of blocking.
-    out.on('data', (b: Buffer) => this.ingest(this.stdout.push(outText.write(b), this.now())));
+    // keeps writing into the kernel's buffer instead of blocking. (The byte count tells a stop
+    // whether bpftrace is still writing its final print: stop-watch.ts.)
+    out.on('data', (b: Buffer) => {
+      this.stdoutBytes += b.length;
+      this.ingest(this.stdout.push(outText.write(b), this.now()));
+    });
     child.stderr.on('data', (b: Buffer) => {
       this.ingestErrors(this.stderr.push(errText.write(b), this.now()));
       if (this.stderrTimer) clearTimeout(this.stderrTimer);
@@ -176,7 +225,8 @@ export class Session {
         if (e.type !== 'error') return e;
         let ev: ErrorEvent = explainError(e, caps);
         if (ev.line === undefined) {
-          const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1];
+          // 0.17 quotes the probe ("Error attaching probe: 'kprobe:vfs_read'"), 0.23 does not.
+          const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1] ?? /attaching probe:? ([a-z_]+:[^\s']+)/i.exec(ev.message)?.[1];
           const at = probe ? locateInSource(this.source, probe) : null;
           if (at) ev = { ...ev, ...at };
         }
@@ -188,6 +238,12 @@ export class Session {
   /** Record first, then aggregate and schedule the update to the renderer. */
   private ingest(events: TraceEvent[]): void {
     if (events.length === 0) return;
+    attributePrints(events, this.scriptPrints);
+    for (const e of events) {
+      if (e.type !== 'map' && e.type !== 'hist' && e.type !== 'stats') continue;
+      this.printedNames.add(e.name);
+      if (!e.snapshot) this.finalNames.add(e.name);
+    }
     this.recording?.append(events, this.onRecordedLine);
     if (this.recording?.failure && !this.recordingFailureTold) {
       // The disk filled (or the write failed): tell the user, stop bpftrace the usual way
@@ -268,31 +324,69 @@ export class Session {
       printfLines: this.live.printfLines,
       lostEvents: this.live.lostEvents,
       exit: this.live.exit,
+      stopping: this.stopping,
     };
   }
 
-  /** SIGINT, then SIGTERM, then SIGKILL after deadlines. Resolves when bpftrace is gone. */
+  /**
+   * SIGINT; then wait while bpftrace prints its final maps (saying so), and SIGTERM, SIGKILL
+   * once it has been quiet past the deadlines. A second stop() while stopping forces it.
+   * Resolves when bpftrace is gone.
+   */
   async stop(): Promise<boolean> {
+    if (this.state === 'stopping') {
+      // Stop again forces it, but not a double click: bpftrace gets a moment for its final print.
+      const forcing = this.stoppingSince !== null && this.now() - this.stoppingSince >= FORCE_AFTER_MS;
+      if (forcing) this.force();
+      await this.ended;
+      return forcing;
+    }
     if (this.state !== 'running' && this.state !== 'starting') {
       await this.ended;
       return false;
     }
     this.state = 'stopping';
+    this.stoppingSince = this.now();
     if (this.stackTimer) clearTimeout(this.stackTimer);
     this.scheduleUpdate();
     const child = this.child;
     const d = this.cfg.deadlines ?? { sigintMs: 5000, sigtermMs: 2000 };
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT');
-      this.stopTimers.push(
-        setTimeout(() => {
+      const sigintAt = this.now();
+      const bytesAtSigint = this.stdoutBytes;
+      const watch = new StopWatch({ quietMs: d.sigintMs, sigtermMs: d.sigtermMs, maxMs: d.maxMs ?? 600_000 });
+      let announced = false;
+      const tick = () => {
+        if (this.state !== 'stopping') return;
+        const at = this.now() - sigintAt;
+        const bytes = this.stdoutBytes - bytesAtSigint;
+        const action = watch.sample({ at, bytes, cpuTicks: cpuTicks(child.pid) });
+        this.stopping = { sinceMs: at, bytes, busy: watch.busy, message: stoppingMessage(bytes, this.plan.stackMaps.size > 0) };
+        if (watch.busy && !announced && at >= STOP_ANNOUNCE_MS) {
+          announced = true;
+          this.ingest([{ type: 'warning', t: this.now(), message: `Waiting for bpftrace's final print: ${this.stopping.message}` }]);
+        }
+        if (action === 'sigterm') {
+          this.escalated = true;
           child.kill('SIGTERM');
-          this.stopTimers.push(setTimeout(() => child.kill('SIGKILL'), d.sigtermMs));
-        }, d.sigintMs),
-      );
+        } else if (action === 'sigkill') child.kill('SIGKILL');
+        this.scheduleUpdate();
+        this.stopTimers.push(setTimeout(tick, STOP_SAMPLE_MS));
+      };
+      this.stopTimers.push(setTimeout(tick, STOP_SAMPLE_MS));
     }
     await this.ended;
     return true;
+  }
+
+  /** Stop now (Stop again, Force, a second Ctrl+C): the maps keep their last complete print. */
+  force(): void {
+    if (this.state === 'exited') return;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.forced = true;
+    child.kill('SIGKILL');
   }
 
   /** Resolves when the run has ended and its recording is closed. */
@@ -303,10 +397,23 @@ export class Session {
   private finish(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.state === 'exited') return;
     const t = this.now();
+    const torn = this.stdout.dropTornTail();
+    if (torn > 0) this.ingest([{ type: 'warning', t, message: `bpftrace stopped in the middle of printing a map: its last ${torn} characters of output (a torn record) were dropped` }]);
     this.ingest(this.stdout.end(t));
     this.ingestErrors(this.stderr.flush(t));
     this.state = 'exited';
-    this.ingest([{ type: 'exit', t, code, signal: signal ?? null }]);
+    this.stopping = null;
+    const exit: ExitEvent = { type: 'exit', t, code, signal: signal ?? null };
+    if (this.printedNames.size > 0 || this.plan.hasMaps) {
+      const killed = this.forced || this.escalated || (signal !== null && signal !== 'SIGINT');
+      exit.result = stopResult({ exitDumpBegan: this.stdout.state.exitDump, killed });
+      const finals = [...this.finalNames];
+      const snaps = [...this.printedNames].filter((n) => !this.finalNames.has(n));
+      const msg = stopResultMessage(exit.result, finals, snaps, this.forced);
+      if (msg) this.ingest([{ type: 'warning', t, message: msg }]);
+    }
+    if (this.forced) exit.forced = true;
+    this.ingest([exit]);
     for (const timer of [this.durationTimer, this.stderrTimer, this.updateTimer, this.stackTimer, ...this.stopTimers]) if (timer) clearTimeout(timer);
     this.updateTimer = null;
     this.recording?.close();

@@ -394,7 +394,8 @@ function entryBounds(buf: Buffer, at: number): { bounds: Uint32Array; end: numbe
   }
 }
 
-const TAIL = /^\s*,\s*"snapshot"\s*:\s*(true|false)\s*\}\s*$/;
+// `by` (whose periodic print it is) follows `snapshot` in recordings since kscope marks it.
+const TAIL = /^\s*,\s*"snapshot"\s*:\s*(true|false)\s*(?:,\s*"by"\s*:\s*"(kscope|script)"\s*)?\}\s*$/;
 
 /** A map event whose entries stay raw bytes until read; null when the line is not shaped as expected. */
 function lazyMapEvent(raw: Buffer, head: RawHead, line: number): AggregateEvent | null {
@@ -404,6 +405,7 @@ function lazyMapEvent(raw: Buffer, head: RawHead, line: number): AggregateEvent 
   if (!tail) return null;
   const src: RawEntries = { raw, bounds: b.bounds, line, name: head.name };
   const ev = { type: 'map', t: head.t, name: head.name, snapshot: tail[1] === 'true' } as AggregateEvent & { [RAW]?: RawEntries };
+  if (tail[2]) ev.by = tail[2] as 'kscope' | 'script';
   Object.defineProperty(ev, RAW, { value: src, enumerable: false });
   Object.defineProperty(ev, 'entries', {
     enumerable: true,

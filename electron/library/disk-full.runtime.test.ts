@@ -51,7 +51,7 @@ describe.skipIf(why !== null)('a disk that fills during a run', async () => {
     // bpftrace was stopped with SIGINT (not killed) and the live view got what it printed after.
     const last = r.updates[r.updates.length - 1];
     expect(last.status.state).toBe('exited');
-    expect(last.status.exit).toEqual({ code: 0, signal: null });
+    expect(last.status.exit).toEqual({ code: 0, signal: null, result: 'final' }); // its final print came
     expect(r.updates.slice(errAt + 1).some((u) => u.maps.some((m) => m.name === '@n'))).toBe(true);
     expect(last.status.printfLines).toBeGreaterThan(r.recording.events.filter((e) => e.type === 'printf').length);
 

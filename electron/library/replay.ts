@@ -144,7 +144,7 @@ export class Replay {
           events,
           printfLines: printf.count,
           lostEvents: lostK > 0 ? ix.lostSum.a[lostK - 1] : 0,
-          exit: exited ? { code: sc.exit!.code, signal: sc.exit!.signal } : null,
+          exit: exited ? { code: sc.exit!.code, signal: sc.exit!.signal, ...(sc.exit!.result ? { result: sc.exit!.result } : {}), ...(sc.exit!.forced ? { forced: true } : {}) } : null,
         },
         flames,
         printf: printf.lines,

@@ -22,7 +22,7 @@ export interface ScanSummary {
   events: number;
   printfLines: number;
   lostEvents: number;
-  exit: { t: number; code: number | null; signal: string | null } | null;
+  exit: { t: number; code: number | null; signal: string | null; result?: 'final' | 'partial' | 'last-snapshot'; forced?: boolean } | null;
   firstT: number | null;
   lastT: number | null;
   maps: string[];
@@ -309,7 +309,7 @@ export class RecordingScanner {
         }
         return;
       case 'exit':
-        if (e?.type === 'exit') this.exit = { t, code: e.code, signal: e.signal };
+        if (e?.type === 'exit') this.exit = { t, code: e.code, signal: e.signal, ...(e.result ? { result: e.result } : {}), ...(e.forced ? { forced: true } : {}) };
         return;
     }
   }

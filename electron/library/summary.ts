@@ -57,7 +57,7 @@ export function toSummary({ id, path, userName, scan, running }: SummaryInput): 
     events: scan.events,
     printfLines: scan.printfLines,
     lostEvents: scan.lostEvents,
-    exit: scan.exit ? { code: scan.exit.code, signal: scan.exit.signal } : null,
+    exit: scan.exit ? { code: scan.exit.code, signal: scan.exit.signal, ...(scan.exit.result ? { result: scan.exit.result } : {}), ...(scan.exit.forced ? { forced: true } : {}) } : null,
     interrupted: scan.exit === null && !running,
     running,
     problem: null,

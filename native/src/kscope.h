@@ -88,6 +88,17 @@ struct PerfProbe {
   std::string message;
 };
 PerfProbe ProbeHardwareCounters();
+
+// ---- prog_load.cc
+struct ProgLoadProbe {
+  bool ok = false;
+  int err = 0;
+  std::string message;
+  // The verifier's log, when it got that far (an EPERM before the verifier leaves it empty).
+  std::string log;
+};
+// kind: "fentry", "fexit" or "tp_btf"; target: a kernel function or raw tracepoint name.
+ProgLoadProbe ProbeTracingLoad(const std::string& kind, const std::string& target);
 PerfProbe ProbeSoftwareCounter();
 struct PipePair {
   int read = -1;

@@ -207,6 +207,16 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value ProbeTracingLoad(const Napi::CallbackInfo& info) {
+  kscope::ProgLoadProbe r = kscope::ProbeTracingLoad(StringArg(info, 0, "kind"), StringArg(info, 1, "target"));
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("ok", r.ok);
+  o.Set("errno", r.err);
+  o.Set("message", r.message);
+  o.Set("log", r.log);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Guarded<Version>));
   exports.Set("getParentDeathSignal", Napi::Function::New(env, Guarded<GetParentDeathSignal>));
@@ -220,6 +230,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probeHardwareCounters", Napi::Function::New(env, Guarded<ProbeHardwareCounters>));
   exports.Set("probeSoftwareCounter", Napi::Function::New(env, Guarded<ProbeSoftwareCounter>));
   exports.Set("pipe", Napi::Function::New(env, Guarded<Pipe>));
+  exports.Set("probeTracingLoad", Napi::Function::New(env, Guarded<ProbeTracingLoad>));
   return exports;
 }
 

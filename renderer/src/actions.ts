@@ -137,8 +137,12 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
 
 export async function stop(): Promise<void> {
   const s = useSession.getState();
-  if (!isActive(s.phase) || s.phase === 'stopping') return;
-  s.stopRequested();
+  if (!isActive(s.phase)) return;
+  // Stop while stopping forces it (the engine's second stop): bpftrace may be resolving
+  // stack symbols for minutes; the maps then keep their last snapshot.
+  const again = s.phase === 'stopping';
+  if (again && !s.sessionId) return;
+  if (!again) s.stopRequested();
   const id = s.sessionId;
   const client = getClient();
   if (!id || !client) return;

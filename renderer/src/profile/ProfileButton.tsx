@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { run } from '../actions.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
-import { DEFAULT_PROFILE, PROFILE_MAP_KEYS_MAX, profileProblem, profileScript, type ProfileChoice } from './script.js';
+import { DEFAULT_PROFILE, PROFILE_MAP_KEYS_MAX, defaultStacks, profileProblem, profileScript, type ProfileChoice } from './script.js';
 import './profile.css';
 
 function ProfileDialog({ onClose }: { onClose: () => void }) {
@@ -38,14 +38,26 @@ function ProfileDialog({ onClose }: { onClose: () => void }) {
         <label>
           <span>Stacks</span>
           <select data-testid="profile-stacks" value={stacks} onChange={(e) => setStacks(e.target.value as ProfileChoice['stacks'])}>
-            <option value="both">kernel + user</option>
+            <option value="both" disabled={scopeKind === 'all'}>
+              kernel + user{scopeKind === 'all' ? ' (pick a PID or process)' : ''}
+            </option>
             <option value="kernel">kernel</option>
-            <option value="user">user</option>
+            <option value="user" disabled={scopeKind === 'all'}>
+              user{scopeKind === 'all' ? ' (pick a PID or process)' : ''}
+            </option>
           </select>
         </label>
         <label>
           <span>Scope</span>
-          <select data-testid="profile-scope" value={scopeKind} onChange={(e) => setScopeKind(e.target.value as 'all' | 'pid' | 'comm')}>
+          <select
+            data-testid="profile-scope"
+            value={scopeKind}
+            onChange={(e) => {
+              const k = e.target.value as 'all' | 'pid' | 'comm';
+              setScopeKind(k);
+              setStacks(defaultStacks(k));
+            }}
+          >
             <option value="all">all CPUs</option>
             <option value="pid">a PID</option>
             <option value="comm">a process name</option>

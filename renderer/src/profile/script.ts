@@ -8,7 +8,17 @@ export interface ProfileChoice {
   durationSec: number | null;
 }
 
-export const DEFAULT_PROFILE: ProfileChoice = { hz: 99, stacks: 'both', scope: { kind: 'all' }, durationSec: null };
+/**
+ * Kernel stacks on all CPUs. User stacks only for a chosen PID or command: at stop bpftrace
+ * symbolizes every user stack, which for a whole machine (browsers, Electron: kscope itself)
+ * takes it tens of seconds and once lost whole profiles.
+ */
+export const DEFAULT_PROFILE: ProfileChoice = { hz: 99, stacks: 'kernel', scope: { kind: 'all' }, durationSec: null };
+
+/** The stacks a scope starts with: kernel for all CPUs, kernel + user for one process. */
+export function defaultStacks(scope: ProfileChoice['scope']['kind']): ProfileChoice['stacks'] {
+  return scope === 'all' ? 'kernel' : 'both';
+}
 
 /** BPFTRACE_MAP_KEYS_MAX for profiling runs (bpftrace's 4096 drops stacks within seconds). */
 export const PROFILE_MAP_KEYS_MAX = 65536;
@@ -18,6 +28,7 @@ export function profileProblem(c: ProfileChoice): string | null {
   if (!Number.isInteger(c.hz) || c.hz < 1 || c.hz > 10_000) return 'Frequency must be a whole number of Hz between 1 and 10000.';
   if (c.scope.kind === 'pid' && (!Number.isInteger(c.scope.pid) || c.scope.pid < 1)) return 'PID must be a positive whole number.';
   if (c.scope.kind === 'comm' && !/^[^"\\\n]{1,15}$/.test(c.scope.comm)) return 'Process name: 1–15 characters, no quotes or backslashes.';
+  if (c.scope.kind === 'all' && c.stacks !== 'kernel') return 'User stacks need a PID or a process name (symbolizing every process\'s user stacks at stop can take bpftrace minutes).';
   if (c.durationSec !== null && !(c.durationSec > 0)) return 'Duration must be positive (or run until stopped).';
   return null;
 }

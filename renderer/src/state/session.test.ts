@@ -89,6 +89,15 @@ describe('session reducers', () => {
     expect(s.maps['@b'].type).toBe('hist');
   });
 
+  it('remembers maps the script prints itself, through the exit dump (no rate from per-tick values)', () => {
+    let s = applyUpdate(started(), update({ seq: 0, maps: [{ type: 'map', t: 1, name: '@', snapshot: true, by: 'script', entries: [{ key: 'a', value: 9 }] }] }));
+    s = applyUpdate(s, update({ seq: 1, maps: [{ type: 'map', t: 2, name: '@t', snapshot: true, by: 'kscope', entries: [] }] }));
+    s = applyUpdate(s, update({ seq: 2, maps: [{ type: 'map', t: 3, name: '@', snapshot: false, entries: [{ key: 'a', value: 2 }] }] }));
+    expect(s.scriptMaps).toEqual(['@']);
+    expect(s.maps['@'].by).toBeUndefined();
+    expect(startRun(s).scriptMaps).toEqual([]);
+  });
+
   it('bounds the printf window to the last lines and counts skipped lines', () => {
     let s = started();
     const many = Array.from({ length: PRINTF_WINDOW - 10 }, (_, i) => ({ t: i, text: `l${i + 1}` }));

@@ -41,6 +41,11 @@ export interface SessionData {
   maps: Record<string, AggregateEvent>;
   /** Map names in order of first appearance. */
   mapOrder: string[];
+  /**
+   * Maps the script prints itself (a print marked `by: 'script'` was seen): their values are
+   * per tick, often cleared, so no rate is computed from them, not even from the exit dump.
+   */
+  scriptMaps: string[];
   values: ValueEvent[];
   errors: ErrorEvent[];
   warnings: WarningEvent[];
@@ -71,6 +76,7 @@ export const initialSession: SessionData = {
   printfSkipped: 0,
   maps: {},
   mapOrder: [],
+  scriptMaps: [],
   values: [],
   errors: [],
   warnings: [],
@@ -166,6 +172,8 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
     }
     next.maps = maps;
     if (added.length > 0) next.mapOrder = state.mapOrder.concat(added);
+    const scripted = update.maps.filter((m) => m.by === 'script' && !state.scriptMaps.includes(m.name)).map((m) => m.name);
+    if (scripted.length > 0) next.scriptMaps = [...state.scriptMaps, ...new Set(scripted)];
   }
   if (update.maps.length > 0) {
     let history = state.history;

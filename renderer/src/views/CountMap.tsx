@@ -82,9 +82,13 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
   const version = useSession((s) => s.historyVersion);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort>({ column: 'value', desc: true });
+  // The script's own prints are per-tick values (often cleared after printing), not a
+  // running total: a rate from two of them would be meaningless (it once showed −6/s).
+  const scripted = useSession((s) => s.scriptMaps.includes(map.name));
+  const rateHistory = map.by === 'script' || scripted ? undefined : history;
   const rows = useMemo(
-    () => countRows(map.entries, history, filter, sort),
-    [map, history, version, filter, sort],
+    () => countRows(map.entries, rateHistory, filter, sort),
+    [map, rateHistory, version, filter, sort],
   );
   const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(r.value)), 0), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -97,7 +101,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
       <div className="count-scalar">
         <div className="map-scalar" data-testid="map-row">
           <span className="scalar-rate">
-            <span data-testid="rate-cell">{formatRate(history?.rate(null) ?? null)}</span>/s
+            <span data-testid="rate-cell">{formatRate(rateHistory?.rate(null) ?? null)}</span>/s
           </span>
           <span className="map-scalar-value">{formatNumber(v)}</span>
         </div>

@@ -86,6 +86,11 @@ function MapSection({ map }: { map: AggregateEvent }) {
         <span className="map-meta">
           {keys === 1 && map.entries[0].key === null ? '' : `${compactNumber(keys)} ${keys === 1 ? 'key' : 'keys'}`}
         </span>
+        {map.by === 'script' ? (
+          <span className="badge badge-script" data-testid="printed-by-script" title="The script's own print() at this tick, exactly as bpftrace printed it (kscope adds no snapshot of this map)">
+            printed by the script
+          </span>
+        ) : null}
         <span className="map-time" title="time of this snapshot since the run started">
           {(map.t / 1000).toFixed(1)} s
         </span>

@@ -73,9 +73,23 @@ export function StatusBar() {
           {status ? formatNumber(lost) : '–'}
         </span>
       </span>
+      {phase === 'stopping' && status?.stopping ? (
+        <span className="status-item status-stopping" data-testid="status-stopping" title="bpftrace prints its maps after SIGINT; kscope waits while it works">
+          {status.stopping.message}
+        </span>
+      ) : null}
       {exitText ? (
         <span className={`status-item${exitBad ? ' status-bad' : ''}`} data-testid="status-exit">
           {exitText}
+        </span>
+      ) : null}
+      {exit?.result && exit.result !== 'final' ? (
+        <span
+          className="status-item status-bad"
+          data-testid="status-result"
+          title={exit.forced ? 'Stopped by force: the maps without a final print show their last snapshot' : 'bpftrace did not finish its final print: the maps without one show their last snapshot'}
+        >
+          {exit.result === 'partial' ? 'result: partly the last snapshot' : 'result: the last snapshot'}
         </span>
       ) : null}
       <span className="status-spacer" />

@@ -100,10 +100,10 @@ export function TopBar() {
             data-testid="stop-button"
             onClick={() => void stop()}
             aria-busy={phase === 'stopping'}
-            title="Stop (Ctrl+. or Esc)"
+            title={phase === 'stopping' ? 'Force the stop now: maps without their final print keep their last snapshot (Ctrl+. or Esc again)' : 'Stop (Ctrl+. or Esc)'}
           >
             <span className="btn-icon stop-icon" aria-hidden="true" />
-            {phase === 'stopping' ? 'Stopping…' : 'Stop'}{'  '}
+            {phase === 'stopping' ? 'Stopping… Force' : 'Stop'}{'  '}
             <kbd>Ctrl+.</kbd>
           </button>
         ) : (
