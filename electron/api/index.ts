@@ -4,3 +4,4 @@ export * from './catalog.js';
 export * from './contract.js';
 export * from './rpc.js';
 export * from './flame.js';
+export * from './exact-int.js';

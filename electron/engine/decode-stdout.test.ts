@@ -153,7 +153,7 @@ describe('StdoutDecoder on bpftrace 0.24–0.26 shapes', () => {
 
   it('printf-like records', () => {
     const texts = out.filter((e) => e.type === 'printf').map((e) => (e as { text: string }).text);
-    expect(texts).toEqual(['test 5', 'test \r \n \t \\ " bar', '12:34:56\n', 'a b c\n', "/bin/echo,'A'", '1234.56 789.01\n']);
+    expect(texts).toEqual(['test 5', 'test \r \n \t \\ " bar', '12:34:56\n', 'a b c\n', "/bin/echo,'A'\n", '1234.56 789.01\n']);
   });
 
   it('values keep records as objects', () => {
@@ -219,8 +219,8 @@ describe('StdoutDecoder on bpftrace 0.24–0.26 shapes', () => {
       {
         key: null,
         value: [
-          { interval_start: 1700000000000000000, value: 9 },
-          { interval_start: 1700000001000000000, value: 8 },
+          { interval_start: '1700000000000000000', value: 9 },
+          { interval_start: '1700000001000000000', value: 8 },
         ],
       },
     ]);

@@ -95,7 +95,7 @@ export class Session {
     this.injected = inj && inj.maps.length > 0 ? { intervalMs: cfg.options.snapshotMs, maps: inj.maps } : null;
     const script = this.injected ? inj!.source : cfg.source;
     this.live = new LiveState(this.injected ? inj!.injectedProbes : 0, undefined, undefined, { stackMaps: inj?.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
-    this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null });
+    this.stdout = new StdoutDecoder({ fence: this.injected ? fence : null, bpftraceVersion: cfg.bpftrace.version });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {

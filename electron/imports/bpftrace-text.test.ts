@@ -55,7 +55,7 @@ describe('bpftrace text output from real runs (bpftrace 0.17, this machine)', ()
     expect(h.entries[0].buckets).toHaveLength(bucketLines.length);
     // Buckets are contiguous powers of two, as -f json gives them: [4, 8) → 4..7, [1K, 2K) → 1024..2047.
     const b = h.entries[0].buckets;
-    for (let i = 1; i < b.length; i++) if (b[i].min !== undefined && b[i - 1].max !== undefined) expect(b[i].min).toBe(b[i - 1].max! + 1);
+    for (let i = 1; i < b.length; i++) if (b[i].min !== undefined && b[i - 1].max !== undefined) expect(b[i].min).toBe(Number(b[i - 1].max!) + 1);
     expect(b.find((x) => x.min === 1024)?.max).toBe(2047);
   });
 
