@@ -54,7 +54,11 @@ export const StatsEvent = z.object({
 });
 export const ValueEvent = z.object({ type: z.literal('value'), t, value: z.unknown() });
 export const AttachedEvent = z.object({ type: z.literal('attached'), t, probes: z.number() });
-export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number() });
+/**
+ * Events bpftrace lost. `total`: the run's cumulative count (bpftrace 0.27's exit summary on
+ * stderr, which may repeat what lost_events records already said), not an increment.
+ */
+export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number(), total: z.boolean().optional() });
 /** Positions are 1-based; endColumn is exclusive (bpftrace's `stdin:1:14-17` covers 14..16). */
 export const ErrorEvent = z.object({
   type: z.literal('error'),
