@@ -63,7 +63,7 @@ const scripts = {
   },
   avg: { src: 'BEGIN { @a = avg(4); @a = avg(6); @ak["x"] = avg(10); @ak["y"] = avg(3); exit(); }' },
   stats: { src: 'BEGIN { @st = stats(10); @st = stats(20); @stk["a", 1] = stats(7); exit(); }' },
-  kstack: { src: 'profile:hz:199 { @[kstack, comm] = count(); }', timeout: 1 },
+  kstack: { src: 'profile:hz:199 { @[kstack, comm] = count(); }', timeout: 3 },
   snapshot: { src: `${SNAPSHOT_USER}\n${snapProbe(['@', '@lat'], 200)}\n`, timeout: 1.1, user: SNAPSHOT_USER },
   'syntax-error': { src: 'BEGIN { printf("x") ' },
   'syntax-error-multiline': { src: 'BEGIN { @x = 1; }\nEND {\n  @a = count(\n}' },
@@ -91,8 +91,8 @@ const scripts = {
   },
   // Two busy processes with the same comm and stack: bpftrace prints their keys alike.
   'dup-stacks': {
-    src: 'profile:hz:499 /comm == "kscope-busy"/ { @[ustack(3), comm] = count(); @total = count(); }',
-    timeout: 1.5,
+    src: 'profile:hz:999 /comm == "kscope-busy"/ { @[ustack(2), comm] = count(); @total = count(); }',
+    timeout: 4,
     busy: 2,
   },
   // A flood with a one-page buffer: events are lost (printf lines are dropped from the fixture).
@@ -106,9 +106,21 @@ const scripts = {
 
 function run(name, spec) {
   return new Promise((resolve) => {
+    // The timeout counts from the attach (a loaded machine can take seconds to attach);
+    // SIGINT then lets bpftrace print its maps, however long symbolizing takes (SIGKILL after 60 s).
     const timeout = spec.timeout ?? 5;
-    const argv = ['-s', 'INT', '-k', '3', String(timeout), BPFTRACE, ...(spec.args ?? []), '-f', 'json', '-e', spec.src];
-    const child = spawn('timeout', argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(spec.env ?? {}) } });
+    const argv = [...(spec.args ?? []), '-f', 'json', '-e', spec.src];
+    const child = spawn(BPFTRACE, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(spec.env ?? {}) } });
+    // A script that never attaches (an error) ends by itself; 30 s is a backstop.
+    let interrupt = setTimeout(() => child.kill('SIGINT'), 30_000);
+    let attached = false;
+    const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stdout.on('data', (b) => {
+      if (attached || !b.includes('attached_probes')) return;
+      attached = true;
+      clearTimeout(interrupt);
+      interrupt = setTimeout(() => child.kill('SIGINT'), timeout * 1000);
+    });
     // Busy loops named kscope-busy (a copy of bash under that name), killed when the run ends.
     const busy = [];
     if (spec.busy) {
@@ -122,6 +134,8 @@ function run(name, spec) {
     child.stdout.on('data', (b) => out.push(b));
     child.stderr.on('data', (b) => err.push(b));
     child.on('close', (code, signal) => {
+      clearTimeout(interrupt);
+      clearTimeout(kill);
       for (const b of busy) b.kill('SIGKILL');
       let stdout = Buffer.concat(out);
       // A flood's printf lines (and all but the first 100 other lines) are left out: megabytes.

@@ -107,8 +107,9 @@ describe('StdoutDecoder on bpftrace 0.17 fixtures', () => {
     const m = byName<MapEvent>(v17('kstack'), 'map', '@')[0];
     expect(m.entries.length).toBeGreaterThan(0);
     for (const e of m.entries) {
-      expect(e.key).toMatch(/^\n {4}\S+/);
-      expect(e.key).toMatch(/\n,[^\n]+$/);
+      // A sample with no kernel stack (a user-space tick) prints an empty stack: ",comm".
+      if (!e.key!.startsWith(',')) expect(e.key).toMatch(/^\n {4}\S+/);
+      expect(e.key).toMatch(/(^|\n),[^\n]+$/);
       expect(typeof e.value).toBe('number');
     }
   });
@@ -135,7 +136,8 @@ describe('StdoutDecoder on bpftrace 0.17 fixtures', () => {
   it('decodes every 0.17 fixture without warnings (all shapes understood)', () => {
     for (const f of fs.readdirSync(path.join(FIX, 'bpftrace-0.17')).filter((f) => f.endsWith('.stdout.ndjson'))) {
       const evs = decode(read(`bpftrace-0.17/${f}`), null, 4096);
-      expect(evs.filter((e) => e.type === 'warning'), f).toEqual([]);
+      // Except the note on tuple keys that print alike (decode-versions.test.ts).
+      if (f !== 'dup-tuple-keys.stdout.ndjson') expect(evs.filter((e) => e.type === 'warning'), f).toEqual([]);
     }
   });
 });
