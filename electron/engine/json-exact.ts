@@ -44,6 +44,8 @@ export function parseExact(text: string, opts: ParseOptions = {}): JsonValue {
 export function unescapeOnce(s: string): string {
   if (!s.includes('\\')) return s;
   try {
+    // Raw control characters (0.23 leaves none, but be safe) must be escaped inside a JSON string.
+    // eslint-disable-next-line no-control-regex
     const v: unknown = JSON.parse('"' + s.replace(/[\u0000-\u001f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"');
     return typeof v === 'string' ? v : s;
   } catch {

@@ -298,3 +298,32 @@ describe('bpftrace text: pieces and bad input', () => {
     expect(r.events[2]).toMatchObject({ message: 'Unknown function: foo' });
   });
 });
+
+describe('bpftrace text: a stack printed twice within one print is summed, not a new print', () => {
+  it('a real ustack map of two processes with the same comm keeps every sample', () => {
+    // scripts/gen-import-fixtures.sh: two busy bash copies named kscope-busy, @[ustack(2), comm]
+    // and @total = count() over the same samples, printed at exit by bpftrace 0.17.
+    const text = fixture('bpftrace-ustack-dup.txt');
+    const keys = [...text.matchAll(/^@\[\n([\s\S]*?)\]: \d+$/gm)].map((m) => m[1]);
+    expect(new Set(keys).size).toBeLessThan(keys.length); // the fixture really repeats keys
+    const r = parseBpftraceText(text);
+    expect(r.problems).toEqual([]);
+    const stacks = mapEvents(r.events).filter((e) => e.name === '@');
+    expect(stacks).toHaveLength(1); // one print, not one per repeated key
+    const total = mapEvents(r.events).find((e) => e.name === '@total')!.entries[0].value as number;
+    expect(stacks[0].entries.reduce((s, e) => s + (e.value as number), 0)).toBe(total);
+    expect(printedTotal(text)).toBe(total);
+    expect(new Set(stacks[0].entries.map((e) => e.key)).size).toBe(stacks[0].entries.length);
+  });
+
+  it('a repeated key whose value drops starts a new print (interval print(@) with nothing between)', () => {
+    const text = ['@[', '    f+1', ', a]: 2', '@[', '    g+1', ', a]: 5', '@[', '    f+1', ', a]: 3', '@[', '    g+1', ', a]: 9', ''].join('\n');
+    const stacks = mapEvents(parseBpftraceText(text).events);
+    expect(stacks.map((e) => e.entries.map((x) => x.value))).toEqual([
+      [2, 5],
+      [3, 9],
+    ]);
+    const same = ['@[', '    f+1', ', a]: 2', '@[', '    g+1', ', a]: 5', '@[', '    f+1', ', a]: 7', ''].join('\n');
+    expect(mapEvents(parseBpftraceText(same).events).map((e) => e.entries.map((x) => x.value))).toEqual([[9, 5]]);
+  });
+});
