@@ -74,6 +74,12 @@ const scripts = {
   'kfunc-error': { src: 'kfunc:vfs_read { @ = count(); }', timeout: 3 },
   'hardware-error': { src: 'hardware:cache-misses:1000 { @ = count(); }', timeout: 3 },
   'include-error': { src: '#include <linux/sched.h>\nBEGIN { exit(); }', timeout: 5 },
+  // Records newer versions print (errorf/warnf 0.24+, runtime_error, tseries 0.25+); older ones reject the script.
+  'newer-records': {
+    src: 'config = { unstable_tseries = enable } BEGIN { errorf("bad value %d", 7); warnf("suspicious value %d", 3); $z = 0; @d = 5 / $z; @ts = tseries(5, 1s, 10); @tk["one"] = tseries(4, 1s, 10); @tk["two"] = tseries(3, 1s, 10); exit(); }',
+  },
+  // An error printed to a terminal: bpftrace colours it (captured through script(1)).
+  colour: { src: 'BEGIN { foo(); }', tty: true },
   // The tricky corpus (issue 10): what a decoder must keep exactly.
   'dup-tuple-keys': { src: 'BEGIN { @t["a,b", "c"] = 1; @t["a", "b,c"] = 2; @t["x", "y"] = 3; exit(); }' },
   utf8: {
@@ -104,7 +110,26 @@ const scripts = {
   },
 };
 
+/** Run under a pseudo-terminal (script(1)): what a user's terminal shows, colours included. */
+function runTty(name, spec) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-fx-'));
+  const log = path.join(tmp, 'typescript');
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  try {
+    execFileSync('script', ['-qec', `${q(BPFTRACE)} -e ${q(spec.src)}`, log], { stdio: 'ignore', timeout: 60_000 });
+  } catch {
+    /* bpftrace exits non-zero on the error: expected */
+  }
+  // Drop script(1)'s own "Script started/done" lines; the terminal's CRLF stays (as a terminal gives it).
+  const text = fs.readFileSync(log, 'utf8').split('\n').filter((l) => !/^Script (started|done) on /.test(l)).join('\n');
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.writeFileSync(path.join(outDir, `${name}.bt`), spec.src + '\n');
+  fs.writeFileSync(path.join(outDir, `${name}.stderr.txt`), text);
+  return { name, code: 0, signal: null };
+}
+
 function run(name, spec) {
+  if (spec.tty) return Promise.resolve(runTty(name, spec));
   return new Promise((resolve) => {
     // The timeout counts from the attach (a loaded machine can take seconds to attach);
     // SIGINT then lets bpftrace print its maps, however long symbolizing takes (SIGKILL after 60 s).
