@@ -2,6 +2,7 @@
 // between consecutive snapshots) and the time series of the top keys. Pure functions plus a
 // small mutable store (copying 10k series on every frame would cost more than it shows);
 // the session store bumps a version when it records, so views know to re-read.
+import { intToNumber, isExactInt } from '../../../electron/api/index.js';
 
 export interface Sample {
   /** ms since the run started (the snapshot's time). */
@@ -51,9 +52,11 @@ export class MapHistory {
     this.snapshots++;
     const cap = perKeyCap(Math.max(this.keys.size, entries.length));
     for (const e of entries) {
-      if (typeof e.value !== 'number') continue;
+      // Charts and rates are approximate beyond 2^53 (the table shows the exact value).
+      const v = typeof e.value === 'number' ? e.value : isExactInt(e.value) ? intToNumber(e.value) : null;
+      if (v === null) continue;
       const k = e.key ?? '';
-      const s: Sample = { t, v: e.value };
+      const s: Sample = { t, v };
       const h = this.keys.get(k);
       if (!h) {
         this.keys.set(k, { series: [s], prev: null, last: s });

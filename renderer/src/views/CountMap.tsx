@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MapEvent } from '../../../electron/api/index.js';
+import { intToNumber } from '../../../electron/api/index.js';
 import { downsample, pointsFor, topKeys, type MapHistory } from '../state/history.js';
 import { useSession } from '../state/session.js';
 import { SERIES_COLORS, useWidth } from './charts.js';
@@ -86,7 +87,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
     () => countRows(map.entries, history, filter, sort),
     [map, history, version, filter, sort],
   );
-  const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(r.value)), 0), [rows]);
+  const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(intToNumber(r.value))), 0), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const onSort = (c: SortColumn) => setSort((s) => (s.column === c ? { column: c, desc: !s.desc } : { column: c, desc: c !== 'key' }));
@@ -144,7 +145,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
                 </span>
                 <span className="ct-bar">
                   <span className="bar-track">
-                    <span className="bar-fill bar-blue" style={{ width: `${max > 0 ? (Math.abs(r.value) / max) * 100 : 0}%` }} />
+                    <span className="bar-fill bar-blue" style={{ width: `${max > 0 ? (Math.abs(intToNumber(r.value)) / max) * 100 : 0}%` }} />
                   </span>
                 </span>
                 <span className={`ct-num ct-rate${r.rate === null ? ' ct-dim' : ''}`} data-testid="rate-cell">
