@@ -364,6 +364,18 @@ describe.skipIf(why !== null)('engine on real bpftrace', () => {
       expect(ofType(rec.events, 'exit')).toEqual([]); // it was killed, not ended
     });
 
+    it('kscope record echoes print(@map), print(value) and the exit dump as bpftrace prints them', () => {
+      const script = 'BEGIN { @a[1] = 2; @a[3] = 4; print(@a); print((1, "café")); printf("after\\n"); @s = stats(10); exit(); }';
+      const r = spawnSync(node, [cli, 'record', '-e', script, '--output', path.join(tmp, 'echo.ndjson')], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, r.stderr).toBe(0);
+      // The print(), the value and the printf (their order within one update is by kind: printf,
+      // maps, values), then the exit dump, in bpftrace's text form.
+      expect(r.stdout.split('\n').sort()).toEqual(
+        '@a[1]: 2\n@a[3]: 4\n(1, café)\nafter\n@a[1]: 2\n@a[3]: 4\n@s: count 1, average 10, total 10\n\n'.split('\n').sort(),
+      );
+      expect(r.stdout.endsWith('@a[1]: 2\n@a[3]: 4\n@s: count 1, average 10, total 10\n\n')).toBe(true);
+    });
+
     it('kscope record -e: exits 0, echoes printf, writes header and printf line', () => {
       const out = path.join(tmp, 'hi.ndjson');
       const r = spawnSync(node, [cli, 'record', '-e', 'BEGIN { printf("hi\\n"); exit(); }', '--output', out], { encoding: 'utf8', timeout: 30_000 });
