@@ -88,6 +88,8 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
     [map, history, version, filter, sort],
   );
   const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(intToNumber(r.value))), 0), [rows]);
+  // The value column fits the widest value (int64 limits have 26 characters with separators).
+  const valueChars = useMemo(() => rows.reduce((m, r) => Math.max(m, formatNumber(r.value).length), 0), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const onSort = (c: SortColumn) => setSort((s) => (s.column === c ? { column: c, desc: !s.desc } : { column: c, desc: c !== 'key' }));
@@ -108,7 +110,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
   }
 
   return (
-    <div className="count-map">
+    <div className="count-map" style={{ ['--ct-value-w' as string]: `max(96px, ${valueChars + 1}ch)` }}>
       <div className="ct-tools">
         <input
           className="ct-filter"
