@@ -110,12 +110,30 @@ class Parser {
   }
 
   number(): number | string {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
-    if (!m) return this.fail('bad number');
-    this.i += m[0].length;
-    const n = Number(m[0]);
-    // An integer JavaScript cannot hold exactly keeps its decimal text.
-    if (!Number.isSafeInteger(n) && INT.test(m[0])) return m[0];
+    const s = this.s;
+    const start = this.i;
+    let j = start;
+    let integer = true;
+    if (s.charCodeAt(j) === 45) j++; // -
+    const digits = j;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      if (c >= 48 && c <= 57) j++;
+      else if (c === 46 || c === 101 || c === 69 || c === 43 || c === 45) {
+        integer = false; // . e E + -
+        j++;
+      } else break;
+    }
+    if (j === digits) this.fail('bad number');
+    this.i = j;
+    const text = s.slice(start, j);
+    const n = Number(text);
+    if (Number.isNaN(n)) this.fail('bad number');
+    // An integer JavaScript cannot hold exactly keeps its decimal text (15 digits are always safe).
+    if (integer && j - digits > 15 && !Number.isSafeInteger(n)) {
+      if (!INT.test(text)) this.fail('bad number');
+      return text;
+    }
     return n;
   }
 
