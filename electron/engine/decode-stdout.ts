@@ -9,7 +9,7 @@ import type { Bucket, HistEvent, MapEvent, StatsEvent, StatsValue, TraceEvent } 
 import { isExactInt, type ExactInt } from '../api/exact-int.js';
 import { restoreBytes } from './bpftrace-bytes.js';
 import { mergeRepeatedKeys } from './repeated-keys.js';
-import { field, isJsonObject, parseRecord, type JsonObject, type JsonValue } from './json-exact.js';
+import { field, isJsonObject, parseExact, type JsonObject, type JsonValue } from './json-exact.js';
 import { snapshotBeginMarker, snapshotEndMarker } from './inject-snapshot.js';
 
 type Entry<V> = { key: string | null; value: V };
@@ -323,7 +323,7 @@ export function decodeLineInto(line: string, t: number, state: DecodeState | und
   let o: JsonValue;
   try {
     // Map keys sit at depth 2: {"type": "map", "data": {"@name": {KEY: value}}}.
-    o = parseRecord(line, { doubleEscapedKeyDepth: state?.doubleEscapedKeys ? 2 : null });
+    o = parseExact(line, { doubleEscapedKeyDepth: state?.doubleEscapedKeys ? 2 : null });
   } catch {
     out.push({ type: 'printf', t, text: line + '\n' });
     return;

@@ -104,23 +104,3 @@ describe('exact integers', () => {
     expect(compareInts(-1, '-9223372036854775808')).toBe(1);
   });
 });
-
-describe('parseRecord (native JSON.parse when nothing is lost)', () => {
-  it('gives what parseExact gives, on every shape', async () => {
-    const { parseRecord } = await import('./json-exact.js');
-    const lines = [
-      '{"type": "map", "data": {"@k": {"b": 1, "a": 2}}}',
-      '{"type": "map", "data": {"@t": {"a,b,c": 1, "a,b,c": 2}}}', // repeated key
-      '{"type": "map", "data": {"@kk": {"3": 1, "1": 5}}}', // integer keys keep bpftrace's order
-      '{"type": "map", "data": {"@s": 9223372036854775807}}', // beyond 2^53
-      '{"type": "printf", "data": "a\\": b"}', // a string holding ": "
-      '{"type": "map", "data": {"@k": {"caf\\uffffffc3\\uffffffa9": 1}}}',
-      '{"type": "tseries", "data": {"@a": [{"interval_start":1700000000000000000,"value":9}]}}',
-      '{"type": "hist", "data": {"@h": [{"min": 0, "max": 0, "count": 1}]}}',
-    ];
-    for (const l of lines) expect(parseRecord(l), l).toEqual(parseExact(l));
-    const twice = '{"type": "map", "data": {"@k": {"q\\\\\\"x": 1}}}';
-    expect(parseRecord(twice, { doubleEscapedKeyDepth: 2 })).toEqual(parseExact(twice, { doubleEscapedKeyDepth: 2 }));
-    expect(() => parseRecord('{"a": ')).toThrow(SyntaxError);
-  });
-});

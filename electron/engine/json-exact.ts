@@ -86,24 +86,27 @@ class Parser {
   rawString(): string {
     const s = this.s;
     const start = this.i;
-    const n = s.length;
     let j = start + 1;
     let escaped = false;
-    // One pass to the closing quote (indexOf for "\\" would rescan the rest of the line per string).
     for (;;) {
-      if (j >= n) this.fail('unterminated string');
-      const c = s.charCodeAt(j);
-      if (c === 34) break;
-      if (c === 92) {
+      const q = s.indexOf('"', j);
+      if (q < 0) this.fail('unterminated string');
+      const b = s.indexOf('\\', j);
+      if (b >= 0 && b < q) {
         escaped = true;
-        j += 2;
+        j = b + 2;
         continue;
       }
-      if (c < 32) this.fail('control character in string');
-      j++;
+      j = q;
+      break;
     }
     this.i = j + 1;
-    return escaped ? (JSON.parse(s.slice(start, j + 1)) as string) : s.slice(start + 1, j);
+    const body = s.slice(start + 1, j);
+    if (!escaped) {
+      for (let k = 0; k < body.length; k++) if (body.charCodeAt(k) < 32) this.fail('control character in string');
+      return body;
+    }
+    return JSON.parse(s.slice(start, j + 1)) as string;
   }
 
   number(): number | string {
@@ -170,46 +173,4 @@ class Parser {
       if (c !== 44) this.fail('expected , or }');
     }
   }
-}
-
-const BIG_DIGITS = /\d{16}/;
-const DIGITS = /^\d+$/;
-
-/**
- * parseExact's result, faster: native JSON.parse when that loses nothing, checked on the
- * text. It loses nothing when no number has 16 or more digits (every integer it holds is
- * then exact), no key is an integer (JavaScript would reorder those) and no key repeats: the tree's key count must equal the count of `": ` in the
- * text (a repeat makes the tree smaller; a string holding `": ` makes the text larger; either
- * way the counts differ and the exact reader runs). Same result as parseExact.
- */
-export function parseRecord(text: string, opts: ParseOptions = {}): JsonValue {
-  if (BIG_DIGITS.test(text)) return parseExact(text, opts);
-  let native: unknown;
-  try {
-    native = JSON.parse(text);
-  } catch {
-    return parseExact(text, opts); // throws the same SyntaxError kind
-  }
-  const keyDepth = opts.doubleEscapedKeyDepth ?? null;
-  let keys = 0;
-  // JavaScript objects list integer-like keys first, in numeric order: bpftrace's order is lost.
-  let reordered = false;
-  const walk = (v: unknown, depth: number): JsonValue => {
-    if (typeof v === 'string') return restoreBytes(v);
-    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-    if (v !== null && typeof v === 'object') {
-      const entries: Array<[string, JsonValue]> = [];
-      for (const k of Object.keys(v)) {
-        keys++;
-        if (!reordered && DIGITS.test(k)) reordered = true;
-        entries.push([restoreBytes(keyDepth === depth ? unescapeOnce(k) : k), walk((v as Record<string, unknown>)[k], depth + 1)]);
-      }
-      return { entries };
-    }
-    return v as JsonValue;
-  };
-  const tree = walk(native, 0);
-  let marks = 0;
-  for (let i = text.indexOf('": '); i !== -1; i = text.indexOf('": ', i + 3)) marks++;
-  return marks === keys && !reordered ? tree : parseExact(text, opts);
 }
