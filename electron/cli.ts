@@ -29,6 +29,7 @@ import { defaultCacheDir } from './backend.js';
 import { createCatalog } from './catalog/catalog.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
 import { gatherEvidence } from './catalog/evidence.js';
+import { printText, valueText } from './engine/text-echo.js';
 
 const HELP = `kscope — a trace explorer over bpftrace
 
@@ -143,6 +144,10 @@ async function record(argv: string[]): Promise<number> {
     // One write per update, not one per line: in a flood an update carries ~1,000 lines.
     if (u.printf.length > 0) process.stdout.write(u.printf.length === 1 ? u.printf[0].text : u.printf.map((p) => p.text).join(''));
     skipped += u.printfSkipped;
+    // The script's own print()s and the exit dump, as bpftrace's text shows them (kscope's
+    // periodic snapshots are not the script's output: not echoed). Stack maps are in the recording.
+    for (const m of u.maps) if (!m.snapshot) process.stdout.write(printText(m));
+    for (const v of u.values) process.stdout.write(valueText(v.value) + '\n');
     for (const e of u.errors) {
       errors++;
       const where = e.line !== undefined ? `${file}:${e.line}:${e.column ?? 1}: ` : '';

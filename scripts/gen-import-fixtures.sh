@@ -71,6 +71,21 @@ for name in avg hist lhist maps stats; do
   bpftrace "test/fixtures/bpftrace-0.17/$name.bt" > "$OUT/json-twin-$name.txt" 2> /dev/null || true
 done
 
+# --- a ustack map whose keys repeat within one print: two busy processes with the same comm
+# and stack print the same key text (bpftrace 0.17 text); @total counts the same samples.
+dup_ustack() {
+  cp /bin/bash "$TMP/kscope-busy"
+  "$TMP/kscope-busy" -c 'while :; do :; done' & B1=$!
+  "$TMP/kscope-busy" -c 'while :; do :; done' & B2=$!
+  bpftrace -e 'profile:hz:999 /comm == "kscope-busy"/ { @[ustack(2), comm] = count(); @total = count(); }' \
+    > "$OUT/bpftrace-ustack-dup.txt" 2> /dev/null &
+  BT=$!
+  sleep 4; kill -INT $BT; wait $BT || true
+  kill -9 $B1 $B2
+  echo "profile:hz:999 /comm == \"kscope-busy\"/ { @[ustack(2), comm] = count(); @total = count(); }" > "$OUT/bpftrace-ustack-dup.bt"
+}
+dup_ustack
+
 # --- the seed article's lesson outputs (bpftrace 0.9-era text, as the article prints them) ---
 lesson() { # N FROM TO: lines of the article, the "$ bpftrace ..." line through the output
   sed -n "$2,$3p" "$SEED" > "$OUT/seed-lesson-$1.txt"

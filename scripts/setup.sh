@@ -32,6 +32,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# bpftrace 0.23 and 0.27 beside the system's, for the runtime tests (every version users run).
+# Never fatal: without them the tests of those versions skip and say why.
+if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+  log "newer bpftrace builds for the tests (Debian trixie 0.23.2, sid 0.27.1) under ${KSCOPE_BPFTRACE_DIR:-/opt}"
+  if ! bt_out=$($SUDO bash scripts/bpftrace-versions.sh "${KSCOPE_BPFTRACE_DIR:-/opt}" 2>&1); then
+    log "could not install the newer bpftrace builds (their runtime tests will skip):"
+    printf '%s\n' "$bt_out" | tail -n 5 | sed 's/^/    /'
+  fi
+else
+  log "not root: skipping the newer bpftrace builds (run sudo scripts/bpftrace-versions.sh); their runtime tests will skip"
+fi
+
 if ! command -v node >/dev/null 2>&1; then
   log "Node.js 20.19+ is required (https://nodejs.org or your distribution's nodejs package)"; exit 1
 fi

@@ -22,9 +22,11 @@ function mapLine(i: number): string {
   return `{"type": "hist", "data": {"@lat": [${buckets}]}}`;
 }
 
-function buildText(mixed: boolean): string {
+function buildText(mixed: boolean | 'maps'): string {
   const lines: string[] = [];
-  for (let i = 0; i < LINES; i++) lines.push(mixed && i % 50 === 0 ? mapLine(i) : printfLine(i));
+  // 'maps': every line a map or hist (the exact JSON reader's path), a fifth of the lines.
+  if (mixed === 'maps') for (let i = 0; i < LINES / 5; i++) lines.push(mapLine(i));
+  else for (let i = 0; i < LINES; i++) lines.push(mixed && i % 50 === 0 ? mapLine(i) : printfLine(i));
   return lines.join('\n') + '\n';
 }
 
@@ -68,6 +70,7 @@ const rows: string[] = ['| workload | MB | bare split+JSON.parse (events/s) | St
 for (const [label, mixed] of [
   ['printf-only', false],
   ['mixed (2% map/hist)', true],
+  ['maps and hists only', 'maps'],
 ] as const) {
   const text = buildText(mixed);
   const a = measure(bare, text);

@@ -1,11 +1,12 @@
 // The typed events a bpftrace run produces. They are both the recording's lines and
 // what the engine reasons about; the renderer sees them through SessionUpdate.
 import { z } from 'zod';
+import { ExactInt } from './exact-int.js';
 
 /** A histogram bucket. `min` absent: underflow (-inf, max]; `max` absent: overflow [min, +inf). */
 export const Bucket = z.object({
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: ExactInt.optional(),
+  max: ExactInt.optional(),
   count: z.number(),
 });
 export type Bucket = z.infer<typeof Bucket>;
@@ -13,7 +14,7 @@ export type Bucket = z.infer<typeof Bucket>;
 /** A map key exactly as bpftrace printed it (tuple parts joined by commas); null for a scalar map. */
 export const MapKey = z.string().nullable();
 
-export const StatsValue = z.object({ count: z.number(), average: z.number(), total: z.number() });
+export const StatsValue = z.object({ count: ExactInt, average: ExactInt, total: ExactInt });
 export type StatsValue = z.infer<typeof StatsValue>;
 
 const t = z.number(); // ms since the run started
@@ -22,15 +23,23 @@ const t = z.number(); // ms since the run started
  * script's own `print()`. Absent on the exit dump (bpftrace's) and in older recordings.
  */
 const by = z.enum(['kscope', 'script']).optional();
+/**
+ * Keys bpftrace printed more than once in this map that kscope kept as separate entries
+ * (tuples whose parts contain commas print alike: ["a,b","c"] and ["a","b,c"]). Repeated
+ * stack keys are summed instead (the same stack seen from two processes).
+ */
+const duplicateKeys = z.array(z.string()).optional();
 
 export const PrintfEvent = z.object({ type: z.literal('printf'), t, text: z.string() });
 export const MapEvent = z.object({
   type: z.literal('map'),
   t,
   name: z.string(),
+  /** Integer values are ExactInt (a number, or decimal text beyond 2^53). */
   entries: z.array(z.object({ key: MapKey, value: z.unknown() })),
   snapshot: z.boolean(),
   by,
+  duplicateKeys,
 });
 export const HistEvent = z.object({
   type: z.literal('hist'),
@@ -39,19 +48,25 @@ export const HistEvent = z.object({
   entries: z.array(z.object({ key: MapKey, buckets: z.array(Bucket) })),
   snapshot: z.boolean(),
   by,
+  duplicateKeys,
 });
 /** stats() maps carry {count, average, total}; avg() maps carry a plain number. */
 export const StatsEvent = z.object({
   type: z.literal('stats'),
   t,
   name: z.string(),
-  entries: z.array(z.object({ key: MapKey, value: z.union([StatsValue, z.number()]) })),
+  entries: z.array(z.object({ key: MapKey, value: z.union([StatsValue, ExactInt]) })),
   snapshot: z.boolean(),
   by,
+  duplicateKeys,
 });
 export const ValueEvent = z.object({ type: z.literal('value'), t, value: z.unknown() });
 export const AttachedEvent = z.object({ type: z.literal('attached'), t, probes: z.number() });
-export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number() });
+/**
+ * Events bpftrace lost. `total`: the run's cumulative count (bpftrace 0.27's exit summary on
+ * stderr, which may repeat what lost_events records already said), not an increment.
+ */
+export const LostEvent = z.object({ type: z.literal('lost'), t, events: z.number(), total: z.boolean().optional() });
 /** Positions are 1-based; endColumn is exclusive (bpftrace's `stdin:1:14-17` covers 14..16). */
 export const ErrorEvent = z.object({
   type: z.literal('error'),

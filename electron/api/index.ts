@@ -6,3 +6,4 @@ export * from './rpc.js';
 export * from './flame.js';
 export * from './names.js';
 export * from './remote.js';
+export * from './exact-int.js';

@@ -95,23 +95,27 @@ describe('parseErrorText on bpftrace 0.17 fixtures', () => {
 });
 
 describe('newer bpftrace stderr forms', () => {
-  it('HINT lines go to the detail; L1-L2 ranges give the first line', () => {
-    expect(parseErrorText(read('bpftrace-0.26/syntax-error.stderr.txt'))).toEqual([
-      {
-        type: 'error',
-        message: "Unknown function: 'foo'",
-        line: 1,
-        column: 9,
-        endColumn: 12,
-        detail: "begin { foo(); }\n        ~~~\nHINT: Did you mean 'for'?",
-      },
-      { type: 'error', message: 'Multi-line block has a problem', line: 2 },
+  it('0.27: several errors, each with its source line and marker', () => {
+    const errs = parseErrorText(read('bpftrace-0.27/unknown-function.stderr.txt')).filter((d) => d.type === 'error');
+    expect(errs).toEqual([
+      { type: 'error', message: "Unknown function: 'foo'", line: 1, column: 14, endColumn: 20, detail: 'BEGIN { @x = foo(1); $y = bar(); }\n             ~~~~~~' },
+      { type: 'error', message: "Unknown function: 'bar'", line: 1, column: 27, endColumn: 32, detail: 'BEGIN { @x = foo(1); $y = bar(); }\n                          ~~~~~' },
     ]);
   });
 
-  it('colour codes, path file names, L:C and L-only locations', () => {
-    expect(parseErrorText(read('bpftrace-0.26/colour.stderr.txt'))).toEqual([
-      { type: 'error', message: 'colour codes are stripped' },
+  it('0.27 on a terminal: colour codes and CRLF are stripped', () => {
+    const errs = parseErrorText(read('bpftrace-0.27/colour.stderr.txt')).filter((d) => d.type === 'error');
+    expect(errs).toEqual([{ type: 'error', message: "Unknown function: 'foo'", line: 1, column: 9, endColumn: 14, detail: 'BEGIN { foo(); }\n        ~~~~~' }]);
+  });
+
+  it('HINT lines go to the detail; L1-L2 ranges give the first line', () => {
+    // Forms from bpftrace's src/log.cpp that these runs did not print.
+    const text = "stdin:1:9-12: ERROR: Unknown function: 'foo'\nbegin { foo(); }\n        ~~~\nHINT: Did you mean 'for'?\nstdin:2-4: ERROR: Multi-line block has a problem\n";
+    expect(parseErrorText(text)).toEqual([
+      { type: 'error', message: "Unknown function: 'foo'", line: 1, column: 9, endColumn: 12, detail: "begin { foo(); }\n        ~~~\nHINT: Did you mean 'for'?" },
+      { type: 'error', message: 'Multi-line block has a problem', line: 2 },
+    ]);
+    expect(parseErrorText('/tmp/x.bt:3:5: WARNING: a warning with a path and one column\nstdin:7: ERROR: a line-only location\n')).toEqual([
       { type: 'warning', message: 'a warning with a path and one column', line: 3, column: 5 },
       { type: 'error', message: 'a line-only location', line: 7 },
     ]);

@@ -15,6 +15,8 @@ export type Diagnostic = Omit<ErrorEvent, 't'> | Omit<WarningEvent, 't'>;
 const ANSI = /\u001b\[[0-9;]*m/g;
 const HEADER = /^(.+?):(\d+)(?::(\d+)(?:-(\d+))?|-(\d+))?: (ERROR|WARNING|BUG|FATAL): ?(.*)$/;
 const BARE = /^(ERROR|WARNING|BUG|FATAL): ?(.*)$/;
+/** bpftrace 0.27's exit summary of lost events (its only report of them). */
+const LOST_TOTAL = /^Total lost event count: (\d+)\s*$/;
 const HINT = /^(HINT|NOTE|note|hint): ?/;
 const MARKER = /^[ \t~^]*$/;
 
@@ -129,6 +131,12 @@ export class StderrDecoder {
     const cur = this.current;
     this.current = null;
     if (!cur) return;
+    const lost = cur.severity === 'warning' ? LOST_TOTAL.exec(cur.message) : null;
+    if (lost) {
+      // bpftrace 0.27's exit summary: often its only word on lost events (a cumulative total).
+      out.push({ type: 'lost', t, events: Number(lost[1]), total: true });
+      return;
+    }
     const lookup = STACK_LOOKUP.exec(cur.message);
     if (lookup) {
       if (this.stackIdsSeen.has(lookup[1])) return;

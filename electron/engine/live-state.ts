@@ -143,7 +143,7 @@ export class LiveState {
           this.attachedProbes = Math.max(0, e.probes - this.injectedProbes);
           break;
         case 'lost':
-          this.lostEvents += e.events;
+          this.lostEvents = e.total ? Math.max(this.lostEvents, e.events) : this.lostEvents + e.events;
           break;
         case 'error':
           this.errors.push(e);

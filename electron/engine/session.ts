@@ -139,7 +139,7 @@ export class Session {
     const script = plan.source;
     this.live = new LiveState(plan.injectedProbes, undefined, undefined, { stackMaps: plan.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
     // Always fenced: then every print before the exit dump is a snapshot (see print-plan.ts).
-    this.stdout = new StdoutDecoder({ fence });
+    this.stdout = new StdoutDecoder({ fence, bpftraceVersion: cfg.bpftrace.version });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {

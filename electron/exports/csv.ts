@@ -3,6 +3,7 @@
 // doubled quotes (stack keys are multi-line text: they stay exact, quoted). Text from traced
 // data that a spreadsheet would run as a formula is neutralized (OWASP; see neutralize).
 import type { AggregateEvent } from '../api/index.js';
+import { isExactInt } from '../api/exact-int.js';
 import type { Sink } from './sink.js';
 
 export const CSV_COLUMNS = ['map', 'kind', 'key', 'value', 'bucket_min', 'bucket_max', 'count', 'average', 'total'] as const;
@@ -46,7 +47,8 @@ export async function writeCsv(maps: readonly AggregateEvent[], sink: Sink): Pro
     } else if (m.type === 'stats') {
       for (const e of m.entries) {
         const v = e.value as unknown;
-        if (typeof v === 'number') sink.push(row({ map: m.name, kind: 'avg', key: e.key, value: v, average: v }));
+        // avg() maps carry one integer (decimal text beyond 2^53, written as is: exact).
+        if (typeof v === 'number' || isExactInt(v)) sink.push(row({ map: m.name, kind: 'avg', key: e.key, value: v, average: v }));
         else {
           const s = (v ?? {}) as { count?: unknown; average?: unknown; total?: unknown };
           sink.push(row({ map: m.name, kind: 'stats', key: e.key, count: cell(s.count), average: cell(s.average), total: cell(s.total) }));

@@ -55,7 +55,7 @@ describe('bpftrace text output from real runs (bpftrace 0.17, this machine)', ()
     expect(h.entries[0].buckets).toHaveLength(bucketLines.length);
     // Buckets are contiguous powers of two, as -f json gives them: [4, 8) → 4..7, [1K, 2K) → 1024..2047.
     const b = h.entries[0].buckets;
-    for (let i = 1; i < b.length; i++) if (b[i].min !== undefined && b[i - 1].max !== undefined) expect(b[i].min).toBe(b[i - 1].max! + 1);
+    for (let i = 1; i < b.length; i++) if (b[i].min !== undefined && b[i - 1].max !== undefined) expect(b[i].min).toBe(Number(b[i - 1].max!) + 1);
     expect(b.find((x) => x.min === 1024)?.max).toBe(2047);
   });
 
@@ -296,5 +296,34 @@ describe('bpftrace text: pieces and bad input', () => {
     const r = parseBpftraceText('ERROR: Unknown error -1: couldn\'t set RLIMIT_MEMLOCK\nWARNING: something\nstdin:1:1-6: ERROR: Unknown function: foo\n');
     expect(r.events.map((e) => e.type)).toEqual(['error', 'warning', 'error']);
     expect(r.events[2]).toMatchObject({ message: 'Unknown function: foo' });
+  });
+});
+
+describe('bpftrace text: a stack printed twice within one print is summed, not a new print', () => {
+  it('a real ustack map of two processes with the same comm keeps every sample', () => {
+    // scripts/gen-import-fixtures.sh: two busy bash copies named kscope-busy, @[ustack(2), comm]
+    // and @total = count() over the same samples, printed at exit by bpftrace 0.17.
+    const text = fixture('bpftrace-ustack-dup.txt');
+    const keys = [...text.matchAll(/^@\[\n([\s\S]*?)\]: \d+$/gm)].map((m) => m[1]);
+    expect(new Set(keys).size).toBeLessThan(keys.length); // the fixture really repeats keys
+    const r = parseBpftraceText(text);
+    expect(r.problems).toEqual([]);
+    const stacks = mapEvents(r.events).filter((e) => e.name === '@');
+    expect(stacks).toHaveLength(1); // one print, not one per repeated key
+    const total = mapEvents(r.events).find((e) => e.name === '@total')!.entries[0].value as number;
+    expect(stacks[0].entries.reduce((s, e) => s + (e.value as number), 0)).toBe(total);
+    expect(printedTotal(text)).toBe(total);
+    expect(new Set(stacks[0].entries.map((e) => e.key)).size).toBe(stacks[0].entries.length);
+  });
+
+  it('a repeated key whose value drops starts a new print (interval print(@) with nothing between)', () => {
+    const text = ['@[', '    f+1', ', a]: 2', '@[', '    g+1', ', a]: 5', '@[', '    f+1', ', a]: 3', '@[', '    g+1', ', a]: 9', ''].join('\n');
+    const stacks = mapEvents(parseBpftraceText(text).events);
+    expect(stacks.map((e) => e.entries.map((x) => x.value))).toEqual([
+      [2, 5],
+      [3, 9],
+    ]);
+    const same = ['@[', '    f+1', ', a]: 2', '@[', '    g+1', ', a]: 5', '@[', '    f+1', ', a]: 7', ''].join('\n');
+    expect(mapEvents(parseBpftraceText(same).events).map((e) => e.entries.map((x) => x.value))).toEqual([[9, 5]]);
   });
 });

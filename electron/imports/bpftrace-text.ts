@@ -13,11 +13,14 @@
 //   anything else                                → printf
 //
 // Prints of the same map again (interval `print(@x)`, the dump at exit) become new
-// snapshots at later times: at the time() header printed before them when there is one,
+// snapshots at later times (a repeated key starts a new print, except the same stack
+// printed twice within one print, which is summed: see repeatsInSamePrint): at the time() header printed before them when there is one,
 // else one second after the previous print. What looks like map output but cannot be read
 // (buckets with no header, a key never closed, a header with nothing under it) is
 // reported with its line numbers and skipped.
 import type { Bucket, HistEvent, MapEvent, StatsEvent, StatsValue, TraceEvent } from '../api/index.js';
+import { compareInts, isExactInt } from '../api/exact-int.js';
+import { mergeRepeatedKeys } from '../engine/repeated-keys.js';
 import { FRAME_INDENT, LineSplitter, parseCount, Problems, type LineParser, type ParseResult } from './common.js';
 
 interface RawBucket {
@@ -178,6 +181,21 @@ export function parseValue(text: string): unknown {
   if (!Number.isNaN(n)) return n;
   if (text.startsWith('(') && text.endsWith(')')) return splitTuple(text.slice(1, -1)).map((p) => parseValue(p.trim()));
   return unquote(text);
+}
+
+/**
+ * Whether a key already seen in this print is a repeat inside the same print rather than
+ * the start of a new one. bpftrace's text output puts nothing between two prints of a map
+ * (print(@) in an interval probe), so a repeated key normally starts a new print; but a
+ * stack map prints the same stack text once per process that had it (@[ustack, comm]).
+ * bpftrace prints a map sorted by value, ascending: a repeated stack key whose value does
+ * not drop below the previous entry's continues the print; a drop means a new print began.
+ */
+function repeatsInSamePrint(g: Group, key: string | null, value: unknown): boolean {
+  if (g.kind !== 'map' || key === null || !key.includes('\n')) return false;
+  const prev = g.entries[g.entries.length - 1]?.value;
+  if (!isExactInt(prev) || !isExactInt(value)) return false;
+  return compareInts(value, prev) >= 0;
 }
 
 type Kind = 'map' | 'hist' | 'stats';
@@ -377,7 +395,7 @@ export class BpftraceTextParser implements LineParser {
   private add(kind: Kind, name: string, key: string | null, v: { value?: unknown; buckets?: Bucket[] }): void {
     this.aggregates++;
     const g = this.group;
-    if (g && g.name === name && g.kind === kind && !g.keys.has(key)) {
+    if (g && g.name === name && g.kind === kind && (!g.keys.has(key) || repeatsInSamePrint(g, key, v.value))) {
       g.entries.push({ key, ...v });
       g.keys.add(key);
       return;
@@ -396,16 +414,18 @@ export class BpftraceTextParser implements LineParser {
     const g = this.group;
     if (!g) return;
     this.group = null;
+    let e: HistEvent | StatsEvent | MapEvent;
     if (g.kind === 'hist') {
-      const e: HistEvent = { type: 'hist', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, buckets: x.buckets! })), snapshot: false };
-      this.events.push(e);
+      e = { type: 'hist', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, buckets: x.buckets! })), snapshot: false };
     } else if (g.kind === 'stats') {
-      const e: StatsEvent = { type: 'stats', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, value: x.value as StatsValue })), snapshot: false };
-      this.events.push(e);
+      e = { type: 'stats', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, value: x.value as StatsValue })), snapshot: false };
     } else {
-      const e: MapEvent = { type: 'map', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, value: x.value })), snapshot: false };
-      this.events.push(e);
+      e = { type: 'map', t: g.t, name: g.name, entries: g.entries.map((x) => ({ key: x.key, value: x.value })), snapshot: false };
     }
+    // The same stack printed twice in one print (two processes): summed, as the live decoder does.
+    const dups = mergeRepeatedKeys(e);
+    if (dups.length > 0) e.duplicateKeys = dups;
+    this.events.push(e);
   }
 
   finish(): ParseResult & { script: string | null } {

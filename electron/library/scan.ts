@@ -297,7 +297,7 @@ export class RecordingScanner {
         return;
       case 'lost':
         if (e?.type === 'lost') {
-          this.lostEvents += e.events;
+          this.lostEvents = e.total ? Math.max(this.lostEvents, e.events) : this.lostEvents + e.events;
           ix?.lostT.push(t);
           ix?.lostSum.push(this.lostEvents);
         }

@@ -2,6 +2,7 @@
 // buckets, tables as rows keyed the same with both values and the change. Shares, not
 // raw counts, are compared when the runs differ in length. Tested in overlay.test.ts.
 import type { AggregateEvent, Bucket, HistEvent, MapEvent, StatsEvent } from '../../../electron/api/index.js';
+import { intToNumber } from '../../../electron/api/index.js';
 import { bucketLabel, formatKey } from '../views/format.js';
 
 export interface OverlayBar {
@@ -14,7 +15,7 @@ export interface OverlayBar {
 }
 
 const bucketId = (b: Bucket) => `${b.min ?? '-inf'}:${b.max ?? 'inf'}`;
-const sortKey = (b: Bucket) => (b.min ?? -Infinity) + (b.max ?? Infinity) * 1e-12;
+const sortKey = (b: Bucket) => (b.min === undefined ? -Infinity : intToNumber(b.min)) + (b.max === undefined ? Infinity : intToNumber(b.max)) * 1e-12;
 
 /** Two bucket lists on one axis: the union of buckets in order, zeros where one side has none; zero edges trimmed. */
 export function overlayBuckets(a: readonly Bucket[], b: readonly Bucket[]): OverlayBar[] {

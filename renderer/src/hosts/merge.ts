@@ -1,6 +1,7 @@
 // One run on several hosts, merged (pure): every map with the host as the first key part,
 // histograms side by side per host, and flame graphs with the host as the root frame.
-import type { AggregateEvent, FlameNode, HistEvent, HostRunView, MapEvent, StatsEvent } from '../../../electron/api/index.js';
+import type { AggregateEvent, ExactInt, FlameNode, HistEvent, HostRunView, MapEvent, StatsEvent } from '../../../electron/api/index.js';
+import { intText, intToNumber } from '../../../electron/api/index.js';
 
 export interface MergedRow {
   host: string;
@@ -73,7 +74,9 @@ export interface OverlaidHist {
   rows: { label: string; counts: number[] }[];
 }
 
-const bucketLabel = (b: { min?: number; max?: number }) => (b.min === undefined ? `< ${b.max}` : b.max === undefined ? `≥ ${b.min}` : `${b.min}–${b.max}`);
+// Bucket bounds are exact integers (a decimal string beyond 2^53): labels print them exactly,
+// the order compares them as numbers (close enough to sort buckets).
+const bucketLabel = (b: { min?: ExactInt; max?: ExactInt }) => (b.min === undefined ? `< ${intText(b.max!)}` : b.max === undefined ? `≥ ${intText(b.min)}` : `${intText(b.min)}–${intText(b.max)}`);
 
 /** Every host's histogram over the union of their buckets, for drawing overlaid. */
 export function overlayHists(hists: readonly { host: string; map: HistEvent }[]): OverlaidHist {
@@ -85,7 +88,7 @@ export function overlayHists(hists: readonly { host: string; map: HistEvent }[])
       for (const b of e.buckets) {
         const label = bucketLabel(b);
         let row = byBucket.get(label);
-        if (!row) byBucket.set(label, (row = { min: b.min ?? -Infinity, max: b.max ?? Infinity, label, counts: new Map() }));
+        if (!row) byBucket.set(label, (row = { min: b.min === undefined ? -Infinity : intToNumber(b.min), max: b.max === undefined ? Infinity : intToNumber(b.max), label, counts: new Map() }));
         row.counts.set(s, (row.counts.get(s) ?? 0) + b.count);
       }
     }

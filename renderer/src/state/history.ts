@@ -2,6 +2,7 @@
 // between consecutive snapshots) and the time series of the top keys. Immutable values:
 // recording returns a new version that shares the old one's samples (see MapHistory), so
 // the session reducers never mutate their input.
+import { intToNumber, isExactInt } from '../../../electron/api/index.js';
 
 export interface Sample {
   /** ms since the run started (the snapshot's time). */
@@ -80,9 +81,11 @@ export class MapHistory {
     let size = this.size;
     const cap = perKeyCap(Math.max(size, entries.length));
     for (const e of entries) {
-      if (typeof e.value !== 'number') continue;
+      // Charts and rates are approximate beyond 2^53 (the table shows the exact value).
+      const v = typeof e.value === 'number' ? e.value : isExactInt(e.value) ? intToNumber(e.value) : null;
+      if (v === null) continue;
       const k = e.key ?? '';
-      const s: Sample = { t, v: e.value };
+      const s: Sample = { t, v };
       let i = this.slotOf.get(k);
       if (i === undefined) {
         i = this.slotOf.size;

@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MapEvent } from '../../../electron/api/index.js';
+import { intToNumber } from '../../../electron/api/index.js';
 import { downsample, pointsFor, topKeys, type MapHistory } from '../state/history.js';
 import { useSession } from '../state/session.js';
 import { SERIES_COLORS, useWidth } from './charts.js';
@@ -90,7 +91,9 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
     () => countRows(map.entries, rateHistory, filter, sort),
     [map, rateHistory, version, filter, sort],
   );
-  const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(r.value)), 0), [rows]);
+  const max = useMemo(() => rows.reduce((m, r) => Math.max(m, Math.abs(intToNumber(r.value))), 0), [rows]);
+  // The value column fits the widest value (int64 limits have 26 characters with separators).
+  const valueChars = useMemo(() => rows.reduce((m, r) => Math.max(m, formatNumber(r.value).length), 0), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const onSort = (c: SortColumn) => setSort((s) => (s.column === c ? { column: c, desc: !s.desc } : { column: c, desc: c !== 'key' }));
@@ -111,7 +114,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
   }
 
   return (
-    <div className="count-map">
+    <div className="count-map" style={{ ['--ct-value-w' as string]: `max(96px, ${valueChars + 1}ch)` }}>
       <div className="ct-tools">
         <input
           className="ct-filter"
@@ -148,7 +151,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
                 </span>
                 <span className="ct-bar">
                   <span className="bar-track">
-                    <span className="bar-fill bar-blue" style={{ width: `${max > 0 ? (Math.abs(r.value) / max) * 100 : 0}%` }} />
+                    <span className="bar-fill bar-blue" style={{ width: `${max > 0 ? (Math.abs(intToNumber(r.value)) / max) * 100 : 0}%` }} />
                   </span>
                 </span>
                 <span className={`ct-num ct-rate${r.rate === null ? ' ct-dim' : ''}`} data-testid="rate-cell">

@@ -2,6 +2,7 @@
 // the single value. Busiest keys first.
 import { memo, useMemo } from 'react';
 import type { StatsEvent } from '../../../electron/api/index.js';
+import { intToNumber } from '../../../electron/api/index.js';
 import { formatKey, formatNumber, isStats } from './format.js';
 import './views.css';
 
@@ -9,7 +10,7 @@ const MAX_CARDS = 120;
 
 export const StatsCards = memo(function StatsCards({ map }: { map: StatsEvent }) {
   const rows = useMemo(() => {
-    const k = (v: StatsEvent['entries'][number]['value']) => (isStats(v) ? v.count : v);
+    const k = (v: StatsEvent['entries'][number]['value']) => intToNumber(isStats(v) ? v.count : v);
     return [...map.entries].sort((a, b) => k(b.value) - k(a.value) || (a.key ?? '').localeCompare(b.key ?? ''));
   }, [map]);
   const shown = rows.slice(0, MAX_CARDS);

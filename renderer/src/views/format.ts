@@ -1,11 +1,25 @@
 // Pure formatting for the views: bpftrace-style histogram labels, numbers, durations,
 // and the ordering of map rows. Tested in format.test.ts.
 import type { Bucket, StatsValue } from '../../../electron/api/index.js';
+import type { ExactInt } from '../../../electron/api/index.js';
 
 const SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
 
 /** bpftrace's power-of-1024 suffixes: 4096 → "4K", 1048576 → "1M", 1000 → "1000". */
-export function suffixed(n: number): string {
+export function suffixed(x: ExactInt): string {
+  if (typeof x === 'string') {
+    // Beyond 2^53: exact, with bigint arithmetic.
+    let v = BigInt(x);
+    const neg = v < 0n;
+    if (neg) v = -v;
+    let i = 0;
+    while (v >= 1024n && v % 1024n === 0n && i < SUFFIXES.length - 1) {
+      v /= 1024n;
+      i++;
+    }
+    return `${neg ? '-' : ''}${v}${SUFFIXES[i]}`;
+  }
+  const n = x;
   if (!Number.isFinite(n)) return String(n);
   if (n === 0 || !Number.isInteger(n)) return String(n);
   const neg = n < 0;
@@ -25,10 +39,16 @@ export function suffixed(n: number): string {
  */
 export function bucketLabel(b: Bucket): string {
   if (b.min === undefined && b.max === undefined) return '(..., ...)';
-  if (b.min === undefined) return `(..., ${suffixed(b.max! + 1)})`;
+  if (b.min === undefined) return `(..., ${suffixed(plusOne(b.max!))})`;
   if (b.max === undefined) return `[${suffixed(b.min)}, ...)`;
   if (b.max === b.min) return `[${suffixed(b.min)}]`;
-  return `[${suffixed(b.min)}, ${suffixed(b.max + 1)})`;
+  return `[${suffixed(b.min)}, ${suffixed(plusOne(b.max))})`;
+}
+
+/** n + 1, exactly (a bucket's inclusive max to the bound bpftrace prints). */
+function plusOne(n: ExactInt): ExactInt {
+  if (typeof n === 'number' && Number.isSafeInteger(n + 1)) return n + 1;
+  return (BigInt(n) + 1n).toString();
 }
 
 /** Trim zero buckets at both ends (bpftrace does the same), keeping at least one. */
@@ -44,7 +64,8 @@ const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** 1234567 → "1,234,567"; 12.345 → "12.35". */
-export function formatNumber(n: number): string {
+export function formatNumber(n: ExactInt): string {
+  if (typeof n === 'string') return /^-?\d+$/.test(n) ? grouping.format(BigInt(n)) : n;
   if (!Number.isFinite(n)) return String(n);
   return Number.isInteger(n) ? grouping.format(n) : decimals.format(n);
 }

@@ -1,6 +1,7 @@
 // Pure histogram arithmetic for the charts: totals, percentiles estimated by linear
 // interpolation within a bucket, and the bars as the chart draws them.
 import type { Bucket } from '../../../electron/api/index.js';
+import { intToNumber } from '../../../electron/api/index.js';
 import { bucketLabel, trimBuckets } from './format.js';
 
 export function totalCount(buckets: readonly Bucket[]): number {
@@ -22,21 +23,24 @@ export function percentile(buckets: readonly Bucket[], p: number): number | null
   const target = Math.min(1, Math.max(0, p)) * total;
   let before = 0;
   // In value order (underflow first, overflow last), whatever order they came in.
-  const pos = (b: Bucket) => (b.min === undefined ? -Infinity : b.min);
+  // A percentile is an estimate for display: bounds beyond 2^53 may round here.
+  const pos = (b: Bucket) => (b.min === undefined ? -Infinity : intToNumber(b.min));
   const ordered = [...buckets].sort((x, y) => pos(x) - pos(y));
   for (const b of ordered) {
     if (b.count <= 0) continue;
     if (before + b.count >= target) {
-      if (b.min === undefined) return b.max ?? null;
-      if (b.max === undefined) return b.min;
-      if (b.max === b.min) return b.min;
+      if (b.min === undefined) return b.max === undefined ? null : intToNumber(b.max);
+      if (b.max === undefined) return intToNumber(b.min);
+      if (b.max === b.min) return intToNumber(b.min);
+      const min = intToNumber(b.min);
       const within = (target - before) / b.count;
-      return b.min + within * (b.max + 1 - b.min);
+      return min + within * (intToNumber(b.max) + 1 - min);
     }
     before += b.count;
   }
   const last = [...buckets].reverse().find((b) => b.count > 0)!;
-  return last.max ?? last.min ?? null;
+  const end = last.max ?? last.min;
+  return end === undefined ? null : intToNumber(end);
 }
 
 export interface Percentiles {

@@ -1,5 +1,6 @@
 // Rows of a counting map as the table shows them: filtered by key, sorted by a column,
 // with the per-second rate from the map's history. Pure; tested in map-rows.test.ts.
+import { compareInts, isExactInt, type ExactInt } from '../../../electron/api/index.js';
 import type { MapHistory } from '../state/history.js';
 
 export type SortColumn = 'key' | 'value' | 'rate';
@@ -10,9 +11,13 @@ export interface Sort {
 
 export interface CountRow {
   key: string | null;
-  value: number;
+  /** Exact: decimal text beyond 2^53 (sorted and shown exactly; bars use its approximate size). */
+  value: ExactInt;
   rate: number | null;
 }
+
+/** A number, or an integer beyond 2^53 as decimal text. */
+const isCount = (v: unknown): v is ExactInt => typeof v === 'number' || isExactInt(v);
 
 /** Keys are matched raw (tuple commas and stack frames included), case-insensitively. */
 export function countRows(
@@ -24,7 +29,7 @@ export function countRows(
   const needle = filter.trim().toLowerCase();
   const rows: CountRow[] = [];
   for (const e of entries) {
-    if (typeof e.value !== 'number') continue;
+    if (!isCount(e.value)) continue;
     if (needle && !(e.key ?? '').toLowerCase().includes(needle)) continue;
     rows.push({ key: e.key, value: e.value, rate: history ? history.rate(e.key) : null });
   }
@@ -33,7 +38,7 @@ export function countRows(
   const num = (x: number | null) => (x === null ? -Infinity : x);
   rows.sort((a, b) => {
     if (sort.column === 'key') return dir * byKey(a, b);
-    const d = sort.column === 'value' ? a.value - b.value : num(a.rate) - num(b.rate);
+    const d = sort.column === 'value' ? compareInts(a.value, b.value) : num(a.rate) - num(b.rate);
     return dir * d || byKey(a, b);
   });
   return rows;
@@ -56,5 +61,5 @@ export type MapView = 'hist' | 'stats' | 'count' | 'plain';
 export function viewFor(m: { type: 'map' | 'hist' | 'stats'; entries: readonly { value?: unknown }[] }): MapView {
   if (m.type === 'hist') return 'hist';
   if (m.type === 'stats') return 'stats';
-  return m.entries.length > 0 && m.entries.every((e) => typeof e.value === 'number') ? 'count' : 'plain';
+  return m.entries.length > 0 && m.entries.every((e) => isCount(e.value)) ? 'count' : 'plain';
 }
