@@ -34,6 +34,9 @@ function fakeClient() {
   };
 }
 
+/** Frames come at once here, so each update is routed as it arrives. */
+const now = (cb: () => void) => cb();
+
 beforeEach(() => {
   useSession.getState().reset();
   useFlames.getState().reset();
@@ -43,7 +46,7 @@ describe('the update subscription', () => {
   it('is one listener that feeds the session and flame stores, and unsubscribes', () => {
     const c = fakeClient();
     useSession.getState().startRun();
-    const off = subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>);
+    const off = subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>, { frame: now });
     expect(c.listeners.get('session')!.size).toBe(1);
     c.emit(update());
     // The session store adopted the run; the flame store followed the same run.
@@ -58,7 +61,7 @@ describe('the update subscription', () => {
   it("drops another run's update in both stores", () => {
     const c = fakeClient();
     useSession.getState().startRun();
-    subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>);
+    subscribeUpdates(c as unknown as Pick<KscopeClient, 'on'>, { frame: now });
     c.emit(update());
     c.emit(update({ sessionId: 'other', seq: 1, printf: [{ t: 2, text: 'not ours' }] }));
     expect(useSession.getState().printf.map((l) => l.text)).toEqual(['hi']);

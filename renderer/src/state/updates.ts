@@ -17,10 +17,10 @@ export function routeUpdate(u: SessionUpdate): void {
  * per animation frame (update-batch.ts): each is routed in order, and React renders the
  * stores' changes of one frame once.
  */
-export function subscribeUpdates(client: Pick<KscopeClient, 'on'>): () => void {
+export function subscribeUpdates(client: Pick<KscopeClient, 'on'>, opts: { frame?: (cb: () => void) => unknown } = {}): () => void {
   const batch = updateBatcher<SessionUpdate>((us) => {
     for (const u of us) routeUpdate(u);
-  });
+  }, opts);
   const off = client.on('session', (u) => batch.push(u));
   return () => {
     batch.flush();
