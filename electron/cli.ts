@@ -248,6 +248,8 @@ async function serve(argv: string[]): Promise<number> {
     // Loopback unless --host is given; then the host prints a warning (exposureWarning).
     host: values.host,
     allowRemote: values.host !== undefined,
+    // The folder exportRecording writes to: GET /exports/NAME?token=… is how a browser gets the file.
+    exportsDir: backend.exportsDir ?? undefined,
     log: (l) => process.stderr.write(l + '\n'),
   });
   process.stdout.write(`kscope ${packageVersion()} serving on ${host.url}\n`);
