@@ -1,12 +1,5 @@
 // The window: top bar, editor + problems on the left, maps + output on the right, status.
-import {
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type PointerEvent as ReactPointerEvent,
-  type ReactNode,
-} from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
 import { EquivalentBanner, Gallery } from './gallery/Gallery.js';
@@ -23,6 +16,10 @@ import { PrintfLog } from './views/PrintfLog.js';
 import { Problems, useProblems } from './views/Problems.js';
 import { StatusBar } from './views/StatusBar.js';
 import { Brand } from './views/Brand.js';
+import { MaximizeButton } from './layout/MaximizeButton.js';
+import { useLayout, type PaneId } from './layout/store.js';
+import { Workspace } from './layout/Workspace.js';
+import { useFlames } from './state/flame.js';
 import { TopBar } from './views/TopBar.js';
 import { formatNumber } from './views/format.js';
 
@@ -116,6 +113,15 @@ function useGlobalShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as Element | null;
+      // Ctrl+Shift+M: maximize the pane holding the focus (the flame graph when none), or restore.
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'm') {
+        e.preventDefault();
+        const layout = useLayout.getState();
+        if (layout.maximized) return layout.restore();
+        const pane = target?.closest?.('[data-pane]')?.getAttribute('data-pane') as PaneId | null | undefined;
+        layout.toggleMaximized(pane ?? (useFlames.getState().order.length > 0 ? 'flame' : 'editor'));
+        return;
+      }
       if (target?.closest?.('.monaco-editor')) return;
       // A recordings dialog is open: its keys are its own (Esc closes it, not the run).
       if (useLibrary.getState().dialog !== 'none') return;
@@ -140,39 +146,12 @@ function useGlobalShortcuts() {
   }, []);
 }
 
-function useSplit(initial: number, min: number, max: number) {
-  const [fraction, setFraction] = useState(initial);
-  const container = useRef<HTMLDivElement>(null);
-  const onPointerDown = useCallback(
-    (e: ReactPointerEvent<HTMLDivElement>) => {
-      e.preventDefault();
-      const el = container.current;
-      if (!el) return;
-      const rect = el.getBoundingClientRect();
-      const handle = e.currentTarget;
-      handle.setPointerCapture(e.pointerId);
-      const move = (ev: PointerEvent) => {
-        const f = (ev.clientX - rect.left) / rect.width;
-        setFraction(Math.min(max, Math.max(min, f)));
-      };
-      const up = () => {
-        handle.removeEventListener('pointermove', move);
-        handle.removeEventListener('pointerup', up);
-      };
-      handle.addEventListener('pointermove', move);
-      handle.addEventListener('pointerup', up);
-    },
-    [min, max],
-  );
-  return { fraction, container, onPointerDown };
-}
-
 export function App() {
   const connection = useUi((s) => s.connection);
   const problems = useProblems();
   const printfSeen = useSession((s) => s.printfSeen);
   const mapCount = useSession((s) => s.mapOrder.length);
-  const split = useSplit(0.46, 0.25, 0.75);
+  const hasFlames = useFlames((s) => s.order.length > 0);
   useGlobalShortcuts();
   useEffect(() => {
     wireCatalog();
@@ -190,44 +169,51 @@ export function App() {
       <ReplayBar />
       <div className="main">
         <ProbeBrowser />
-        <div className="main-split" ref={split.container}>
-          <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
+        <Workspace
+          editor={
             <div className="pane editor-pane">
               <PaneHeader title="Script">
                 <ScriptNote />
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="editor" label="the script" />
               </PaneHeader>
               <EquivalentBanner />
               <Editor />
             </div>
+          }
+          problems={
             <div className="pane problems-pane">
               <PaneHeader title="Problems">
                 {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
                 {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="problems" label="the problems" />
               </PaneHeader>
               <Problems />
             </div>
-          </div>
-          <div
-            className="splitter"
-            role="separator"
-            aria-orientation="vertical"
-            onPointerDown={split.onPointerDown}
-            data-testid="splitter"
-          />
-          <div className="column right">
-            <FlamePanel />
+          }
+          flame={hasFlames ? <FlamePanel /> : null}
+          maps={
             <div className="pane maps-pane">
-              <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
+              <PaneHeader title="Maps">
+                {mapCount > 0 ? <span className="count">{mapCount}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="maps" label="the maps" />
+              </PaneHeader>
               <MapTable />
             </div>
+          }
+          output={
             <div className="pane output-pane">
               <PaneHeader title="Output">
                 {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="output" label="the output" />
               </PaneHeader>
               <PrintfLog />
             </div>
-          </div>
-        </div>
+          }
+        />
       </div>
       <StatusBar />
       <Toasts />

@@ -45,7 +45,7 @@ export function TopBar() {
   return (
     <header className="top-bar">
       <Brand />
-      <div className="top-group">
+      <div className="top-group top-left">
         <GalleryButton />
         <RecordingsButton />
         <ProfileButton />
@@ -72,7 +72,7 @@ export function TopBar() {
         {current ? <span className="example-desc" title={current.description}>{current.description}</span> : null}
       </div>
       <div className="top-spacer" />
-      <div className="top-group">
+      <div className="top-group top-right">
         <label className="field" title="How often kscope prints the script's maps while it runs">
           <span className="field-label">Snapshot</span>
           <select

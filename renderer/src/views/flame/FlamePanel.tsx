@@ -7,6 +7,7 @@ import { downloadBlob, fileStem } from '../../library/download.js';
 import { useFlames } from '../../state/flame.js';
 import { useSession } from '../../state/session.js';
 import { useUi } from '../../state/ui.js';
+import { MaximizeButton } from '../../layout/MaximizeButton.js';
 import { svgToPng } from '../png.js';
 import { createFlameChart, type FlameChart } from './FlameChart.js';
 import { selfTime } from './top-functions.js';
@@ -186,6 +187,8 @@ export function FlamePanel() {
       <div className="pane-header">
         <span className="pane-title">Flame graph</span>
         <span className="count">{order.length}</span>
+        <span className="pane-header-spacer" />
+        <MaximizeButton pane="flame" label="the flame graph" />
       </div>
       <div className="flame-list">
         {order.map((n) => (
