@@ -26,10 +26,12 @@ const HELP = `kscope — a trace explorer over bpftrace
 
 Usage:
   kscope record [FILE.bt | -e SCRIPT | --example ID] [--duration SECONDS] [--output REC.ndjson]
-                [--snapshot-ms N] [--unsafe] [-- ARGS...]
+                [--snapshot-ms N] [-p PID] [-c CMD] [--unsafe] [-- ARGS...]
       Run a script, print its output and a live summary, keep everything in a recording.
       Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
       --example ID runs a gallery example (or its equivalent when this kernel lacks what it needs).
+      ARGS are the script's positional parameters $1..$N; -p PID traces one process and -c CMD
+      runs a command and traces it (both end the run when the process exits), as in bpftrace.
   kscope examples [--json]
       The example gallery (the seed's twelve lessons and more), and what runs here.
   kscope capabilities [--json]
@@ -65,8 +67,11 @@ async function record(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       'snapshot-ms': { type: 'string' },
       unsafe: { type: 'boolean' },
+      pid: { type: 'string', short: 'p' },
+      command: { type: 'string', short: 'c' },
     },
   });
+  if (values.pid !== undefined && !/^[1-9]\d*$/.test(values.pid)) fail(`bad -p PID: ${values.pid} (a process id, such as 1234)`);
   let source: string;
   let file = 'stdin';
   const rest = [...positionals];
@@ -95,6 +100,8 @@ async function record(argv: string[]): Promise<number> {
     unsafe: values.unsafe ?? false,
     args: rest,
     example,
+    ...(values.pid !== undefined ? { pid: Number(values.pid) } : {}),
+    ...(values.command !== undefined ? { command: values.command } : {}),
   });
   if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const backend = createBackend();

@@ -54,7 +54,7 @@ export function runSpec(options: HelperRunOptions, script: Buffer): RunSpawnSpec
   const env: Record<string, string> = { PATH: RUN_PATH, BPFTRACE_COLOR: 'never', LANG: 'C.UTF-8' };
   if (options.mapKeysMax !== undefined) env.BPFTRACE_MAP_KEYS_MAX = String(options.mapKeysMax);
   const unsafe = options.unsafe && options.unsafeConsent;
-  return { argv: bpftraceArgv({ format: options.format, unsafe, args: options.args }, { file: SCRIPT_FILE }), env, script };
+  return { argv: bpftraceArgv({ format: options.format, unsafe, args: options.args, pid: options.pid }, { file: SCRIPT_FILE }), env, script };
 }
 
 export class Dispatcher {

@@ -29,6 +29,8 @@ export const HelperRunOptions = z.strictObject({
   format: z.enum(['json', 'text']).default('json'),
   /** Positional arguments ($1, $2, ...), always passed after `--` so none is read as an option. */
   args: z.array(Arg).max(64).default([]),
+  /** -p PID (attach to one process; a PID is no privilege: bpftrace as root can trace any). */
+  pid: z.int().min(1).max(4_194_304).optional(),
   /** BPFTRACE_MAP_KEYS_MAX. */
   mapKeysMax: z.int().min(1).max(10_000_000).optional(),
   unsafe: z.boolean().default(false),
