@@ -63,7 +63,7 @@ describe.skipIf(skip !== null)('layout', () => {
       await page.waitForSelector('.monaco-editor', { timeout: 30_000 });
       await page.locator('[data-testid="run-button"]').waitFor();
       // The example and its description are in the bar (the widest it gets).
-      await page.locator('.example-desc').waitFor({ timeout: 15_000 });
+      await page.locator('.example-desc').waitFor({ state: 'attached', timeout: 15_000 });
       await page.locator('[data-testid="probe-tree"]').waitFor({ timeout: 30_000 });
       const r = await clippedControls(page);
       expect(r.clipped).toEqual([]);

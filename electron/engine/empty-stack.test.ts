@@ -64,6 +64,20 @@ describe('empty stacks in flame graphs', () => {
     }
   });
 
+  it('a lone kstack key printed as "" (bpftrace 0.17, sampled in user space) is drawn too', () => {
+    // As this machine's bpftrace prints `profile:hz:99 { @[kstack] = count(); }`: most keys are "".
+    const entries = [
+      { key: '', value: 361 },
+      { key: '\n        do_idle+1\n        cpu_startup_entry+29\n', value: 33 },
+    ];
+    const declared = stackMapsInSource('profile:hz:99 { @[kstack] = count(); }').get('@')!;
+    const tree = pruneTree(new StackFolder({ emptyStacks: { keyParts: declared } }).fold(entries), 0).tree;
+    expect(tree.v).toBe(394);
+    expect(tree.c!.find((c) => c.n === USER_SPACE)!.v).toBe(361);
+    // No blank width under the root: its children account for every sample.
+    expect(tree.c!.reduce((s, c) => s + c.v, 0)).toBe(tree.v);
+  });
+
   it('an unknown layout (no script) is still drawn, as "[empty stack]"', () => {
     const { entries } = lastStacks();
     const tree = pruneTree(new StackFolder({ emptyStacks: { keyParts: null } }).fold(entries), 0).tree;

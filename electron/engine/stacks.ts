@@ -366,7 +366,8 @@ export class StackFolder {
     const stackIds = parsed.stackIds!;
     let len = groups.length;
     for (const s of stackIds) len += s.length;
-    const empty = this.opts.emptyStacks && stackIds.length > 0 && len === groups.length ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, groups)) : -1;
+    // A key of stacks only, all empty, prints as "" (bpftrace 0.17: @[kstack] sampled in user space).
+    const empty = this.opts.emptyStacks && (stackIds.length > 0 || key === '') && len === groups.length ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, groups)) : -1;
     const path = new Int32Array(empty >= 0 ? len + 1 : len);
     let k = 0;
     for (const g of groups) path[k++] = this.intern(g);

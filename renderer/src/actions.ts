@@ -1,4 +1,5 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
+import { formOptions, useRunOptions } from './run-options/store.js';
 import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
 import { connect } from './connection.js';
 import { useEditor } from './state/editor.js';
@@ -113,6 +114,13 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     ui.toast('info', 'The script is empty.');
     return;
   }
+  const form = formOptions(useRunOptions.getState(), source);
+  if (form.problems.length > 0) {
+    // Not a silent empty $1: say what is missing where it is filled in.
+    useRunOptions.getState().setOpen(true);
+    ui.toast('error', form.problems[0]);
+    return;
+  }
   session.startRun();
   if (!client) {
     useSession.getState().runFailed('Not connected to the kscope host.');
@@ -120,7 +128,7 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     return;
   }
   try {
-    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...(example ? { example } : {}), ...extra } });
+    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...form.options, ...(example ? { example } : {}), ...extra } });
     useSession.getState().runStarted(r.sessionId, r.recordingPath);
     // Stop was pressed before the run call answered: stop now that the id is known.
     if (useSession.getState().phase === 'stopping' && client) {

@@ -4,6 +4,7 @@ import { loadExample, run, stop } from '../actions.js';
 import { GalleryButton } from '../gallery/Gallery.js';
 import { RecordingsButton } from '../library/Dialogs.js';
 import { ProfileButton } from '../profile/ProfileButton.js';
+import { RunOptionsButton } from '../run-options/RunOptionsButton.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
@@ -88,6 +89,7 @@ export function TopBar() {
             ))}
           </select>
         </label>
+        <RunOptionsButton />
         {active ? (
           // Distinct keys: Run and Stop must be different DOM nodes, so a click aimed at
           // one can never land on the other after a re-render.
