@@ -1,4 +1,6 @@
 // The window: top bar, editor + problems on the left, maps + output on the right, status.
+import { openScript, restoreDraft, saveScript } from './files/script-files.js';
+import { ScriptFileBar } from './files/ScriptFileBar.js';
 import { useEffect, type ReactNode } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 import { Editor } from './editor/Editor.js';
@@ -123,6 +125,14 @@ function useGlobalShortcuts() {
         return;
       }
       if (target?.closest?.('.monaco-editor')) return;
+      // Ctrl+O / Ctrl+S / Ctrl+Shift+S: the script as a file (the editor has the same keys).
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key.toLowerCase() === 's' || (e.key.toLowerCase() === 'o' && !e.shiftKey))) {
+        if (useLibrary.getState().dialog !== 'none') return;
+        e.preventDefault();
+        if (e.key.toLowerCase() === 'o') void openScript();
+        else void saveScript(e.shiftKey);
+        return;
+      }
       // A recordings dialog is open: its keys are its own (Esc closes it, not the run).
       if (useLibrary.getState().dialog !== 'none') return;
       const ctrl = e.ctrlKey || e.metaKey;
@@ -155,6 +165,8 @@ export function App() {
   useGlobalShortcuts();
   useEffect(() => {
     wireCatalog();
+    // The last draft first: a non-empty editor keeps its text instead of the start example.
+    restoreDraft();
     void startOnce();
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
@@ -175,6 +187,7 @@ export function App() {
               <PaneHeader title="Script">
                 <ScriptNote />
                 <span className="pane-header-spacer" />
+                <ScriptFileBar />
                 <MaximizeButton pane="editor" label="the script" />
               </PaneHeader>
               <EquivalentBanner />

@@ -1,4 +1,5 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
+import { replaceScript } from './files/script-files.js';
 import { formOptions, useRunOptions } from './run-options/store.js';
 import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
 import { connect } from './connection.js';
@@ -99,9 +100,10 @@ export async function start(): Promise<void> {
     .catch(() => ui.setBpftrace(null));
 }
 
-export function loadExample(id: string): void {
+/** Load an example into the editor; false when the user chose to keep unsaved edits. */
+export function loadExample(id: string): boolean {
   const ex = useUi.getState().examples.find((e) => e.id === id);
-  if (ex) useEditor.getState().setSource(ex.source, ex.id);
+  return ex ? replaceScript(`the example "${ex.title}"`, ex.source, ex.id) : false;
 }
 
 /** Run the editor's script; `example` says which gallery example (and variant) it is. */

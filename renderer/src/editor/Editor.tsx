@@ -1,5 +1,6 @@
 // The script editor: Monaco with the bpftrace language, run/stop keybindings, and the
 // session's errors and warnings as markers.
+import { openScript, saveScript } from '../files/script-files.js';
 import { useEffect, useRef } from 'react';
 import { run, stop } from '../actions.js';
 import { diagnose } from '../probes/api.js';
@@ -93,6 +94,24 @@ export function Editor() {
     });
 
     editor.addAction({
+      id: 'kscope.saveScript',
+      label: 'Save script',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+      run: () => void saveScript(),
+    });
+    editor.addAction({
+      id: 'kscope.saveScriptAs',
+      label: 'Save script as…',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyS],
+      run: () => void saveScript(true),
+    });
+    editor.addAction({
+      id: 'kscope.openScript',
+      label: 'Open script…',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyO],
+      run: () => void openScript(),
+    });
+    editor.addAction({
       id: 'kscope.searchProbes',
       label: 'Search probes',
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyP],
@@ -125,6 +144,9 @@ export function Editor() {
         model.pushEditOperations([], [{ range: model.getFullModelRange(), text: s.source }], () => null);
         editor.setPosition({ lineNumber: 1, column: 1 });
         editor.revealLine(1);
+        // A new script starts at its left edge (the old horizontal scroll made it look blank).
+        editor.setScrollLeft(0);
+        editor.setScrollTop(0);
       }
     });
     editor.focus();
