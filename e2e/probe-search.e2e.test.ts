@@ -38,7 +38,7 @@ describe.skipIf(skip !== null)('probe search', () => {
     await expect.poll(() => results.first().getAttribute('data-name'), { timeout: 15_000 }).toMatch(/^tracepoint:syscalls:sys_(enter|exit)_openat/);
     const fold = page.locator('[data-testid="probe-fold"]');
     await fold.waitFor();
-    expect(await fold.innerText()).toMatch(/can't run here \(.*kprobe.*\): .*(CONFIG_KPROBES|kprobe)/);
+    expect(await fold.innerText()).toMatch(/can't run here \(.*kprobe.*\)[\s\S]*Why: .*(CONFIG_KPROBES|kprobe)/);
     // Folded: every listed probe can run.
     expect(await results.evaluateAll((els) => els.every((e) => e.getAttribute('data-available') === 'true'))).toBe(true);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'probe-search-folded-1280.png') });

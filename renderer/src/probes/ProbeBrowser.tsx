@@ -169,6 +169,9 @@ function SearchBox() {
   );
 }
 
+/** The fold line's height: four lines of text. */
+const FOLD_HEIGHT = 74;
+
 function SearchResults() {
   const query = useCatalog((s) => s.query);
   const result = useCatalog((s) => s.result);
@@ -184,7 +187,8 @@ function SearchResults() {
   const virtual = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    // The fold line wraps: it says why, and what to use instead.
+    estimateSize: (i) => (rows[i]?.kind === 'fold' ? FOLD_HEIGHT : ROW_HEIGHT),
     overscan: 12,
   });
 
@@ -231,7 +235,7 @@ function SearchResults() {
               <button
                 key="fold"
                 className="probe-row fold-row"
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{ transform: `translateY(${item.start}px)`, height: FOLD_HEIGHT }}
                 data-testid="probe-fold"
                 aria-expanded={showUnavailable}
                 title={row.detail}
@@ -242,8 +246,9 @@ function SearchResults() {
                   {showUnavailable ? '▾' : '▸'}
                 </span>
                 <span className="fold-text">
-                  {row.count.toLocaleString('en-US')} more can&apos;t run here ({row.types.join(', ')}): {row.reason}
-                  {row.alternative ? <span className="fold-alt"> — {row.alternative}</span> : null}
+                  {row.count.toLocaleString('en-US')} more can&apos;t run here ({row.types.join(', ')}).{' '}
+                  {row.alternative ? <span className="fold-alt">{row.alternative} </span> : null}
+                  <span className="fold-why">Why: {row.reason}</span>
                 </span>
               </button>
             );
