@@ -56,6 +56,19 @@ describe.skipIf(skip !== null)('explorer: run options and flame graphs', () => {
     await page.click('[data-testid="run-options-button"]');
   });
 
+  it('copies a filtered map table as TSV and Markdown, exactly', async () => {
+    await setScript(page, 'BEGIN { @c["alpha"] = count(); @c["beta|pipe"] = count(); @c["beta|pipe"] = count(); @c["beta two"] = count(); exit(); }\n');
+    await page.click('[data-testid="run-button"]');
+    await expect.poll(() => state(page), { timeout: 15_000 }).toMatch(/exited/i);
+    await page.locator('[data-testid="map-filter"]').fill('beta');
+    await expect.poll(() => page.locator('[data-testid="map-row"]').count()).toBe(2);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(suite.app.served.url).origin });
+    await page.click('[data-testid="map-copy-tsv"]');
+    await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe('key\trate/s\tvalue\nbeta|pipe\t\t2\nbeta two\t\t1\n');
+    await page.click('[data-testid="map-copy-md"]');
+    await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe('| key | rate/s | value |\n| --- | ---: | ---: |\n| beta\\|pipe |  | 2 |\n| beta two |  | 1 |\n');
+  });
+
   it('a live CPU profile draws its user-space samples as [user space], and a duration ends it', async () => {
     await setScript(page, 'profile:hz:99 { @cpu[kstack] = count(); }\n');
     await page.click('[data-testid="run-options-button"]');

@@ -145,8 +145,9 @@ export function pointsFor(width: number): number {
 }
 
 /** The keys with the largest latest value (the series chart's lines). */
-export function topKeys(h: MapHistory, n: number): string[] {
+export function topKeys(h: MapHistory, n: number, keep?: (key: string) => boolean): string[] {
   return [...h.keys.entries()]
+    .filter(([k]) => !keep || keep(k))
     .sort((a, b) => b[1].last.v - a[1].last.v || a[0].localeCompare(b[0]))
     .slice(0, n)
     .map(([k]) => k);
