@@ -78,7 +78,8 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
     if (!term) setMatch(null);
   }, [term]);
 
-  const top = useMemo(() => selfTime(tree, groupLevels, 40), [tree, groupLevels]);
+  const [topBy, setTopBy] = useState<'self' | 'total'>('self');
+  const top = useMemo(() => selfTime(tree, groupLevels, 40, topBy), [tree, groupLevels, topBy]);
   const nodes = showAll && full ? full.nodes : snap.nodes;
 
   return (
@@ -157,8 +158,16 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
             <thead>
               <tr>
                 <th>Top functions</th>
-                <th title="samples where the function is the leaf">Self</th>
-                <th title="samples with the function on the stack">Total</th>
+                <th title="samples where the function is the leaf (click: sort by it)" aria-sort={topBy === 'self' ? 'descending' : 'none'}>
+                  <button className="th-sort" data-testid="flame-top-sort-self" onClick={() => setTopBy('self')}>
+                    Self{topBy === 'self' ? ' ▾' : ''}
+                  </button>
+                </th>
+                <th title="samples with the function on the stack (click: sort by it)" aria-sort={topBy === 'total' ? 'descending' : 'none'}>
+                  <button className="th-sort" data-testid="flame-top-sort-total" onClick={() => setTopBy('total')}>
+                    Total{topBy === 'total' ? ' ▾' : ''}
+                  </button>
+                </th>
               </tr>
             </thead>
             <tbody>
