@@ -1,4 +1,5 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
+import { useRunSource } from './state/run-source.js';
 import { replaceScript } from './files/script-files.js';
 import { formOptions, useRunOptions } from './run-options/store.js';
 import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
@@ -124,6 +125,7 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     return;
   }
   session.startRun();
+  useRunSource.setState({ source });
   if (!client) {
     useSession.getState().runFailed('Not connected to the kscope host.');
     ui.toast('error', 'Not connected to the kscope host.');
