@@ -32,6 +32,21 @@ describe.skipIf(skip !== null)('probe search', () => {
     }
   });
 
+  it('Insert after loading an example puts the probe below the header comment, not at 1:1', async () => {
+    await expect.poll(() => page.locator('[data-testid="example-select"] option[value="lesson-4"]').count(), { timeout: 15_000 }).toBe(1);
+    await page.selectOption('[data-testid="example-select"]', 'lesson-2');
+    await page.fill('[data-testid="probe-search"]', 'tracepoint:sched:sched_switch');
+    await page.locator('[data-testid="probe-result"]').first().click();
+    await page.click('[data-testid="probe-insert"]');
+    const draft = () => page.evaluate<string>(`JSON.parse(localStorage.getItem('kscope.draft') || '{"source":""}').source`);
+    await expect.poll(draft).toContain('tracepoint:sched:sched_switch');
+    const lines = (await draft()).split('\n');
+    const at = lines.findIndex((l) => l.includes('tracepoint:sched:sched_switch'));
+    expect(lines[0]).toMatch(/^\/\*/);
+    expect(lines[at - 1].trim()).toMatch(/\*\/$/);
+    expect(lines[at]).toBe('tracepoint:sched:sched_switch');
+  });
+
   it.skipIf(!noKprobes)('openat: the runnable tracepoints first, the rest folded under why', async () => {
     await page.fill('[data-testid="probe-search"]', 'openat');
     const results = page.locator('[data-testid="probe-result"]');

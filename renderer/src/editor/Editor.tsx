@@ -1,5 +1,6 @@
 // The script editor: Monaco with the bpftrace language, run/stop keybindings, and the
 // session's errors and warnings as markers.
+import { insertPoint } from './insert-point.js';
 import { openScript, saveScript } from '../files/script-files.js';
 import { useEffect, useRef } from 'react';
 import { run, stop } from '../actions.js';
@@ -184,7 +185,10 @@ export function Editor() {
     const editor = editorRef.current;
     if (!editor || !insert) return;
     const selection = editor.getSelection() ?? new monaco.Selection(1, 1, 1, 1);
-    editor.executeEdits('kscope.insert', [{ range: selection, text: insert.text, forceMoveMarkers: true }]);
+    // A cursor in the header comment (1:1 after loading an example): just below the comment.
+    const moved = selection.isEmpty() ? insertPoint(editor.getModel()?.getValue() ?? '', selection.startLineNumber, insert.text) : null;
+    const range = moved ? new monaco.Range(moved.line, moved.column, moved.line, moved.column) : selection;
+    editor.executeEdits('kscope.insert', [{ range, text: moved ? moved.text : insert.text, forceMoveMarkers: true }]);
     editor.pushUndoStop();
     editor.focus();
   }, [insert]);
