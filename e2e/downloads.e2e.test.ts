@@ -66,6 +66,23 @@ describe.skipIf(skip !== null)('browser-mode downloads', () => {
     });
   }
 
+  it('F2 and Del work on a recording picked with the mouse', async () => {
+    await page.keyboard.press('Control+r');
+    await page.locator('[data-testid="library"]').waitFor();
+    // The search box has the focus when the dialog opens; a click on the row takes it.
+    await page.locator('[data-testid="library-row"] .lib-name, [data-testid="library-name"]').first().click();
+    await page.keyboard.press('F2');
+    await page.locator('[data-testid="library-rename-input"]').waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="library-rename-input"]').count()).toBe(0);
+    await page.locator('[data-testid="library-name"]').first().click();
+    await page.keyboard.press('Delete');
+    await page.locator('[data-testid="library-confirm"]').waitFor({ timeout: 5_000 });
+    // Not deleted: the question is only asked.
+    expect(await page.locator('[data-testid="library-row"]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+  });
+
   it('refuses a download without the token', async () => {
     const names = fs.readdirSync(path.join(suite.app.served.dataHome, 'kscope', 'exports'));
     expect(names.length).toBe(EXPORT_FORMATS.length);

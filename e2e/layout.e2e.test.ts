@@ -126,14 +126,16 @@ describe.skipIf(skip !== null)('layout', () => {
     await page.locator('[data-testid="flame-graph"] g.frame').first().waitFor({ timeout: 15_000 });
     const chartWidth = async () => (await page.locator('[data-testid="flame-graph"]').boundingBox())!.width;
     const before = await chartWidth();
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'layout-import-replay-1280.png') });
+    expect((await clippedControls(page)).clipped).toEqual([]);
     await page.click('[data-testid="maximize-flame"]');
     const pane = (await page.locator('[data-pane="flame"]').boundingBox())!;
     expect(pane.x).toBe(0);
     expect(pane.width).toBe(1280);
     // The chart follows (minus the top-functions table beside it).
     await expect.poll(chartWidth).toBeGreaterThan(before + 300);
-    expect((await clippedControls(page)).clipped).toEqual([]);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'layout-flame-maximized-1280.png') });
+    expect((await clippedControls(page)).clipped).toEqual([]);
     await page.keyboard.press('Control+Shift+M');
     await expect.poll(async () => (await page.locator('[data-pane="flame"]').boundingBox())!.width).toBeLessThan(1000);
     await page.close();

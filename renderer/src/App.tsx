@@ -93,7 +93,13 @@ function Toasts() {
 /** Beside "Script": which recording the script came from while replaying. */
 function ScriptNote() {
   const opened = useReplay((s) => s.opened);
-  if (!opened || opened.summary.origin !== 'run') return <span className="pane-note">bpftrace</span>;
+  if (opened && opened.summary.origin !== 'run')
+    return (
+      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor keeps what you had">
+        not the import&apos;s (it has none)
+      </span>
+    );
+  if (!opened) return <span className="pane-note">bpftrace</span>;
   return (
     <span className="pane-note" data-testid="script-from-recording" title="The script this recording ran: press Run to run it again">
       from the recording · Run runs it again

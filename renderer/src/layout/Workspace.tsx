@@ -7,6 +7,9 @@ import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panel
 import { useLayout, type PaneId } from './store.js';
 import './layout.css';
 
+// Panel ids are prefixed: the library also sets them as the element's id and data-testid,
+// which must not collide with the views' own (data-testid="problems" is the Problems list).
+
 export interface WorkspaceProps {
   editor: ReactNode;
   problems: ReactNode;
@@ -79,33 +82,33 @@ export function Workspace({ editor, problems, flame, maps, output }: WorkspacePr
   return (
     <div className={`workspace${maximized ? ' has-maximized' : ''}`} ref={area} data-testid="workspace">
       <Group orientation="horizontal" id="kscope-main" className="ws-group" defaultLayout={mainLayout.defaultLayout} onLayoutChanged={mainLayout.onLayoutChanged}>
-        <Panel id="left" defaultSize="46%" minSize="22%" className="ws-panel">
+        <Panel id="ws-left" defaultSize="46%" minSize="22%" className="ws-panel">
           <Group orientation="vertical" id="kscope-left" className="ws-group" defaultLayout={leftLayout.defaultLayout} onLayoutChanged={leftLayout.onLayoutChanged}>
-            <Panel id="editor" minSize={120} className="ws-panel">
+            <Panel id="ws-editor" minSize={120} className="ws-panel">
               <Slot id="editor">{editor}</Slot>
             </Panel>
             <Splitter testId="splitter-problems" vertical />
-            <Panel id="problems" defaultSize="22%" minSize={56} className="ws-panel">
+            <Panel id="ws-problems" defaultSize="22%" minSize={56} className="ws-panel">
               <Slot id="problems">{problems}</Slot>
             </Panel>
           </Group>
         </Panel>
         <Splitter testId="splitter" />
-        <Panel id="right" minSize="25%" className="ws-panel">
+        <Panel id="ws-right" minSize="25%" className="ws-panel">
           <Group key={rightId} orientation="vertical" id={rightId} className="ws-group" defaultLayout={rightLayout.defaultLayout} onLayoutChanged={rightLayout.onLayoutChanged}>
             {flame ? (
               <>
-                <Panel id="flame" defaultSize="58%" minSize={140} className="ws-panel">
+                <Panel id="ws-flame" defaultSize="58%" minSize={140} className="ws-panel">
                   <Slot id="flame">{flame}</Slot>
                 </Panel>
                 <Splitter testId="splitter-flame" vertical />
               </>
             ) : null}
-            <Panel id="maps" defaultSize={flame ? '22%' : '58%'} minSize={60} className="ws-panel">
+            <Panel id="ws-maps" defaultSize={flame ? '22%' : '58%'} minSize={60} className="ws-panel">
               <Slot id="maps">{maps}</Slot>
             </Panel>
             <Splitter testId="splitter-maps" vertical />
-            <Panel id="output" defaultSize={flame ? '20%' : '42%'} minSize={60} className="ws-panel">
+            <Panel id="ws-output" defaultSize={flame ? '20%' : '42%'} minSize={60} className="ws-panel">
               <Slot id="output">{output}</Slot>
             </Panel>
           </Group>
