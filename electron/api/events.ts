@@ -118,7 +118,8 @@ export const RunOptions = z
       .string()
       .min(1)
       .max(4096)
-      .regex(/^[^\0]*$/, 'NUL in command')
+      // A refinement, not a pattern: a NUL would cut the argv string.
+      .refine((c) => !c.includes('\0'), 'NUL in command')
       .optional(),
     /**
      * BPFTRACE_MAP_KEYS_MAX for this run (bpftrace's default of 4096 silently drops keys;
