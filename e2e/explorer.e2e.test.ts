@@ -31,7 +31,8 @@ describe.skipIf(skip !== null)('explorer: run options and flame graphs', () => {
     await page.keyboard.press('Control+Enter');
     // Not started: the options open with one field per parameter, and the toast says which.
     await page.locator('[data-testid="run-options"]').waitFor();
-    await expect.poll(() => page.locator('[data-testid="toast"]').first().innerText()).toMatch(/\$1, \$2/);
+    // (Other toasts may be up too: look for this one.)
+    await page.locator('[data-testid="toast"]', { hasText: '$1, $2' }).first().waitFor({ timeout: 10_000 });
     expect(await state(page)).not.toMatch(/running|exited/i);
     expect(await page.locator('[data-testid^="run-arg-"]').count()).toBe(2);
     await page.fill('[data-testid="run-arg-1"]', 'kscope');
