@@ -35,10 +35,12 @@ const HELP = `kscope — a trace explorer over bpftrace
 
 Usage:
   kscope record [FILE.bt | -e SCRIPT | --example ID] [--duration SECONDS] [--output REC.ndjson]
-                [--snapshot-ms N] [--unsafe] [-- ARGS...]
+                [--snapshot-ms N] [-p PID] [-c CMD] [--unsafe] [-- ARGS...]
       Run a script, print its output and a live summary, keep everything in a recording.
       Exit 0 when bpftrace ran and exited normally; errors print FILE:LINE:COL: message.
       --example ID runs a gallery example (or its equivalent when this kernel lacks what it needs).
+      ARGS are the script's positional parameters $1..$N; -p PID traces one process and -c CMD
+      runs a command and traces it (both end the run when the process exits), as in bpftrace.
   kscope record --host [USER@]HOST[:PORT] [--host ...] [FILE.bt | -e SCRIPT] [--output DIR]
                 [--ssh-config FILE] [--ssh-option KEY=VALUE] [--idle-ms N] [--alive-interval S]
       The same script on every host over your ssh (BatchMode; your config, keys and agent):
@@ -90,8 +92,11 @@ async function record(argv: string[]): Promise<number> {
       'ssh-option': { type: 'string', multiple: true },
       'idle-ms': { type: 'string' },
       'alive-interval': { type: 'string' },
+      pid: { type: 'string', short: 'p' },
+      command: { type: 'string', short: 'c' },
     },
   });
+  if (values.pid !== undefined && !/^[1-9]\d*$/.test(values.pid)) fail(`bad -p PID: ${values.pid} (a process id, such as 1234)`);
   let source: string;
   let file = 'stdin';
   const rest = [...positionals];
@@ -128,6 +133,8 @@ async function record(argv: string[]): Promise<number> {
     unsafe: values.unsafe ?? false,
     args: rest,
     example,
+    ...(values.pid !== undefined ? { pid: Number(values.pid) } : {}),
+    ...(values.command !== undefined ? { command: values.command } : {}),
   });
   if (!opts.success) fail(`bad options: ${opts.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (values.host?.length) {
@@ -307,6 +314,8 @@ async function serve(argv: string[]): Promise<number> {
     // Loopback unless --host is given; then the host prints a warning (exposureWarning).
     host: values.host,
     allowRemote: values.host !== undefined,
+    // The folder exportRecording writes to: GET /exports/NAME?token=… is how a browser gets the file.
+    exportsDir: backend.exportsDir ?? undefined,
     log: (l) => process.stderr.write(l + '\n'),
   }).catch(async (e: NodeJS.ErrnoException) => {
     await backend.shutdown();

@@ -82,6 +82,8 @@ export const ListProbesResult = z.object({
   probes: z.array(ProbeSummary),
   /** Near matches when nothing matched. */
   suggestions: z.array(z.string()),
+  /** How many of `total` can be attached on this kernel: those come first, the rest after. */
+  available: z.number().int().optional(),
   /** Where the names came from, and anything the user should know (e.g. kallsyms fallback). */
   notes: z.array(z.string()),
   tookMs: z.number(),

@@ -140,6 +140,19 @@ export const RunOptions = z
     unsafe: z.boolean().default(false),
     /** Positional parameters $1..$N. */
     args: z.array(z.string().max(4096)).max(64).default([]),
+    /** bpftrace -p PID: attach uprobes/usdt to this process only; the run ends when it exits. */
+    pid: z.number().int().min(1).max(4_194_304).optional(),
+    /**
+     * bpftrace -c CMD: run this command (as bpftrace's user: root) and trace it; the run ends
+     * when it exits. Refused through the privileged helper (it would run as root for a user).
+     */
+    command: z
+      .string()
+      .min(1)
+      .max(4096)
+      // A refinement, not a pattern: a NUL would cut the argv string.
+      .refine((c) => !c.includes('\0'), 'NUL in command')
+      .optional(),
     /**
      * BPFTRACE_MAP_KEYS_MAX for this run (bpftrace's default of 4096 silently drops keys;
      * profiling runs raise it). The engine warns when a map reaches it.

@@ -20,7 +20,7 @@ export interface TopFunction {
  * graph. Group nodes (comm, pid) and "(pruned …)" nodes are not functions: pass how many
  * levels below the root are groups.
  */
-export function topFunctions(tree: FlameNode, opts: { groupLevels?: number; limit?: number } = {}): TopFunction[] {
+export function topFunctions(tree: FlameNode, opts: { groupLevels?: number; limit?: number; /** also functions that are never a leaf (for ranking by total) */ withoutSelf?: boolean } = {}): TopFunction[] {
   const groupLevels = opts.groupLevels ?? 0;
   const all = tree.v;
   const self = new Map<string, number>();
@@ -43,7 +43,8 @@ export function topFunctions(tree: FlameNode, opts: { groupLevels?: number; limi
   };
   visit(tree, 0);
   const out: TopFunction[] = [];
-  for (const [name, s] of self) {
+  for (const name of opts.withoutSelf ? total.keys() : self.keys()) {
+    const s = self.get(name) ?? 0;
     const tot = total.get(name) ?? s;
     out.push({ name, self: s, total: tot, selfPercent: all > 0 ? (100 * s) / all : 0, totalPercent: all > 0 ? (100 * tot) / all : 0 });
   }

@@ -1,6 +1,7 @@
 // The probe catalog: reads the kernel once (lazily, cached on disk by kernel build),
 // indexes every probe name and answers listProbes / probeTree / describeProbe /
 // describeStruct. The readers take their roots as parameters so tests run on fixtures.
+import { userPatternBinary } from './user-pattern.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_TYPES, probeTypeOf, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../api/index.js';
@@ -173,8 +174,10 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 500;
     const query = q.query ?? '';
-    if (q.binary !== undefined || q.pid !== undefined) {
-      const u = userProbes(q.binary, q.pid);
+    // `uprobe:/bin/bash:read*` names its binary: list that binary's probes, as bpftrace -l does.
+    const named = q.binary === undefined && q.pid === undefined ? userPatternBinary(query) : null;
+    if (q.binary !== undefined || q.pid !== undefined || named) {
+      const u = userProbes(q.binary ?? named?.binary, q.pid);
       const types = (q.types?.length ? q.types : USER_TYPES).filter((t) => USER_TYPES.includes(t));
       const r = types.length ? u.index.search({ query, types, group: q.group, offset, limit, available }) : { mode: 'all' as const, total: 0, probes: [], suggestions: [], notes: [] };
       return { ...r, notes: [...u.list.notes, ...r.notes], tookMs: performance.now() - t0 };

@@ -34,7 +34,9 @@ export function printfPart(f: TracepointField): { fmt: string; arg: string } | n
   if (t.includes('*')) return { fmt: '0x%llx', arg: a };
   if (t.startsWith('__data_loc') || /^(struct|union) /.test(t) || t.includes('(')) return null;
   if (f.size > 8) return null;
-  return { fmt: f.signed ? '%d' : '%u', arg: a };
+  // tracefs's `signed:` is missing in some formats and 0 for some int fields; the C type decides then.
+  const signedType = !/\bunsigned\b/.test(t) && /^(int|long|long int|long long|short|signed char|s8|s16|s32|s64|__s8|__s16|__s32|__s64|pid_t|ssize_t|loff_t|off_t|time64_t|clockid_t|key_serial_t)$/.test(t);
+  return { fmt: f.signed || signedType ? '%d' : '%u', arg: a };
 }
 
 export function printFieldsScript(probe: string, fields: TracepointField[]): string | null {

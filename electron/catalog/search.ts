@@ -2,6 +2,7 @@
 // globs, ranked fuzzy queries and "everything" pages, with highlight positions and
 // near-match suggestions. Every query does bounded work (overlong patterns are refused,
 // glob matching is linear per component with a global step budget).
+import { availableFirst } from './available-first.js';
 import { PROBE_TYPES, probeTypeOf, type ProbeSummary, type ProbeType } from '../api/index.js';
 
 export interface IndexEntry {
@@ -26,6 +27,8 @@ export interface SearchResult {
   probes: ProbeSummary[];
   suggestions: string[];
   notes: string[];
+  /** How many of `total` this kernel can attach (they come first). */
+  available?: number;
 }
 
 /** Longest query kscope searches; longer ones are refused with a note. */
@@ -366,8 +369,8 @@ export class SearchIndex {
     const groupFilter = p.group !== undefined ? this.groupNames.indexOf(p.group) : -2;
     if (groupFilter === -1) return { mode, total: 0, probes: [], suggestions: [], notes: [`no group '${p.group}'`] };
     if (mode === 'all') {
-      const ids = this.filtered(allowed, groupFilter);
-      return { mode, total: ids.length, probes: this.page(ids, p, null), suggestions: [], notes };
+      const r = this.ranked(this.filtered(allowed, groupFilter), p);
+      return { mode, total: r.ids.length, available: r.available, probes: this.page(r.ids, p, null), suggestions: [], notes };
     }
     if (mode === 'glob') {
       let g = compileGlob(query);
@@ -384,12 +387,14 @@ export class SearchIndex {
         if (ids.length) notes.push(`no probe is named exactly '${query}'; showing probes that start with it`);
       }
       const suggestions = ids.length === 0 ? this.suggest(this.lastLiteral(query), this.intersect(allowed, g.types), groupFilter, true) : [];
-      return { mode, total: ids.length, probes: this.page(ids, p, null), suggestions, notes };
+      const r = this.ranked(ids, p);
+      return { mode, total: r.ids.length, available: r.available, probes: this.page(r.ids, p, null), suggestions, notes };
     }
     const q = query.toLowerCase();
     const r = this.fuzzyIds(q, allowed, groupFilter);
     const suggestions = r.ids.length === 0 ? this.suggest(q.split(/\s+/).pop() ?? q, allowed, groupFilter, false) : [];
-    return { mode, total: r.ids.length, probes: this.page(r.ids, p, r.words), suggestions, notes };
+    const ranked = this.ranked(r.ids, p);
+    return { mode, total: ranked.ids.length, available: ranked.available, probes: this.page(ranked.ids, p, r.words), suggestions, notes };
   }
 
   private allowedTypes(types?: ProbeType[]): Uint8Array | null {
@@ -412,6 +417,14 @@ export class SearchIndex {
       for (let k = 0; k < ids.length; k++) if (group < 0 || this.groupId[ids[k]] === group) out.push(ids[k]);
     }
     return Int32Array.from(out);
+  }
+
+  /** Available types first (stable), when availability is known. */
+  private ranked(ids: ArrayLike<number>, p: SearchParams): { ids: ArrayLike<number>; available: number } {
+    if (!p.available) return { ids, available: ids.length };
+    const ok = PROBE_TYPES.map((t) => p.available!(t));
+    if (ok.every(Boolean)) return { ids, available: ids.length };
+    return availableFirst(ids, (id) => this.typeIdx[id], (t) => ok[t]);
   }
 
   private page(ids: ArrayLike<number>, p: SearchParams, words: string[] | null): ProbeSummary[] {

@@ -10,3 +10,20 @@ describe('bpftraceArgv', () => {
     expect(bpftraceArgv({ format: 'json', unsafe: true, args: [] }, { inline: 'x' })).toEqual(['-f', 'json', '--unsafe', '-e', 'x', '--']);
   });
 });
+
+describe('bpftraceArgv run options', () => {
+  it('passes -p PID and -c CMD as options, before the script and its --', () => {
+    expect(bpftraceArgv({ format: 'json', unsafe: false, args: ['x'], pid: 42, command: 'sleep 1' }, { inline: 'BEGIN {}' })).toEqual([
+      '-f',
+      'json',
+      '-p',
+      '42',
+      '-c',
+      'sleep 1',
+      '-e',
+      'BEGIN {}',
+      '--',
+      'x',
+    ]);
+  });
+});

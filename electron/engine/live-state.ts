@@ -74,7 +74,7 @@ export class LiveState {
 
   private applyStackMap(e: MapEvent): void {
     let st = this.stackMaps.get(e.name);
-    const folder = st?.folder ?? new StackFolder();
+    const folder = st?.folder ?? new StackFolder({ emptyStacks: { keyParts: this.opts.stackMaps?.get(e.name) ?? null } });
     const tree = folder.fold(e.entries);
     const limit = this.opts.mapKeysMax ?? BPFTRACE_DEFAULT_MAP_KEYS_MAX;
     const atKeyLimit = e.entries.length >= limit;

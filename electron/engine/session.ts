@@ -172,7 +172,14 @@ export class Session {
     const spawner = this.cfg.spawn ?? directSpawner({ bpftrace: this.cfg.bpftrace.path, setpriv: this.cfg.setpriv });
     let child: BpftraceChild;
     try {
-      child = spawner({ script, unsafe: this.cfg.options.unsafe === true, args: this.cfg.options.args, mapKeysMax: this.cfg.options.mapKeysMax });
+      child = spawner({
+        script,
+        unsafe: this.cfg.options.unsafe === true,
+        args: this.cfg.options.args,
+        mapKeysMax: this.cfg.options.mapKeysMax,
+        ...(this.cfg.options.pid !== undefined ? { pid: this.cfg.options.pid } : {}),
+        ...(this.cfg.options.command !== undefined ? { command: this.cfg.options.command } : {}),
+      });
     } catch (e) {
       this.fail(`could not start bpftrace: ${(e as Error).message}`);
       return;

@@ -31,6 +31,8 @@ export interface BpftraceSpawnRequest {
   unsafe: boolean;
   args: readonly string[];
   mapKeysMax?: number;
+  pid?: number;
+  command?: string;
 }
 
 export type BpftraceSpawner = (req: BpftraceSpawnRequest) => BpftraceChild;
@@ -59,7 +61,7 @@ export function directSpawner(bin: { bpftrace: string; setpriv: string | null; e
       fs.writeFileSync(file, req.script, { mode: 0o600 });
       script = { file };
     }
-    const args = bpftraceArgv({ format: 'json', unsafe: req.unsafe, args: req.args }, script);
+    const args = bpftraceArgv({ format: 'json', unsafe: req.unsafe, args: req.args, pid: req.pid, command: req.command }, script);
     const [cmd, argv] = bin.setpriv ? [bin.setpriv, ['--pdeathsig', 'KILL', '--', bin.bpftrace, ...args]] : [bin.bpftrace, args];
     const env = { ...(bin.env ?? process.env), BPFTRACE_COLOR: 'never', ...(req.mapKeysMax ? { BPFTRACE_MAP_KEYS_MAX: String(req.mapKeysMax) } : {}) };
     let child: PipedChild;

@@ -11,6 +11,7 @@
 // are cached across prints (a live map is printed again and again with the same keys),
 // so a re-fold costs a Map lookup per key plus one add per frame.
 import type { FlameNode } from '../api/index.js';
+import { emptyStackName } from './empty-stack.js';
 
 export type KeyPart = 'kstack' | 'ustack' | 'string' | 'number';
 
@@ -330,6 +331,13 @@ export class StackFolder {
   private groupParts = Infinity;
   lastParsed: ParsedKey | null = null;
 
+  /**
+   * `emptyStacks`: draw a sample whose stacks are all empty as one named frame
+   * (emptyStackName; the key's parts as the script declares them, or null when unknown)
+   * instead of leaving it as blank width under its parent.
+   */
+  constructor(private readonly opts: { emptyStacks?: { keyParts: readonly KeyPart[] | null } } = {}) {}
+
   private intern(name: string): number {
     let id = this.nameIds.get(name);
     if (id === undefined) {
@@ -363,9 +371,12 @@ export class StackFolder {
     const stackIds = parsed.stackIds!;
     let len = groups.length;
     for (const s of stackIds) len += s.length;
-    const path = new Int32Array(len);
+    // A key of stacks only, all empty, prints as "" (bpftrace 0.17: @[kstack] sampled in user space).
+    const empty = this.opts.emptyStacks && (stackIds.length > 0 || key === '') && len === groups.length ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, groups)) : -1;
+    const path = new Int32Array(empty >= 0 ? len + 1 : len);
     let k = 0;
     for (const g of groups) path[k++] = this.intern(g);
+    if (empty >= 0) path[k++] = empty;
     // Several stacks in one key (kstack, ustack): user frames root-first above kernel's.
     for (let si = stackIds.length - 1; si >= 0; si--) {
       const ids = stackIds[si];

@@ -301,14 +301,17 @@ export class HelperClient {
 
   /** A session spawner that runs bpftrace through this helper. */
   spawner(): BpftraceSpawner {
-    return (req) =>
-      this.run(req.script, {
+    return (req) => {
+      if (req.command !== undefined) throw new Error(COMMAND_THROUGH_HELPER);
+      return this.run(req.script, {
         format: 'json',
         args: [...req.args],
         mapKeysMax: req.mapKeysMax,
+        ...(req.pid !== undefined ? { pid: req.pid } : {}),
         // A request: only a helper started through the unsafe polkit action honours it.
         unsafe: req.unsafe,
       });
+    };
   }
 
   /** Closes its stdin: the helper kills its bpftrace runs and exits (a root helper cannot be signalled by us). */
@@ -316,6 +319,10 @@ export class HelperClient {
     this.child.stdin!.end();
   }
 }
+
+/** Why a run with -c is refused when bpftrace runs through the helper. */
+export const COMMAND_THROUGH_HELPER =
+  'kscope runs bpftrace through its privileged helper, which does not run -c commands: bpftrace would run the command as root. Start the program yourself and trace it with -p PID, or run kscope as root for -c.';
 
 function parseJson(b: Buffer): unknown {
   try {

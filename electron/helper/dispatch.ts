@@ -58,7 +58,7 @@ export interface HelperDeps {
 export function runSpec(options: HelperRunOptions, script: Buffer, unsafe = false): RunSpawnSpec {
   const env: Record<string, string> = { PATH: RUN_PATH, BPFTRACE_COLOR: 'never', LANG: 'C.UTF-8' };
   if (options.mapKeysMax !== undefined) env.BPFTRACE_MAP_KEYS_MAX = String(options.mapKeysMax);
-  return { argv: bpftraceArgv({ format: options.format, unsafe: unsafe && options.unsafe, args: options.args }, { file: SCRIPT_FILE }), env, script };
+  return { argv: bpftraceArgv({ format: options.format, unsafe: unsafe && options.unsafe, args: options.args, pid: options.pid }, { file: SCRIPT_FILE }), env, script };
 }
 
 export const UNSAFE_REFUSED =

@@ -29,6 +29,8 @@ export interface HelperRunOptions {
   format: 'json' | 'text';
   /** Positional arguments ($1, $2, ...), always passed after `--` so none is read as an option. */
   args: string[];
+  /** -p PID (attach to one process; a PID is no privilege: bpftrace as root can trace any). */
+  pid?: number;
   /** BPFTRACE_MAP_KEYS_MAX. */
   mapKeysMax?: number;
   /**
@@ -97,7 +99,7 @@ function strict(o: Obj, allowed: readonly string[], at: string): void {
 function runOptions(x: unknown): HelperRunOptions {
   if (x === undefined) x = {};
   if (!isObj(x)) throw new Invalid('options', 'expected an object');
-  strict(x, ['format', 'args', 'mapKeysMax', 'unsafe'], 'options');
+  strict(x, ['format', 'args', 'mapKeysMax', 'unsafe', 'pid'], 'options');
   const format = x.format === undefined ? 'json' : x.format; // null is not absent
   if (format !== 'json' && format !== 'text') throw new Invalid('options.format', 'expected "json" or "text"');
   const args = x.args === undefined ? [] : x.args;
@@ -107,9 +109,10 @@ function runOptions(x: unknown): HelperRunOptions {
     if (typeof a !== 'string' || a.length > 4096 || a.includes('\0')) throw new Invalid(`options.args.${i}`, 'expected a string of at most 4096 characters without NUL');
   });
   if (x.mapKeysMax !== undefined && !isInt(x.mapKeysMax, 1, 10_000_000)) throw new Invalid('options.mapKeysMax', 'expected an integer from 1 to 10000000');
+  if (x.pid !== undefined && !isInt(x.pid, 1, 4_194_304)) throw new Invalid('options.pid', 'expected a process id from 1 to 4194304');
   const unsafe = x.unsafe === undefined ? false : x.unsafe;
   if (typeof unsafe !== 'boolean') throw new Invalid('options.unsafe', 'expected a boolean');
-  return { format, args: args as string[], ...(x.mapKeysMax !== undefined ? { mapKeysMax: x.mapKeysMax as number } : {}), unsafe };
+  return { format, args: args as string[], ...(x.mapKeysMax !== undefined ? { mapKeysMax: x.mapKeysMax as number } : {}), ...(x.pid !== undefined ? { pid: x.pid as number } : {}), unsafe };
 }
 
 /** A request object (method already known to be in METHODS) → the request, or throws Invalid. */

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { AggregateEvent, TraceEvent, type ErrorEvent, type FlameSnapshot, type MapEvent, type SessionUpdate, type ValueEvent, type WarningEvent } from '../api/index.js';
 import { BPFTRACE_DEFAULT_MAP_KEYS_MAX, DEFAULT_FLAME_MIN_FRACTION } from '../engine/live-state.js';
+import { stackMapsInSource } from '../engine/flame-cadence.js';
 import { isStackMap, keyPartsOf, pruneTree, StackFolder } from '../engine/stacks.js';
 import { upperBound, type LineColumn } from './grow.js';
 import { readAt } from './lines.js';
@@ -162,7 +163,10 @@ export class Replay {
   private flameAt(name: string, e: MapEvent, offset: number): FlameSnapshot {
     let fc = this.flames.get(name);
     if (!fc) {
-      fc = { folder: new StackFolder(), byOffset: new Map() };
+      // Empty stacks get a named frame, as live (the recorded script says which parts are kstack/ustack).
+      const script = this.scanner.header?.script;
+      const declared = typeof script === 'string' ? (stackMapsInSource(script).get(name) ?? null) : null;
+      fc = { folder: new StackFolder({ emptyStacks: { keyParts: declared } }), byOffset: new Map() };
       this.flames.set(name, fc);
     }
     const hit = fc.byOffset.get(offset);

@@ -1,14 +1,7 @@
 // The window: top bar, editor + problems on the left, maps + output on the right, status.
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type PointerEvent as ReactPointerEvent,
-  type ReactNode,
-} from 'react';
+import { openScript, restoreDraft, saveScript } from './files/script-files.js';
+import { ScriptFileBar } from './files/ScriptFileBar.js';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { onHashChange, run, start, startOnce, stop } from './actions.js';
 // Monaco is most of the renderer's bytes: its own chunk, loaded while the rest paints.
 const Editor = lazy(() => import('./editor/Editor.js').then((m) => ({ default: m.Editor })));
@@ -27,6 +20,10 @@ import { PrintfLog } from './views/PrintfLog.js';
 import { Problems, useProblems } from './views/Problems.js';
 import { StatusBar } from './views/StatusBar.js';
 import { Brand } from './views/Brand.js';
+import { MaximizeButton } from './layout/MaximizeButton.js';
+import { useLayout, type PaneId } from './layout/store.js';
+import { Workspace } from './layout/Workspace.js';
+import { useFlames } from './state/flame.js';
 import { TopBar } from './views/TopBar.js';
 import { formatNumber } from './views/format.js';
 
@@ -98,7 +95,13 @@ function Toasts() {
 /** Beside "Script": which recording the script came from while replaying. */
 function ScriptNote() {
   const opened = useReplay((s) => s.opened);
-  if (!opened || opened.summary.origin !== 'run') return <span className="pane-note">bpftrace</span>;
+  if (opened && opened.summary.origin !== 'run')
+    return (
+      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor keeps what you had">
+        not the import&apos;s (it has none)
+      </span>
+    );
+  if (!opened) return <span className="pane-note">bpftrace</span>;
   return (
     <span className="pane-note" data-testid="script-from-recording" title="The script this recording ran: press Run to run it again">
       from the recording · Run runs it again
@@ -120,7 +123,24 @@ function useGlobalShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as Element | null;
+      // Ctrl+Shift+M: maximize the pane holding the focus (the flame graph when none), or restore.
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'm') {
+        e.preventDefault();
+        const layout = useLayout.getState();
+        if (layout.maximized) return layout.restore();
+        const pane = target?.closest?.('[data-pane]')?.getAttribute('data-pane') as PaneId | null | undefined;
+        layout.toggleMaximized(pane ?? (useFlames.getState().order.length > 0 ? 'flame' : 'editor'));
+        return;
+      }
       if (target?.closest?.('.monaco-editor')) return;
+      // Ctrl+O / Ctrl+S / Ctrl+Shift+S: the script as a file (the editor has the same keys).
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key.toLowerCase() === 's' || (e.key.toLowerCase() === 'o' && !e.shiftKey))) {
+        if (useLibrary.getState().dialog !== 'none') return;
+        e.preventDefault();
+        if (e.key.toLowerCase() === 'o') void openScript();
+        else void saveScript(e.shiftKey);
+        return;
+      }
       // A recordings dialog is open: its keys are its own (Esc closes it, not the run).
       if (useLibrary.getState().dialog !== 'none') return;
       const ctrl = e.ctrlKey || e.metaKey;
@@ -144,42 +164,17 @@ function useGlobalShortcuts() {
   }, []);
 }
 
-function useSplit(initial: number, min: number, max: number) {
-  const [fraction, setFraction] = useState(initial);
-  const container = useRef<HTMLDivElement>(null);
-  const onPointerDown = useCallback(
-    (e: ReactPointerEvent<HTMLDivElement>) => {
-      e.preventDefault();
-      const el = container.current;
-      if (!el) return;
-      const rect = el.getBoundingClientRect();
-      const handle = e.currentTarget;
-      handle.setPointerCapture(e.pointerId);
-      const move = (ev: PointerEvent) => {
-        const f = (ev.clientX - rect.left) / rect.width;
-        setFraction(Math.min(max, Math.max(min, f)));
-      };
-      const up = () => {
-        handle.removeEventListener('pointermove', move);
-        handle.removeEventListener('pointerup', up);
-      };
-      handle.addEventListener('pointermove', move);
-      handle.addEventListener('pointerup', up);
-    },
-    [min, max],
-  );
-  return { fraction, container, onPointerDown };
-}
-
 export function App() {
   const connection = useUi((s) => s.connection);
   const problems = useProblems();
   const printfSeen = useSession((s) => s.printfSeen);
   const mapCount = useSession((s) => s.mapOrder.length);
-  const split = useSplit(0.46, 0.25, 0.75);
+  const hasFlames = useFlames((s) => s.order.length > 0);
   useGlobalShortcuts();
   useEffect(() => {
     wireCatalog();
+    // The last draft first: a non-empty editor keeps its text instead of the start example.
+    restoreDraft();
     void startOnce();
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
@@ -194,46 +189,54 @@ export function App() {
       <ReplayBar />
       <div className="main">
         <ProbeBrowser />
-        <div className="main-split" ref={split.container}>
-          <div className="column left" style={{ width: `${split.fraction * 100}%` }}>
+        <Workspace
+          editor={
             <div className="pane editor-pane">
               <PaneHeader title="Script">
                 <ScriptNote />
+                <span className="pane-header-spacer" />
+                <ScriptFileBar />
+                <MaximizeButton pane="editor" label="the script" />
               </PaneHeader>
               <EquivalentBanner />
               <Suspense fallback={<div className="editor-loading" data-testid="editor-loading">Loading the editor…</div>}>
                 <Editor />
               </Suspense>
             </div>
+          }
+          problems={
             <div className="pane problems-pane">
               <PaneHeader title="Problems">
                 {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
                 {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="problems" label="the problems" />
               </PaneHeader>
               <Problems />
             </div>
-          </div>
-          <div
-            className="splitter"
-            role="separator"
-            aria-orientation="vertical"
-            onPointerDown={split.onPointerDown}
-            data-testid="splitter"
-          />
-          <div className="column right">
-            <FlamePanel />
+          }
+          flame={hasFlames ? <FlamePanel /> : null}
+          maps={
             <div className="pane maps-pane">
-              <PaneHeader title="Maps">{mapCount > 0 ? <span className="count">{mapCount}</span> : null}</PaneHeader>
+              <PaneHeader title="Maps">
+                {mapCount > 0 ? <span className="count">{mapCount}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="maps" label="the maps" />
+              </PaneHeader>
               <MapTable />
             </div>
+          }
+          output={
             <div className="pane output-pane">
               <PaneHeader title="Output">
                 {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
+                <span className="pane-header-spacer" />
+                <MaximizeButton pane="output" label="the output" />
               </PaneHeader>
               <PrintfLog />
             </div>
-          </div>
-        </div>
+          }
+        />
       </div>
       <StatusBar />
       <Toasts />

@@ -1,4 +1,7 @@
 // The thin shell between the stores and the client: connect, load examples, run, stop.
+import { useRunSource } from './state/run-source.js';
+import { replaceScript } from './files/script-files.js';
+import { formOptions, useRunOptions } from './run-options/store.js';
 import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
 import { connect } from './connection.js';
 import { useConnection } from './state/connection.js';
@@ -98,9 +101,10 @@ export async function start(): Promise<void> {
     .catch(() => ui.setBpftrace(null));
 }
 
-export function loadExample(id: string): void {
+/** Load an example into the editor; false when the user chose to keep unsaved edits. */
+export function loadExample(id: string): boolean {
   const ex = useUi.getState().examples.find((e) => e.id === id);
-  if (ex) useEditor.getState().setSource(ex.source, ex.id);
+  return ex ? replaceScript(`the example "${ex.title}"`, ex.source, ex.id) : false;
 }
 
 /** Run the editor's script; `example` says which gallery example (and variant) it is. */
@@ -113,15 +117,23 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
     ui.toast('info', 'The script is empty.');
     return;
   }
+  const form = formOptions(useRunOptions.getState(), source);
+  if (form.problems.length > 0) {
+    // Not a silent empty $1: say what is missing where it is filled in.
+    useRunOptions.getState().setOpen(true);
+    ui.toast('error', form.problems[0]);
+    return;
+  }
   session.startRun();
   const client = getClient();
+  useRunSource.setState({ source });
   if (!client) {
     useSession.getState().runFailed('Not connected to the kscope host.');
     ui.toast('error', 'Not connected to the kscope host.');
     return;
   }
   try {
-    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...(example ? { example } : {}), ...extra } });
+    const r = await client.run({ source, options: { snapshotMs: ui.snapshotMs, ...form.options, ...(example ? { example } : {}), ...extra } });
     useSession.getState().runStarted(r.sessionId, r.recordingPath);
     // Stop was pressed before the run call answered: stop now that the id is known.
     if (useSession.getState().phase === 'stopping') {

@@ -1,5 +1,7 @@
 // The script editor: Monaco with the bpftrace language, run/stop keybindings, and the
 // session's errors and warnings as markers.
+import { insertPoint } from './insert-point.js';
+import { openScript, saveScript } from '../files/script-files.js';
 import { useEffect, useRef } from 'react';
 import { run, stop } from '../actions.js';
 import { diagnose } from '../probes/api.js';
@@ -93,6 +95,24 @@ export function Editor() {
     });
 
     editor.addAction({
+      id: 'kscope.saveScript',
+      label: 'Save script',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+      run: () => void saveScript(),
+    });
+    editor.addAction({
+      id: 'kscope.saveScriptAs',
+      label: 'Save script as…',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.KeyS],
+      run: () => void saveScript(true),
+    });
+    editor.addAction({
+      id: 'kscope.openScript',
+      label: 'Open script…',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyO],
+      run: () => void openScript(),
+    });
+    editor.addAction({
       id: 'kscope.searchProbes',
       label: 'Search probes',
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyP],
@@ -125,6 +145,9 @@ export function Editor() {
         model.pushEditOperations([], [{ range: model.getFullModelRange(), text: s.source }], () => null);
         editor.setPosition({ lineNumber: 1, column: 1 });
         editor.revealLine(1);
+        // A new script starts at its left edge (the old horizontal scroll made it look blank).
+        editor.setScrollLeft(0);
+        editor.setScrollTop(0);
       }
     });
     editor.focus();
@@ -162,7 +185,10 @@ export function Editor() {
     const editor = editorRef.current;
     if (!editor || !insert) return;
     const selection = editor.getSelection() ?? new monaco.Selection(1, 1, 1, 1);
-    editor.executeEdits('kscope.insert', [{ range: selection, text: insert.text, forceMoveMarkers: true }]);
+    // A cursor in the header comment (1:1 after loading an example): just below the comment.
+    const moved = selection.isEmpty() ? insertPoint(editor.getModel()?.getValue() ?? '', selection.startLineNumber, insert.text) : null;
+    const range = moved ? new monaco.Range(moved.line, moved.column, moved.line, moved.column) : selection;
+    editor.executeEdits('kscope.insert', [{ range, text: moved ? moved.text : insert.text, forceMoveMarkers: true }]);
     editor.pushUndoStop();
     editor.focus();
   }, [insert]);

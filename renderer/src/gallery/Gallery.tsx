@@ -1,6 +1,7 @@
 // The "Lessons" gallery: the seed's twelve lessons and kscope's own classics as cards.
 // One click loads a card's script (this kernel's equivalent when the original cannot run
 // here) and runs it; lesson 1 opens the probe browser with its pattern.
+import { replaceScript } from '../files/script-files.js';
 import { useEffect, useRef } from 'react';
 import type { Example } from '../../../electron/api/index.js';
 import { run } from '../actions.js';
@@ -35,7 +36,7 @@ export async function openExample(ex: Example): Promise<void> {
     return;
   }
   const equivalent = !ex.runnable && ex.equivalent ? ex.equivalent : null;
-  useEditor.getState().setSource(equivalent ? equivalent.source : ex.source, ex.id);
+  if (!replaceScript(`"${ex.title}"`, equivalent ? equivalent.source : ex.source, ex.id)) return;
   gallery.setActive(equivalent ? { id: ex.id, showing: 'equivalent' } : null);
   if (isActive(useSession.getState().phase)) {
     useUi.getState().toast('info', 'A run is going: stop it, then press Run to start this example.');
@@ -196,7 +197,7 @@ export function EquivalentBanner() {
   if (!active || !ex || !ex.equivalent) return null;
   const name = ex.lesson !== null ? `Lesson ${ex.lesson}` : ex.title;
   const show = (which: 'equivalent' | 'original') => {
-    useEditor.getState().setSource(which === 'original' ? ex.source : ex.equivalent!.source, ex.id);
+    if (!replaceScript(which === 'original' ? 'the original script' : "this kernel's equivalent", which === 'original' ? ex.source : ex.equivalent!.source, ex.id)) return;
     useGallery.getState().setActive({ id: ex.id, showing: which });
   };
   return (

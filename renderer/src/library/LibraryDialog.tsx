@@ -53,7 +53,14 @@ function Row({
       data-testid="library-row"
       data-id={s.id}
       aria-selected={cursor}
-      onClick={() => lib.setCursor(s.id)}
+      // Focusable, and focused on a click: the row's keys (F2, Del, Enter, Space) then reach
+      // the dialog's handler instead of the search box that had the focus.
+      tabIndex={-1}
+      onClick={(e) => {
+        lib.setCursor(s.id);
+        const t = e.target as HTMLElement;
+        if (!t.closest('input, button, textarea, select')) e.currentTarget.focus({ preventScroll: true });
+      }}
       onDoubleClick={() => !renaming && !s.problem && void openReplay(s.id)}
     >
       <td className="lib-pick">

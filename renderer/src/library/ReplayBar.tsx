@@ -63,7 +63,7 @@ export function ReplayBar() {
       </span>
       <div className="replay-what">
         <div className="replay-name" data-testid="replay-name" title={s.path}>
-          {s.name}
+          <span className="replay-name-text">{s.name}</span>
           {s.interrupted ? (
             <span className="lib-badge lib-badge-interrupted" title="No exit was written: it opens as far as it was written">
               interrupted

@@ -1,5 +1,7 @@
 // The probe browser: search box, the tree of the catalog (or search results), and the
 // details of the selected probe. Collapses to a thin rail.
+import { resultRows, shownProbes } from './fold.js';
+import './probes-fold.css';
 import { useEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCatalog } from '../state/catalog.js';
@@ -101,7 +103,7 @@ function SearchBox() {
       }
       return;
     }
-    const n = s.result?.probes.length ?? 0;
+    const n = s.result ? shownProbes(s.result, s.showUnavailable) : 0;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       if (n === 0) return;
@@ -168,6 +170,9 @@ function SearchBox() {
   );
 }
 
+/** The fold line's height: four lines of text. */
+const FOLD_HEIGHT = 74;
+
 function SearchResults() {
   const query = useCatalog((s) => s.query);
   const result = useCatalog((s) => s.result);
@@ -176,17 +181,22 @@ function SearchResults() {
   const active = useCatalog((s) => s.active);
   const selected = useCatalog((s) => s.selected);
   const scroller = useRef<HTMLDivElement>(null);
-  const probes = result?.probes ?? [];
+  const tree = useCatalog((s) => s.tree);
+  const showUnavailable = useCatalog((s) => s.showUnavailable);
+  const rows = useMemo(() => (result ? resultRows(result, tree, showUnavailable) : []), [result, tree, showUnavailable]);
+  const rowOf = (index: number) => rows.findIndex((r) => r.kind === 'probe' && r.index === index);
   const virtual = useVirtualizer({
-    count: probes.length,
+    count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    // The fold line wraps: it says why, and what to use instead.
+    estimateSize: (i) => (rows[i]?.kind === 'fold' ? FOLD_HEIGHT : ROW_HEIGHT),
     overscan: 12,
   });
 
   useEffect(() => {
-    if (probes.length > 0) virtual.scrollToIndex(active, { align: 'auto' });
-  }, [active, probes.length, virtual]);
+    const row = rowOf(active);
+    if (row >= 0) virtual.scrollToIndex(row, { align: 'auto' });
+  }, [active, rows, virtual]);
 
   if (searchError && resultFor === query) {
     return <div className="empty small probe-error">Search failed: {searchError}</div>;
@@ -220,21 +230,46 @@ function SearchResults() {
     <div className={`probe-list scroll${fresh ? '' : ' stale'}`} ref={scroller} data-testid="probe-results" role="listbox" aria-label="Search results">
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {virtual.getVirtualItems().map((item) => {
-          const p = probes[item.index]!;
+          const row = rows[item.index]!;
+          if (row.kind === 'fold') {
+            return (
+              <button
+                key="fold"
+                className="probe-row fold-row"
+                style={{ transform: `translateY(${item.start}px)`, height: FOLD_HEIGHT }}
+                data-testid="probe-fold"
+                aria-expanded={showUnavailable}
+                title={row.detail}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => useCatalog.setState({ showUnavailable: !showUnavailable })}
+              >
+                <span className="fold-caret" aria-hidden="true">
+                  {showUnavailable ? '▾' : '▸'}
+                </span>
+                <span className="fold-text">
+                  {row.count.toLocaleString('en-US')} more can&apos;t run here ({row.types.join(', ')}).{' '}
+                  {row.alternative ? <span className="fold-alt">{row.alternative} </span> : null}
+                  <span className="fold-why">Why: {row.reason}</span>
+                </span>
+              </button>
+            );
+          }
+          const p = row.probe;
+          const index = row.index;
           return (
             <div
               key={p.name}
-              className={`probe-row result-row${item.index === active ? ' active' : ''}${p.name === selectedName ? ' selected' : ''}${p.available ? '' : ' unavailable'}`}
+              className={`probe-row result-row${index === active ? ' active' : ''}${p.name === selectedName ? ' selected' : ''}${p.available ? '' : ' unavailable'}`}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               data-testid={fresh ? 'probe-result' : 'probe-result-stale'}
               data-name={p.name}
               data-available={String(p.available)}
               role="option"
-              aria-selected={item.index === active}
+              aria-selected={index === active}
               title={p.available ? p.name : `${p.name}\nunavailable on this machine`}
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => {
-                useCatalog.setState({ active: item.index });
+                useCatalog.setState({ active: index });
                 select({ kind: 'probe', name: p.name });
               }}
             >

@@ -65,7 +65,7 @@ let searchSeq = 0;
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
 
 export function setQuery(query: string): void {
-  set({ query, active: 0 });
+  set({ query, active: 0, showUnavailable: false });
   if (searchTimer) clearTimeout(searchTimer);
   const seq = ++searchSeq;
   if (!query.trim()) {

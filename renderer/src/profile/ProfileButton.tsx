@@ -1,8 +1,8 @@
 // "Profile CPU": a small dialog (frequency, stacks, scope, duration) that writes the
 // profile script into the editor and runs it with BPFTRACE_MAP_KEYS_MAX raised.
+import { replaceScript } from '../files/script-files.js';
 import { useState } from 'react';
 import { run } from '../actions.js';
-import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { DEFAULT_PROFILE, PROFILE_MAP_KEYS_MAX, defaultStacks, profileProblem, profileScript, type ProfileChoice } from './script.js';
 import './profile.css';
@@ -23,7 +23,7 @@ function ProfileDialog({ onClose }: { onClose: () => void }) {
   const problem = profileProblem(choice);
   const start = () => {
     if (problem) return;
-    useEditor.getState().setSource(profileScript(choice), null);
+    if (!replaceScript('the CPU profile script', profileScript(choice), null)) return;
     onClose();
     void run(undefined, { mapKeysMax: PROFILE_MAP_KEYS_MAX, ...(choice.durationSec ? { durationSec: choice.durationSec } : {}) });
   };

@@ -26,6 +26,8 @@ export interface CatalogStore {
   details: { name: string; data: ProbeDescription | null; loading: boolean; error: string | null } | null;
   /** Bumped to ask the search box to take the focus. */
   focusNonce: number;
+  /** Search results: show the probes this kernel cannot attach (folded by default). */
+  showUnavailable: boolean;
 }
 
 export const useCatalog = create<CatalogStore>()(() => ({
@@ -40,6 +42,7 @@ export const useCatalog = create<CatalogStore>()(() => ({
   searching: false,
   searchError: null,
   active: 0,
+  showUnavailable: false,
   treeActive: 0,
   selected: null,
   details: null,

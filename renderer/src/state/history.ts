@@ -214,8 +214,9 @@ export function pointsFor(width: number): number {
 }
 
 /** The keys with the largest latest value (the series chart's lines). */
-export function topKeys(h: MapHistory, n: number): string[] {
+export function topKeys(h: MapHistory, n: number, keep?: (key: string) => boolean): string[] {
   return [...h.keys()]
+    .filter((k) => !keep || keep(k.key))
     .sort((a, b) => b.last.v - a.last.v || a.key.localeCompare(b.key))
     .slice(0, n)
     .map((k) => k.key);

@@ -1,5 +1,7 @@
 // Counting maps (count(), sum(), ...): a sortable, filterable, virtualized table with a
 // proportional bar and a per-second rate, and a time series of the top keys over the run.
+import { toMarkdown, toTsv, type CopyColumn } from './table-copy.js';
+import { useUi } from '../state/ui.js';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -9,7 +11,7 @@ import { downsample, pointsFor, topKeys, type MapHistory } from '../state/histor
 import { useSession } from '../state/session.js';
 import { SERIES_COLORS, useWidth } from './charts.js';
 import { compactNumber, formatKey, formatNumber } from './format.js';
-import { countRows, formatRate, type Sort, type SortColumn } from './map-rows.js';
+import { countRows, formatRate, type CountRow, type Sort, type SortColumn } from './map-rows.js';
 import './views.css';
 
 const ROW = 21;
@@ -26,13 +28,16 @@ function SortHeader({ column, sort, onSort, children, className }: { column: Sor
   );
 }
 
-const SeriesChart = memo(function SeriesChart({ history, version }: { history: MapHistory; version: number }) {
+const SeriesChart = memo(function SeriesChart({ history, version, filter = '' }: { history: MapHistory; version: number; filter?: string }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const series = useMemo(() => {
     const n = pointsFor(width - 60);
-    return topKeys(history, SERIES_KEYS).map((k) => ({ key: k, points: downsample(history.series(k), n) }));
+    // The chart follows the table's filter (the same match: raw key, case-insensitive).
+    const needle = filter.trim().toLowerCase();
+    const keep = needle ? (k: string) => k.toLowerCase().includes(needle) : undefined;
+    return topKeys(history, SERIES_KEYS, keep).map((k) => ({ key: k, points: downsample(history.series(k), n) }));
     // `version`: the history is mutated in place; it says when to re-read.
-  }, [history, version, width]);
+  }, [history, version, width, filter]);
   const enough = series.some((s) => s.points.length > 1);
   return (
     <div className="series" ref={ref} data-testid="map-series">
@@ -127,6 +132,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
         <span className="ct-count">
           {filter ? `${formatNumber(rows.length)} of ${formatNumber(map.entries.length)}` : `${formatNumber(rows.length)} keys`}
         </span>
+        <CopyButtons rows={rows} name={map.name} />
       </div>
       <div className="ct-head">
         <SortHeader column="key" sort={sort} onSort={onSort} className="ct-key">
@@ -163,7 +169,34 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
           })}
         </div>
       </div>
-      {history ? <SeriesChart history={history} version={version} /> : null}
+      {history ? <SeriesChart history={history} version={version} filter={filter} /> : null}
     </div>
   );
 });
+
+const COPY_COLUMNS: CopyColumn<CountRow>[] = [
+  { title: 'key', value: (r) => r.key },
+  { title: 'rate/s', value: (r) => (r.rate === null ? null : Math.round(r.rate * 100) / 100), numeric: true },
+  { title: 'value', value: (r) => r.value, numeric: true },
+];
+
+/** Copy the rows as shown (filtered, sorted) as TSV or Markdown. */
+function CopyButtons({ rows, name }: { rows: CountRow[]; name: string }) {
+  const copy = (as: 'TSV' | 'Markdown') => {
+    const text = as === 'TSV' ? toTsv(rows, COPY_COLUMNS) : toMarkdown(rows, COPY_COLUMNS);
+    navigator.clipboard
+      .writeText(text)
+      .then(() => useUi.getState().toast('info', `Copied ${formatNumber(rows.length)} rows of ${name} as ${as}.`))
+      .catch((e: Error) => useUi.getState().toast('error', `Could not copy: ${e.message}`));
+  };
+  return (
+    <span className="ct-copy">
+      <button className="btn btn-small btn-ghost" data-testid="map-copy-tsv" onClick={() => copy('TSV')} title="Copy the rows shown as tab-separated values (spreadsheets)">
+        Copy TSV
+      </button>
+      <button className="btn btn-small btn-ghost" data-testid="map-copy-md" onClick={() => copy('Markdown')} title="Copy the rows shown as a Markdown table">
+        Copy MD
+      </button>
+    </span>
+  );
+}

@@ -5,7 +5,7 @@ import { Bar, BarChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Bucket, HistEvent } from '../../../electron/api/index.js';
 import { useWidth } from './charts.js';
 import { compactNumber, formatKey, formatNumber } from './format.js';
-import { formatEstimate, histBars, percentiles, rankKeys, totalCount, type BarDatum } from './hist-stats.js';
+import { formatEstimate, histBars, openPrefix, percentiles, rankKeys, totalCount, type BarDatum } from './hist-stats.js';
 import './views.css';
 
 const TOP_KEYS = 12;
@@ -60,13 +60,13 @@ function Percentiles({ buckets }: { buckets: readonly Bucket[] }) {
         n <b>{formatNumber(n)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p50 <b>{formatEstimate(p.p50)}</b>
+        p50 <b data-testid="hist-p50">{openPrefix(p.open.p50)}{formatEstimate(p.p50)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p90 <b>{formatEstimate(p.p90)}</b>
+        p90 <b data-testid="hist-p90">{openPrefix(p.open.p90)}{formatEstimate(p.p90)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p99 <b>{formatEstimate(p.p99)}</b>
+        p99 <b data-testid="hist-p99">{openPrefix(p.open.p99)}{formatEstimate(p.p99)}</b>
       </span>
     </div>
   );

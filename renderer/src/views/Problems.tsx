@@ -2,6 +2,7 @@
 // found in the current text; a click moves the editor there.
 import { useEditor } from '../state/editor.js';
 import { useSession } from '../state/session.js';
+import { runProblemsStale, useRunSource } from '../state/run-source.js';
 
 interface Item {
   severity: 'error' | 'warning';
@@ -12,6 +13,8 @@ interface Item {
   detail?: string;
   /** From the while-typing check, not from a run. */
   check?: boolean;
+  /** From a run of an earlier version of the script (its line may have moved). */
+  stale?: boolean;
 }
 
 export function useProblems(): Item[] {
@@ -19,12 +22,13 @@ export function useProblems(): Item[] {
   const warnings = useSession((s) => s.warnings);
   const runError = useSession((s) => s.runError);
   const checks = useEditor((s) => s.checks);
+  const stale = runProblemsStale(useRunSource((s) => s.source), useEditor((s) => s.source));
   const items: Item[] = [];
-  if (runError) items.push({ severity: 'error', message: runError });
-  for (const e of errors) items.push({ severity: 'error', ...e });
-  for (const w of warnings) items.push({ severity: 'warning', ...w });
+  if (runError) items.push({ severity: 'error', message: runError, stale });
+  for (const e of errors) items.push({ severity: 'error', ...e, stale });
+  for (const w of warnings) items.push({ severity: 'warning', ...w, stale });
   // The check's findings, unless the run already reported the same thing at the same place.
-  const seen = new Set(items.map((i) => `${i.line}:${i.message}`));
+  const seen = new Set(items.filter((i) => !i.stale).map((i) => `${i.line}:${i.message}`));
   for (const c of checks) if (!seen.has(`${c.line}:${c.message}`)) items.push({ ...c, check: true });
   return items;
 }
@@ -37,11 +41,13 @@ export function Problems() {
       {items.length === 0 ? <div className="empty small">No problems.</div> : null}
       {items.map((p, i) => {
         const where = p.line !== undefined ? `${p.line}:${p.column ?? 1}` : null;
-        const clickable = p.line !== undefined;
+        // A stale problem's line is in the old text: not a place to jump to.
+        const clickable = p.line !== undefined && !p.stale;
         return (
           <div
             key={i}
-            className={`problem problem-${p.severity}${clickable ? ' clickable' : ''}`}
+            className={`problem problem-${p.severity}${clickable ? ' clickable' : ''}${p.stale ? ' problem-stale' : ''}`}
+            data-stale={p.stale ? 'true' : undefined}
             data-testid="problem"
             data-severity={p.severity}
             role={clickable ? 'button' : undefined}
@@ -61,6 +67,11 @@ export function Problems() {
             <div className="problem-body">
               <div className="problem-line">
                 {where ? <span className="problem-loc">{where}</span> : null}
+                {p.stale ? (
+                  <span className="problem-source" title="Reported by the last run, for the script as it was then; run again to check the current text">
+                    earlier run
+                  </span>
+                ) : null}
                 {p.check ? <span className="problem-source" title="Found while typing (kscope's capability check and bpftrace's dry run), before any run">check</span> : null}
                 <span className="problem-message">{p.message}</span>
               </div>

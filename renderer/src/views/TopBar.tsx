@@ -5,6 +5,7 @@ import { GalleryButton } from '../gallery/Gallery.js';
 import { RecordingsButton } from '../library/Dialogs.js';
 import { HostsButton } from '../hosts/HostsDialog.js';
 import { ProfileButton } from '../profile/ProfileButton.js';
+import { RunOptionsButton } from '../run-options/RunOptionsButton.js';
 import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
@@ -23,6 +24,9 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Run the script'],
   ['Ctrl+.', 'Stop the run'],
   ['Esc', 'Stop the run (when no editor widget is open)'],
+  ['Ctrl+O', 'Open a .bt script'],
+  ['Ctrl+S', 'Save the script (Ctrl+Shift+S: save as)'],
+  ['Ctrl+Shift+M', 'Maximize the focused pane (again: restore)'],
   ['Ctrl+F', 'Find in the script'],
   ['Ctrl+/', 'Toggle line comment'],
   ['F8', 'Next problem in the script'],
@@ -47,7 +51,7 @@ export function TopBar() {
   return (
     <header className="top-bar">
       <Brand />
-      <div className="top-group">
+      <div className="top-group top-left">
         <GalleryButton />
         <RecordingsButton />
         <HostsButton />
@@ -75,7 +79,7 @@ export function TopBar() {
         {current ? <span className="example-desc" title={current.description}>{current.description}</span> : null}
       </div>
       <div className="top-spacer" />
-      <div className="top-group">
+      <div className="top-group top-right">
         <label className="field" title="How often kscope prints the script's maps while it runs">
           <span className="field-label">Snapshot</span>
           <select
@@ -91,6 +95,7 @@ export function TopBar() {
             ))}
           </select>
         </label>
+        <RunOptionsButton />
         {active ? (
           // Distinct keys: Run and Stop must be different DOM nodes, so a click aimed at
           // one can never land on the other after a re-render.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEstimate, histBars, percentile, percentiles, rankKeys, totalCount } from './hist-stats.js';
+import { formatEstimate, histBars, openPrefix, percentile, percentiles, rankKeys, totalCount } from './hist-stats.js';
 
 describe('histogram percentiles', () => {
   it('interpolates linearly within the bucket', () => {
@@ -30,7 +30,7 @@ describe('histogram percentiles', () => {
       { min: 0, max: 0, count: 0 },
       { min: 1, max: 1, count: 0 },
     ];
-    expect(percentiles(empty)).toEqual({ p50: null, p90: null, p99: null });
+    expect(percentiles(empty)).toEqual({ p50: null, p90: null, p99: null, open: { p50: null, p90: null, p99: null } });
     expect(histBars(empty)).toEqual([]);
     expect(formatEstimate(null)).toBe('—');
   });
@@ -63,5 +63,25 @@ describe('histogram percentiles', () => {
     expect(formatEstimate(28.8)).toBe('28.8');
     expect(formatEstimate(20480)).toBe('20.0K');
     expect(formatEstimate(3 * 1024 * 1024)).toBe('3.0M');
+  });
+});
+
+describe('percentiles in open-ended buckets', () => {
+  it('says "at least" for a percentile in the overflow bucket [2000, …) and "below" for the underflow', () => {
+    // lhist(x, 0, 2000, 500): most samples beyond the last bucket.
+    const p = percentiles([
+      { min: 0, max: 499, count: 10 },
+      { min: 500, max: 999, count: 5 },
+      { min: 2000, count: 85 },
+    ]);
+    expect(p.p50).toBe(2000);
+    expect(p.open.p50).toBe('atLeast');
+    expect(`${openPrefix(p.open.p99)}${p.p99}`).toBe('≥ 2000');
+    const q = percentiles([
+      { max: -1, count: 60 },
+      { min: 0, max: 0, count: 40 },
+    ]);
+    expect(q.open.p50).toBe('below');
+    expect(q.open.p90).toBeNull();
   });
 });

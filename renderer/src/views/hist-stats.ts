@@ -47,10 +47,39 @@ export interface Percentiles {
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  /** Where a percentile falls in an open-ended bucket: only a bound is known ("≥ 2000", "< 0"). */
+  open: { p50: OpenEnd; p90: OpenEnd; p99: OpenEnd };
+}
+
+export type OpenEnd = 'atLeast' | 'below' | null;
+
+/** Whether the bucket holding percentile `p` is the overflow ([x, …): atLeast) or underflow (below). */
+export function percentileOpenEnd(buckets: readonly Bucket[], p: number): OpenEnd {
+  const total = totalCount(buckets);
+  if (total <= 0) return null;
+  const target = Math.min(1, Math.max(0, p)) * total;
+  const pos = (b: Bucket) => (b.min === undefined ? -Infinity : intToNumber(b.min));
+  let before = 0;
+  for (const b of [...buckets].sort((x, y) => pos(x) - pos(y))) {
+    if (b.count <= 0) continue;
+    if (before + b.count >= target) return b.min === undefined ? 'below' : b.max === undefined ? 'atLeast' : null;
+    before += b.count;
+  }
+  return null;
 }
 
 export function percentiles(buckets: readonly Bucket[]): Percentiles {
-  return { p50: percentile(buckets, 0.5), p90: percentile(buckets, 0.9), p99: percentile(buckets, 0.99) };
+  return {
+    p50: percentile(buckets, 0.5),
+    p90: percentile(buckets, 0.9),
+    p99: percentile(buckets, 0.99),
+    open: { p50: percentileOpenEnd(buckets, 0.5), p90: percentileOpenEnd(buckets, 0.9), p99: percentileOpenEnd(buckets, 0.99) },
+  };
+}
+
+/** "≥ " or "< " before a percentile that only has a bound. */
+export function openPrefix(o: OpenEnd): string {
+  return o === 'atLeast' ? '≥ ' : o === 'below' ? '< ' : '';
 }
 
 export interface BarDatum {

@@ -7,6 +7,7 @@ import { downloadBlob, fileStem } from '../../library/download.js';
 import { useFlames } from '../../state/flame.js';
 import { useSession } from '../../state/session.js';
 import { useUi } from '../../state/ui.js';
+import { MaximizeButton } from '../../layout/MaximizeButton.js';
 import { svgToPng } from '../png.js';
 import { createFlameChart, type FlameChart } from './FlameChart.js';
 import { selfTime } from './top-functions.js';
@@ -77,7 +78,8 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
     if (!term) setMatch(null);
   }, [term]);
 
-  const top = useMemo(() => selfTime(tree, groupLevels, 40), [tree, groupLevels]);
+  const [topBy, setTopBy] = useState<'self' | 'total'>('self');
+  const top = useMemo(() => selfTime(tree, groupLevels, 40, topBy), [tree, groupLevels, topBy]);
   const nodes = showAll && full ? full.nodes : snap.nodes;
 
   return (
@@ -156,8 +158,16 @@ function FlameView({ snap }: { snap: FlameSnapshot }) {
             <thead>
               <tr>
                 <th>Top functions</th>
-                <th title="samples where the function is the leaf">Self</th>
-                <th title="samples with the function on the stack">Total</th>
+                <th title="samples where the function is the leaf (click: sort by it)" aria-sort={topBy === 'self' ? 'descending' : 'none'}>
+                  <button className="th-sort" data-testid="flame-top-sort-self" onClick={() => setTopBy('self')}>
+                    Self{topBy === 'self' ? ' ▾' : ''}
+                  </button>
+                </th>
+                <th title="samples with the function on the stack (click: sort by it)" aria-sort={topBy === 'total' ? 'descending' : 'none'}>
+                  <button className="th-sort" data-testid="flame-top-sort-total" onClick={() => setTopBy('total')}>
+                    Total{topBy === 'total' ? ' ▾' : ''}
+                  </button>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -186,6 +196,8 @@ export function FlamePanel() {
       <div className="pane-header">
         <span className="pane-title">Flame graph</span>
         <span className="count">{order.length}</span>
+        <span className="pane-header-spacer" />
+        <MaximizeButton pane="flame" label="the flame graph" />
       </div>
       <div className="flame-list">
         {order.map((n) => (

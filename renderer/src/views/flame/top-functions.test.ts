@@ -20,3 +20,18 @@ describe('self time for the top functions table', () => {
     ]);
   });
 });
+
+describe('top functions by total', () => {
+  it('ranks by samples on the stack (an off-CPU profile waits in callers, not leaves)', () => {
+    // main → wait → schedule (leaf): schedule has the self time, main the most total.
+    const tree = { n: 'all', v: 10, c: [{ n: 'main', v: 10, c: [{ n: 'wait', v: 8, c: [{ n: 'schedule', v: 8 }] }, { n: 'work', v: 2 }] }] };
+    expect(selfTime(tree, 0, 2, 'total').map((r) => r.name)).toEqual(['main', 'schedule']);
+    expect(selfTime(tree, 0, 4, 'total').map((r) => [r.name, r.total])).toEqual([
+      ['main', 10],
+      ['schedule', 8],
+      ['wait', 8],
+      ['work', 2],
+    ]);
+    expect(selfTime(tree, 0, 1)[0].name).toBe('schedule');
+  });
+});

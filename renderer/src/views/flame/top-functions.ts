@@ -8,7 +8,12 @@ export interface TopRow {
   total: number;
 }
 
-/** Functions by self samples; `groupLevels` levels under the root are comm/pid groups, not functions. */
-export function selfTime(tree: FlameNode, groupLevels: number, limit = 50): TopRow[] {
-  return topFunctions(tree, { groupLevels, limit }).map(({ name, self, total }) => ({ name, self, total }));
+/**
+ * Functions by self samples (or by total: time with the function on the stack, what an
+ * off-CPU profile needs); `groupLevels` levels under the root are comm/pid groups, not functions.
+ */
+export function selfTime(tree: FlameNode, groupLevels: number, limit = 50, by: 'self' | 'total' = 'self'): TopRow[] {
+  const all = topFunctions(tree, { groupLevels, ...(by === 'self' ? { limit } : { withoutSelf: true }) }).map(({ name, self, total }) => ({ name, self, total }));
+  if (by === 'self') return all;
+  return all.sort((a, b) => b.total - a.total || b.self - a.self || a.name.localeCompare(b.name)).slice(0, limit);
 }
