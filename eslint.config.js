@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/api/**'],
+    ignores: ['electron-main/main.ts', 'electron-preload/preload.ts', 'electron/api/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -70,8 +70,8 @@ export default tseslint.config(
     },
   },
   {
-    // The sandboxed preload bundles every import: only the zod-free names (electron/api/names.ts).
-    files: ['electron/preload.ts'],
+    // The sandboxed preload bundles every import: only the zod-free names (common/contract/names.ts).
+    files: ['electron-preload/preload.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

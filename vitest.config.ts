@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Three tiers, as bpftrace has them: unit (fixtures, everywhere), runtime (real bpftrace,
 // needs root; each test prints why it skips), e2e (Chromium over `kscope serve`).
+// Where tests live: beside their code in every layer, plus test/ (fuzzers) and tooling/.
+const LAYERS = '{common,node,cli,electron-main,electron-preload,root-helper,renderer,test,tooling,bench}';
+
 export default defineConfig({
   test: {
     projects: [
@@ -16,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'runtime',
-          include: ['electron/**/*.runtime.test.ts'],
+          include: [`${LAYERS}/**/*.runtime.test.ts`],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_FORMATS, type ExportFormat } from '../electron/api/index.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../common/contract/index.js';
 import { appForSuite, e2eSkipReason } from './serve.js';
 
 const skip = e2eSkipReason();

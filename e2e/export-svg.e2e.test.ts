@@ -5,14 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffRecordings, diffSvg, exportRecording } from '../electron/exports/index.js';
+import { diffRecordings, diffSvg, exportRecording } from '../node/exports/index.js';
 import { e2eSkipReason, launchChromium, OUTPUT_DIR } from './serve.js';
 
 const why = e2eSkipReason();
 if (why) console.warn(`skipping svg export e2e: ${why}`);
 
-const REC_A = path.resolve('electron/exports/fixtures/profile-a.ndjson');
-const REC_B = path.resolve('electron/exports/fixtures/profile-b.ndjson');
+const REC_A = path.resolve('test/fixtures/exports/profile-a.ndjson');
+const REC_B = path.resolve('test/fixtures/exports/profile-b.ndjson');
 
 interface FrameInfo {
   name: string;
@@ -113,7 +113,7 @@ describe.skipIf(why !== null)('svg flame graph export in Chromium', () => {
 describe.skipIf(why !== null)('svg export of samples with no frame', () => {
   it('draws them as [empty stack], as wide as their share, at 1,280 and 1,920 px', async () => {
     // flamegraph.pl's edge cases: ";;; 3" and " 2" have no frame (5 of 17 samples).
-    const { importFile, writeRecordingTo } = await import('../electron/imports/index.js');
+    const { importFile, writeRecordingTo } = await import('../node/imports/index.js');
     const imp = importFile(path.resolve('test/fixtures/interop/flamegraph/edge-cases.folded'));
     fs.mkdirSync(OUTPUT_DIR, { recursive: true });
     const rec = writeRecordingTo(path.join(OUTPUT_DIR, 'edge-cases.ndjson'), imp.header, imp.events);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailable, SshLab, type SshdHost } from '../electron/remote/ssh-lab.js';
+import { labUnavailable, SshLab, type SshdHost } from '../test/support/ssh-lab.js';
 import { e2eSkipReason, ensureBuilt, launchChromium, OUTPUT_DIR } from './serve.js';
 
 const why = e2eSkipReason() ?? labUnavailable();

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportRecording } from '../electron/exports/index.js';
-import { collector, lastStackMap, oracleFolded, REC_A, REC_B, sum, tmpDir } from '../electron/exports/test-support.js';
-import { importFile, writeRecordingTo } from '../electron/imports/index.js';
+import { exportRecording } from '../node/exports/index.js';
+import { collector, lastStackMap, oracleFolded, REC_A, REC_B, sum, tmpDir } from '../test/support/exports.js';
+import { importFile, writeRecordingTo } from '../node/imports/index.js';
 import { e2eSkipReason } from './serve.js';
 import { openSpeedscope, type SpeedscopeReader } from './speedscope-reader.js';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startHost } from '../electron/host/host.js';
+import { startHost } from '../node/serve/host.js';
 import { createFakeBackend } from '../test/support/fake-backend/fake-backend.js';
 
 export const CHROMIUM = '/usr/bin/chromium';

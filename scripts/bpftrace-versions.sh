@@ -4,7 +4,7 @@
 # kscope's test tiers run against every bpftrace users run: the system's (0.17 on Debian 12)
 # and the two newer Debian builds below. scripts/setup.sh calls this (CI too); a failure here
 # never fails setup, it only says why (the runtime tests then skip that version, saying so).
-# electron/engine/bpftrace-versions.ts finds what it installed (DEST/bpftrace-X.Y.Z/bpftrace).
+# node/engine/bpftrace-versions.ts finds what it installed (DEST/bpftrace-X.Y.Z/bpftrace).
 #
 # Installs newer Debian builds of bpftrace side by side with the system's one, on a
 # Debian 12 (bookworm) amd64 machine, as root, with nothing but apt access:

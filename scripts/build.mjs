@@ -19,12 +19,12 @@ if (!only || only === 'electron') {
     logLevel: 'warning',
   };
   await Promise.all([
-    build({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/electron/cli.cjs', }),
-    build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
+    build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/electron/cli.cjs', }),
+    build({ ...common, entryPoints: ['electron-main/main.ts'], outfile: 'dist/electron/main.cjs' }),
     // The privileged helper (pkexec/sudo run it as root): a separate, small bundle.
-    build({ ...common, entryPoints: ['electron/helper/main.ts'], outfile: 'dist/electron/helper.cjs' }),
+    build({ ...common, entryPoints: ['root-helper/main.ts'], outfile: 'dist/electron/helper.cjs' }),
     // Sandboxed preloads must be a single CommonJS file that requires only 'electron'.
-    build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser', format: 'cjs' }),
+    build({ ...common, entryPoints: ['electron-preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser', format: 'cjs' }),
   ]);
   fs.chmodSync('dist/electron/cli.cjs', 0o755);
   console.log('built dist/electron/{cli,main,preload,helper}.cjs');

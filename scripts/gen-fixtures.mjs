@@ -39,7 +39,7 @@ const m = /v?(\d+)\.(\d+)/.exec(versionText);
 const version = m ? `${m[1]}.${m[2]}` : 'unknown';
 const outDir = path.join(root, 'test', 'fixtures', `bpftrace-${version}`);
 
-// The snapshot probe exactly as electron/engine/inject-snapshot.ts writes it for this fence
+// The snapshot probe exactly as node/engine/inject-snapshot.ts writes it for this fence
 // (inject-snapshot.test.ts checks that they agree).
 const FENCE = 'fx0fixture00';
 const snapProbe = (maps, ms) =>

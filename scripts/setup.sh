@@ -17,7 +17,7 @@ fi
 # golang-go: `go tool pprof` reads our pprof exports in the interop tests; linux-perf makes the perf fixtures.
 # openssh-client: `record --host` rides the system's ssh. openssh-server (its sshd binary) and
 # iproute2: the runtime tests start throw-away sshds on loopback and in network namespaces
-# (never the system's sshd or /etc/ssh; see electron/remote/ssh-lab.ts).
+# (never the system's sshd or /etc/ssh; see test/support/ssh-lab.ts).
 packages=(bpftrace chromium g++ make python3 libbpf-dev libelf-dev pkg-config util-linux ca-certificates golang-go linux-perf openssh-client openssh-server iproute2)
 missing=()
 for p in "${packages[@]}"; do

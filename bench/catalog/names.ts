@@ -2,12 +2,12 @@
 // BTF function names (kfunc:, kretfunc:; from the native addon, else kallsyms again) and
 // tracepoints. Deterministic (sorted sources); padded with module-style variants to ≥ 240k.
 import fs from 'node:fs';
-import { loadNative } from '../../electron/native.js';
-import type { IndexEntry } from '../../electron/catalog/search.js';
-import { kfuncName } from '../../electron/catalog/kfuncs.js';
-import { parseKallsyms } from '../../electron/catalog/kprobes.js';
-import { readTracepoints } from '../../electron/catalog/tracepoints.js';
-import { findTracefs } from '../../electron/catalog/tracefs.js';
+import { loadNative } from '../../node/native.js';
+import type { IndexEntry } from '../../node/catalog/search.js';
+import { kfuncName } from '../../node/catalog/kfuncs.js';
+import { parseKallsyms } from '../../node/catalog/kprobes.js';
+import { readTracepoints } from '../../node/catalog/tracepoints.js';
+import { findTracefs } from '../../node/catalog/tracefs.js';
 
 export const MIN_NAMES = 240_000;
 

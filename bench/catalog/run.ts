@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import uFuzzy from '@leeoniya/ufuzzy';
-import { createCatalog } from '../../electron/catalog/catalog.js';
-import { reasonCapabilities } from '../../electron/catalog/capabilities.js';
-import { gatherEvidence } from '../../electron/catalog/evidence.js';
-import { SearchIndex } from '../../electron/catalog/search.js';
-import { findBpftrace } from '../../electron/engine/bpftrace-binary.js';
+import { createCatalog } from '../../node/catalog/catalog.js';
+import { reasonCapabilities } from '../../node/catalog/capabilities.js';
+import { gatherEvidence } from '../../node/catalog/evidence.js';
+import { SearchIndex } from '../../node/catalog/search.js';
+import { findBpftrace } from '../../node/engine/bpftrace-binary.js';
 import { buildNames } from './names.js';
 
 export const QUERIES = [

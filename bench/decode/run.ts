@@ -2,7 +2,7 @@
 // over the same 1M recorded-shape lines. Run: node scripts/bench.mjs decode
 import fs from 'node:fs';
 import path from 'node:path';
-import { StdoutDecoder } from '../../electron/engine/decode-stdout.js';
+import { StdoutDecoder } from '../../node/engine/decode-stdout.js';
 
 const LINES = 1_000_000;
 const CHUNK = 64 * 1024;

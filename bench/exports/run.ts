@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { exportRecording } from '../../electron/exports/index.js';
-import { importFile, writeRecordingTo } from '../../electron/imports/index.js';
-import { kstackKey, syntheticProfile } from '../synthetic-profile.js';
+import { exportRecording } from '../../node/exports/index.js';
+import { importFile, writeRecordingTo } from '../../node/imports/index.js';
+import { kstackKey, syntheticProfile } from '../../test/support/synthetic-profile.js';
 
 const STACKS = 100_000;
 const SAMPLES = 1_000_000;

@@ -8,10 +8,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
-import { StdoutDecoder } from '../../electron/engine/decode-stdout.js';
-import { LiveState } from '../../electron/engine/live-state.js';
-import { pruneTree, StackFolder } from '../../electron/engine/stacks.js';
-import { kstackKey, syntheticProfile } from '../synthetic-profile.js';
+import { StdoutDecoder } from '../../node/engine/decode-stdout.js';
+import { LiveState } from '../../node/engine/live-state.js';
+import { pruneTree, StackFolder } from '../../common/profile/stacks.js';
+import { kstackKey, syntheticProfile } from '../../test/support/synthetic-profile.js';
 
 const STACKS = 100_000;
 const SAMPLES = 1_000_000;

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { RecordingsLibrary } from '../../electron/library/library.js';
-import { RECORDING_FORMAT } from '../../electron/api/index.js';
+import { RecordingsLibrary } from '../../node/recordings/library.js';
+import { RECORDING_FORMAT } from '../../common/contract/index.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-bench-longline-'));
 const dir = path.join(root, 'recordings');

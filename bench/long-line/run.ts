@@ -1,9 +1,9 @@
-// One very long line through the importers' line splitter (electron/imports/common.ts), in
+// One very long line through the importers' line splitter (common/import/common.ts), in
 // 64 KiB chunks as the importers read files, against the previous algorithm (join the rest
 // with each chunk, search the whole again) in the same run: wall time per size, and the
 // ratio of the largest to the smallest (linear: ≈ the size ratio). Aim (issue 11): linear
 // in a line's length. Run: node scripts/bench.mjs long-line
-import { LineSplitter } from '../../electron/imports/common.js';
+import { LineSplitter } from '../../common/import/common.js';
 
 const SIZES_MB = (process.env.LONG_LINE_MB ?? '16,32,64,256').split(',').map(Number);
 /** The previous splitter is quadratic: 64 MB took 105 s here; beyond this it is not run. */

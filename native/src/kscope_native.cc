@@ -64,7 +64,7 @@ Napi::Value ParentPid(const Napi::CallbackInfo& info) { return Napi::Number::New
 
 // Every FUNC, packed: creating 60k+ objects through N-API costs ~250 ms where the BTF work
 // takes ~20, so we hand JS one '\0'-joined string table and a Uint32Array of indices into
-// it, and electron/native.ts builds the objects (~20 ms). Layout per function:
+// it, and node/native.ts builds the objects (~20 ms). Layout per function:
 //   name, returnType, flags (param count | 0x10000 when variadic), then name, type per param.
 Napi::Value BtfFunctionsPacked(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -2,7 +2,7 @@
 import { useRunSource } from './state/run-source.js';
 import { replaceScript } from './files/script-files.js';
 import { formOptions, useRunOptions } from './run-options/store.js';
-import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../electron/api/index.js';
+import { KscopeRpcError, type KscopeClient, type RunOptions } from '../../common/contract/index.js';
 import { connect } from './connection.js';
 import { useConnection } from './state/connection.js';
 import { useEditor } from './state/editor.js';

@@ -1,6 +1,6 @@
 // How the renderer reaches the privileged side: the Electron preload bridge when present
 // (window.kscope), otherwise the host's WebSocket with the token from the URL fragment.
-import { bridgeClient, channelClient, type Channel, type KscopeBridge, type KscopeClient } from '../../electron/api/index.js';
+import { bridgeClient, channelClient, type Channel, type KscopeBridge, type KscopeClient } from '../../common/contract/index.js';
 
 declare global {
   interface Window {

@@ -2,7 +2,7 @@
 // stack maps, and their other maps and histograms overlaid. A full-window dialog;
 // Esc closes, the swap button exchanges A and B.
 import { useEffect, useMemo, useState } from 'react';
-import type { RecordingSummary } from '../../../electron/api/index.js';
+import type { RecordingSummary } from '../../../common/contract/index.js';
 import { closeDialog, diffRecordings, errorMessage, finalState, openDialog, type DiffResult } from '../library/actions.js';
 import { formatStart } from '../library/format.js';
 import { useLibrary } from '../library/store.js';

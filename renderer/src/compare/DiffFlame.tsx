@@ -2,7 +2,7 @@
 // coloured by how its share of samples changed from A to B; a table of the functions that
 // changed most beside it. Search, zoom, width-by toggle and a PNG of the chart.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DiffNode } from '../../../electron/api/index.js';
+import type { DiffNode } from '../../../common/contract/index.js';
 import { downloadBlob, fileStem } from '../library/download.js';
 import { createFlameChart, type FlameChart } from '../views/flame/FlameChart.js';
 import { svgToPng } from '../views/png.js';

@@ -2,7 +2,7 @@
 // by default, so runs of different length compare), tables with A, B and the change.
 import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import type { HistEvent, MapEvent, StatsEvent } from '../../../electron/api/index.js';
+import type { HistEvent, MapEvent, StatsEvent } from '../../../common/contract/index.js';
 import { useWidth } from '../views/charts.js';
 import { compactNumber, formatKey, formatNumber } from '../views/format.js';
 import { overlayHist, overlayRows, type OverlayBar, type OverlayPair } from './overlay.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiffNode } from '../../../electron/api/index.js';
+import type { DiffNode } from '../../../common/contract/index.js';
 import { changeWord, diffColor, diffLabel, formatChange, maxAbsChange, shares, toFlame, topChanges } from './diff.js';
 
 // A: 100 samples, B: 200. main→work doubles its share; main→idle halves; gc is new; old is gone.

@@ -2,7 +2,7 @@
 // (before) and B (after), the change between them, its colour (red: B grew, blue: B
 // shrank, grey: no change), the tree as FlameChart draws it, its tooltip, and the
 // functions whose share changed most. Tested in diff.test.ts.
-import { PRUNED_PREFIX, type DiffNode, type FlameNode } from '../../../electron/api/index.js';
+import { PRUNED_PREFIX, type DiffNode, type FlameNode } from '../../../common/contract/index.js';
 
 export interface Totals {
   totalA: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistEvent, MapEvent } from '../../../electron/api/index.js';
+import type { HistEvent, MapEvent } from '../../../common/contract/index.js';
 import { overlayBuckets, overlayHist, overlayRows, pairMaps } from './overlay.js';
 
 const hist = (name: string, entries: HistEvent['entries']): HistEvent => ({ type: 'hist', t: 0, name, snapshot: false, entries });

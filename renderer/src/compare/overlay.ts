@@ -1,8 +1,8 @@
 // Overlaying A's and B's maps (pure): histograms as two series over the union of their
 // buckets, tables as rows keyed the same with both values and the change. Shares, not
 // raw counts, are compared when the runs differ in length. Tested in overlay.test.ts.
-import type { AggregateEvent, Bucket, HistEvent, MapEvent, StatsEvent } from '../../../electron/api/index.js';
-import { intToNumber } from '../../../electron/api/index.js';
+import type { AggregateEvent, Bucket, HistEvent, MapEvent, StatsEvent } from '../../../common/contract/index.js';
+import { intToNumber } from '../../../common/contract/index.js';
 import { bucketLabel, formatKey } from '../views/format.js';
 
 export interface OverlayBar {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Diagnostic } from '../../../electron/api/index.js';
+import type { Diagnostic } from '../../../common/contract/index.js';
 import { DiagnoseScheduler, diagnosticMarkers } from './diagnostics.js';
 
 describe('diagnostic markers', () => {

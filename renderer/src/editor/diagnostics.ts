@@ -1,6 +1,6 @@
 // Diagnostics while typing: `diagnose({ source })` a while after the last edit, never two
 // at once, answers for an older text dropped; and the answer as Monaco-independent markers.
-import type { Diagnostic } from '../../../electron/api/index.js';
+import type { Diagnostic } from '../../../common/contract/index.js';
 import { markersFor, type Marker } from '../state/editor.js';
 
 export const DIAGNOSE_DELAY_MS = 600;

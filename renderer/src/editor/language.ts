@@ -1,7 +1,7 @@
 // The bpftrace language service for Monaco: completion (probe specs from the catalog,
 // args-> fields of the probe in scope, builtins and functions) and hover (reference
 // entries, probe availability and fields). The reasoning is in context.ts/reference.ts.
-import type { ProbeDescription, ProbeTreeResult } from '../../../electron/api/index.js';
+import type { ProbeDescription, ProbeTreeResult } from '../../../common/contract/index.js';
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';

@@ -1,7 +1,7 @@
 // bpftrace's language reference, as data: builtins, functions, map kinds and probe types
 // with their signatures and one-line descriptions (the seed article's tables, completed
 // from bpftrace's man page). Pure: used by completion and hover, and tested.
-import { PROBE_TYPE_ALIASES } from '../../../electron/api/index.js';
+import { PROBE_TYPE_ALIASES } from '../../../common/contract/index.js';
 
 export interface RefEntry {
   name: string;

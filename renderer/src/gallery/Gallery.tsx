@@ -3,7 +3,7 @@
 // here) and runs it; lesson 1 opens the probe browser with its pattern.
 import { replaceScript } from '../files/script-files.js';
 import { useEffect, useRef } from 'react';
-import type { Example } from '../../../electron/api/index.js';
+import type { Example } from '../../../common/contract/index.js';
 import { run } from '../actions.js';
 import { openWithSearch } from '../probes/browser.js';
 import { useEditor } from '../state/editor.js';

@@ -2,7 +2,7 @@
 // of them over ssh, and watch each one side by side or merged (maps keyed by host, flame
 // graphs rooted at the host). Ctrl+Shift+H opens and closes it; Esc closes it.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { FlameNode, HistEvent, HostRunView } from '../../../electron/api/index.js';
+import type { FlameNode, HistEvent, HostRunView } from '../../../common/contract/index.js';
 import { createFlameChart, type FlameChart } from '../views/flame/FlameChart.js';
 import { formatNumber } from '../views/format.js';
 import { mergeFlames, mergedKey, mergeMaps, overlayHists, stackMapNames, type MergedRow } from './merge.js';

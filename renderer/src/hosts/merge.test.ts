@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlameSnapshot, HostRunView } from '../../../electron/api/index.js';
+import type { FlameSnapshot, HostRunView } from '../../../common/contract/index.js';
 import { mergeFlames, mergedKey, mergeMaps, stackMapNames } from './merge.js';
 
 const flame = (name: string, v: number, c: FlameSnapshot['tree']['c']): FlameSnapshot => ({ name, t: 1, snapshot: true, total: v, stacks: 1, keyParts: ['kstack'], minFraction: 0, nodes: 2, prunedNodes: 0, atKeyLimit: false, tree: { n: 'all', v, c } });

@@ -1,7 +1,7 @@
 // One run on several hosts, merged (pure): every map with the host as the first key part,
 // histograms side by side per host, and flame graphs with the host as the root frame.
-import type { AggregateEvent, ExactInt, FlameNode, HistEvent, HostRunView, MapEvent, StatsEvent } from '../../../electron/api/index.js';
-import { intText, intToNumber } from '../../../electron/api/index.js';
+import type { AggregateEvent, ExactInt, FlameNode, HistEvent, HostRunView, MapEvent, StatsEvent } from '../../../common/contract/index.js';
+import { intText, intToNumber } from '../../../common/contract/index.js';
 
 export interface MergedRow {
   host: string;

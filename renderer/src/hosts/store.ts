@@ -1,7 +1,7 @@
 // The hosts dialog's state and its calls: the host list, which hosts a run targets, the
 // run's live per-host state (polled while it runs), side by side or merged.
 import { create } from 'zustand';
-import { KscopeRpcError, type HostRunResult, type RemoteHostEntry } from '../../../electron/api/index.js';
+import { KscopeRpcError, type HostRunResult, type RemoteHostEntry } from '../../../common/contract/index.js';
 import { getClient, onConnected } from '../actions.js';
 import { useEditor } from '../state/editor.js';
 import { useUi } from '../state/ui.js';

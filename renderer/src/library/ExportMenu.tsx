@@ -1,7 +1,7 @@
 // The Export menu of a recording: every format exportRecording writes, with what reads it,
 // and a map picker when the recording has several (stack) maps. Keyboard: ↑/↓, Enter, Esc.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat, type RecordingSummary } from '../../../electron/api/index.js';
+import { EXPORT_FORMATS, type ExportFormat, type RecordingSummary } from '../../../common/contract/index.js';
 import { exportRecording } from './actions.js';
 
 export const FORMAT_INFO: Record<ExportFormat, { label: string; reads: string; stacks: boolean }> = {

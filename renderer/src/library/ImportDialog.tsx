@@ -2,7 +2,7 @@
 // output, or bpftrace's terminal output; the host parses it into a recording, which opens
 // in the views. Lines it could not read are listed with their numbers.
 import { useEffect, useRef, useState } from 'react';
-import { IMPORT_FORMATS, type ImportFormat } from '../../../electron/api/index.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../../../common/contract/index.js';
 import { closeDialog, errorMessage, importText, openDialog, openReplay, type ImportResult } from './actions.js';
 import { decodeFileText, fileProblem, guessFormat, IMPORT_MAX_CHARS, textProblem } from './import-text.js';
 import './library.css';

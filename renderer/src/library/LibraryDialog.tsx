@@ -2,7 +2,7 @@
 // rename, delete (confirmed in the row), open (replay), export, and two ticks for Compare.
 // Keyboard: / search, ↑/↓ move, Enter open, F2 rename, Del delete, Space tick, Esc close.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RecordingSummary } from '../../../electron/api/index.js';
+import type { RecordingSummary } from '../../../common/contract/index.js';
 import { formatNumber } from '../views/format.js';
 import { closeDialog, deleteRecording, loadLibrary, openDialog, openReplay, renameRecording } from './actions.js';
 import { ExportMenu } from './ExportMenu.js';

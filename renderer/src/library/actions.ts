@@ -1,6 +1,6 @@
 // The thin shell between the recordings UI and the client: list, rename, delete, open and
 // scrub a replay, export, import, compare. Errors become toasts or the dialog's own message.
-import { KscopeRpcError, type ExportFormat, type ImportFormat, type KscopeClient, type MapEvent, type Result } from '../../../electron/api/index.js';
+import { KscopeRpcError, type ExportFormat, type ImportFormat, type KscopeClient, type MapEvent, type Result } from '../../../common/contract/index.js';
 import { getClient } from '../actions.js';
 import { useEditor } from '../state/editor.js';
 import { useFlames } from '../state/flame.js';

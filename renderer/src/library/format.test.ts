@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordingSummary } from '../../../electron/api/index.js';
+import type { RecordingSummary } from '../../../common/contract/index.js';
 import { capUsage, exitLabel, filterRecordings, formatBytes, formatSpan, formatStart, scriptLine } from './format.js';
 
 function rec(over: Partial<RecordingSummary>): RecordingSummary {

@@ -1,6 +1,6 @@
 // Pure pieces of the recordings library: filtering as the user types, and how a
 // recording's facts read in the list (size, duration, start, exit). Tested in format.test.ts.
-import type { RecordingSummary } from '../../../electron/api/index.js';
+import type { RecordingSummary } from '../../../common/contract/index.js';
 
 /** 1536 → "1.5 KB"; binary units, as `du -h` and file managers show sizes. */
 export function formatBytes(n: number): string {

@@ -3,7 +3,7 @@
 // the compare view. Thin zustand shells; the logic is in format.ts, scrubber.ts and
 // ../compare/*.ts, the calls in actions.ts.
 import { create } from 'zustand';
-import type { MapEvent, Result, RecordingSummary } from '../../../electron/api/index.js';
+import type { MapEvent, Result, RecordingSummary } from '../../../common/contract/index.js';
 
 export type Dialog = 'none' | 'library' | 'import' | 'compare';
 

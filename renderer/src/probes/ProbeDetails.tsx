@@ -2,7 +2,7 @@
 // with the reason and what works instead, arguments, prototype, help, the one-liner, and
 // actions: insert at the cursor, new script from a template, measure the event rate.
 import { useEffect, useRef, useState } from 'react';
-import type { ProbeDescription, ProbeType } from '../../../electron/api/index.js';
+import type { ProbeDescription, ProbeType } from '../../../common/contract/index.js';
 import { PROBE_TYPE_HELP } from '../editor/reference.js';
 import { isEdited, useEditor } from '../state/editor.js';
 import { useCatalog } from '../state/catalog.js';

@@ -1,6 +1,6 @@
 // The catalog as the renderer asks for it: the contract's calls with small caches shared by
 // the probe browser and the editor's completion and hover (describeProbe, the tree).
-import type { ListProbesParams, ListProbesResult, ProbeDescription, ProbeTreeResult } from '../../../electron/api/index.js';
+import type { ListProbesParams, ListProbesResult, ProbeDescription, ProbeTreeResult } from '../../../common/contract/index.js';
 import { getClient, onConnected } from '../actions.js';
 
 export class NotConnected extends Error {

@@ -1,6 +1,6 @@
 // The probe browser's actions: load the tree and its pages, search as you type (debounced,
 // stale answers dropped), select and describe, focus the search box.
-import type { ProbeType } from '../../../electron/api/index.js';
+import type { ProbeType } from '../../../common/contract/index.js';
 import { onConnected, onHashParams } from '../actions.js';
 import { useCatalog, type Selection } from '../state/catalog.js';
 import { describeProbe, errorMessage, listProbes, probeTree } from './api.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ListProbesResult, ProbeTreeResult } from '../../../electron/api/index.js';
+import type { ListProbesResult, ProbeTreeResult } from '../../../common/contract/index.js';
 import { resultRows, shownProbes } from './fold.js';
 
 const p = (name: string, type: 'tracepoint' | 'kprobe' | 'kfunc', available: boolean) => ({ name, type, group: 'g', available });

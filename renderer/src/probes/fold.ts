@@ -1,6 +1,6 @@
 // Search results with the probes this kernel cannot attach folded under one line that says
 // why and what to use instead. Pure: the list's rows from the answer and the tree's reasons.
-import type { ListProbesResult, ProbeSummary, ProbeTreeResult } from '../../../electron/api/index.js';
+import type { ListProbesResult, ProbeSummary, ProbeTreeResult } from '../../../common/contract/index.js';
 
 export type ResultRow = { kind: 'probe'; probe: ProbeSummary; index: number } | { kind: 'fold'; count: number; types: string[]; reason: string; alternative: string | null; detail: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeSummary } from '../../../electron/api/index.js';
+import type { ProbeSummary } from '../../../common/contract/index.js';
 import { groupKey, highlightSegments, resultSegments, leafLabel, probesParam, treeRows, typeKey, unavailableText, type TreeType } from './rows.js';
 
 const tp: TreeType = {

@@ -1,5 +1,5 @@
 // The probe tree flattened into rows for a virtualized list, and name highlighting: pure.
-import type { ProbeSummary, ProbeTreeResult, ProbeType } from '../../../electron/api/index.js';
+import type { ProbeSummary, ProbeTreeResult, ProbeType } from '../../../common/contract/index.js';
 
 export type TreeType = ProbeTreeResult['types'][number];
 

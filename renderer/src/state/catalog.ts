@@ -1,7 +1,7 @@
 // The probe browser's store: the tree (types → groups → probes, paged), the search, the
 // selection and its description. Plain state; probes/browser.ts does the calls.
 import { create } from 'zustand';
-import type { ListProbesResult, ProbeDescription, ProbeTreeResult, ProbeType } from '../../../electron/api/index.js';
+import type { ListProbesResult, ProbeDescription, ProbeTreeResult, ProbeType } from '../../../common/contract/index.js';
 import type { Leaves } from '../probes/rows.js';
 
 export type Selection = { kind: 'type'; type: ProbeType } | { kind: 'probe'; name: string };

@@ -2,7 +2,7 @@
 // while not connected) and the unsubscribe of its one update subscription. actions.ts
 // sets it; getClient() and the features read it.
 import { create } from 'zustand';
-import type { KscopeClient } from '../../../electron/api/index.js';
+import type { KscopeClient } from '../../../common/contract/index.js';
 
 export interface ConnectionState {
   client: KscopeClient | null;

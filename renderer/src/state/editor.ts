@@ -1,7 +1,7 @@
 // The editor store: the script text, and the markers derived from the session's errors.
 // Marker computation is pure (tested); the Monaco side only applies what it returns.
 import { create } from 'zustand';
-import type { Diagnostic, ErrorEvent, WarningEvent } from '../../../electron/api/index.js';
+import type { Diagnostic, ErrorEvent, WarningEvent } from '../../../common/contract/index.js';
 
 export type MarkerSeverity = 'error' | 'warning';
 

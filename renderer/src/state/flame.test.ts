@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlameSnapshot } from '../../../electron/api/index.js';
+import type { FlameSnapshot } from '../../../common/contract/index.js';
 import { applyFlames, initialFlames, replaceFlames } from './flame.js';
 
 const snap = (name: string, total: number): FlameSnapshot => ({

@@ -1,7 +1,7 @@
 // The flame graphs of the current run: the engine's FlameSnapshots by map name. Pure
 // reducer + a thin zustand shell; fed by state/updates.ts (the one update subscription).
 import { create } from 'zustand';
-import type { FlameSnapshot, SessionUpdate } from '../../../electron/api/index.js';
+import type { FlameSnapshot, SessionUpdate } from '../../../common/contract/index.js';
 
 export interface FlameData {
   sessionId: string | null;

@@ -2,7 +2,7 @@
 // between consecutive snapshots) and the time series of the top keys. Immutable values:
 // recording returns a new version that shares the old one's samples (see MapHistory), so
 // the session reducers never mutate their input.
-import { intToNumber, isExactInt } from '../../../electron/api/index.js';
+import { intToNumber, isExactInt } from '../../../common/contract/index.js';
 
 export interface Sample {
   /** ms since the run started (the snapshot's time). */

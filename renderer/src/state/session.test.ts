@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionStatus, SessionUpdate } from '../../../electron/api/index.js';
+import type { SessionStatus, SessionUpdate } from '../../../common/contract/index.js';
 import {
   PRINTF_WINDOW,
   applyReplay,

@@ -9,7 +9,7 @@ import type {
   SessionUpdate,
   ValueEvent,
   WarningEvent,
-} from '../../../electron/api/index.js';
+} from '../../../common/contract/index.js';
 import { eventRate, History } from './history.js';
 
 /** The printf window kept in memory; older lines stay in the recording. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeClose, tokenFromHash } from '../connection.js';
-import { Example } from '../../../electron/api/index.js';
+import { Example } from '../../../common/contract/index.js';
 import { pickStartExample } from './ui.js';
 
 const ex = (id: string) => Example.parse({ id, title: id, description: '', source: id });

@@ -1,6 +1,6 @@
 // UI-wide state: the connection, the example list, run options, toasts.
 import { create } from 'zustand';
-import type { Example } from '../../../electron/api/index.js';
+import type { Example } from '../../../common/contract/index.js';
 
 export type ConnectionState =
   | { kind: 'connecting' }

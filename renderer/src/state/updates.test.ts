@@ -1,6 +1,6 @@
 // One subscription feeds every store that follows a run.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { KscopeClient, SessionUpdate } from '../../../electron/api/index.js';
+import type { KscopeClient, SessionUpdate } from '../../../common/contract/index.js';
 import { useFlames } from './flame.js';
 import { useSession } from './session.js';
 import { subscribeUpdates } from './updates.js';

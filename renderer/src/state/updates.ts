@@ -1,7 +1,7 @@
 // The one subscription to the contract's `session` event: each update goes to every store
 // that follows a run, in a fixed order (the session store first, so the flame store sees
 // the run the session store has just adopted). A store never subscribes on its own.
-import type { KscopeClient, SessionUpdate } from '../../../electron/api/index.js';
+import type { KscopeClient, SessionUpdate } from '../../../common/contract/index.js';
 import { useFlames } from './flame.js';
 import { useSession } from './session.js';
 import { updateBatcher } from './update-batch.js';

@@ -3,7 +3,7 @@
 // those rows (keys as bpftrace printed them, values unrounded) on the clipboard.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MapEvent } from '../../../electron/api/index.js';
+import type { MapEvent } from '../../../common/contract/index.js';
 import { CountMap } from './CountMap.js';
 
 const map: MapEvent = {

@@ -2,7 +2,7 @@
 // keyed histograms as small multiples, the busiest keys first.
 import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Bucket, HistEvent } from '../../../electron/api/index.js';
+import type { Bucket, HistEvent } from '../../../common/contract/index.js';
 import { useWidth } from './charts.js';
 import { compactNumber, formatKey, formatNumber } from './format.js';
 import { formatEstimate, histBars, openPrefix, percentiles, rankKeys, totalCount, type BarDatum } from './hist-stats.js';

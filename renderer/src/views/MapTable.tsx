@@ -2,7 +2,7 @@
 // histograms as charts, counting maps as a table with rates and a time series, stats as
 // cards, anything else (strings, tuples) as a plain table. Stack maps go to the flame graph.
 import { memo, useMemo } from 'react';
-import type { AggregateEvent, MapEvent } from '../../../electron/api/index.js';
+import type { AggregateEvent, MapEvent } from '../../../common/contract/index.js';
 import { useSession } from '../state/session.js';
 import { CountMap } from './CountMap.js';
 import { HistogramView } from './HistogramView.js';

@@ -1,8 +1,8 @@
 // stats() maps as a card per key (count, average, total); avg/min/max maps as a card with
 // the single value. Busiest keys first.
 import { memo, useMemo } from 'react';
-import type { StatsEvent } from '../../../electron/api/index.js';
-import { intToNumber } from '../../../electron/api/index.js';
+import type { StatsEvent } from '../../../common/contract/index.js';
+import { intToNumber } from '../../../common/contract/index.js';
 import { formatKey, formatNumber, isStats } from './format.js';
 import './views.css';
 

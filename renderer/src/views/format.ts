@@ -1,7 +1,7 @@
 // Pure formatting for the views: bpftrace-style histogram labels, numbers, durations,
 // and the ordering of map rows. Tested in format.test.ts.
-import type { Bucket, StatsValue } from '../../../electron/api/index.js';
-import type { ExactInt } from '../../../electron/api/index.js';
+import type { Bucket, StatsValue } from '../../../common/contract/index.js';
+import type { ExactInt } from '../../../common/contract/index.js';
 
 const SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
 

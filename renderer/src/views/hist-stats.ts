@@ -1,7 +1,7 @@
 // Pure histogram arithmetic for the charts: totals, percentiles estimated by linear
 // interpolation within a bucket, and the bars as the chart draws them.
-import type { Bucket } from '../../../electron/api/index.js';
-import { intToNumber } from '../../../electron/api/index.js';
+import type { Bucket } from '../../../common/contract/index.js';
+import { intToNumber } from '../../../common/contract/index.js';
 import { bucketLabel, trimBuckets } from './format.js';
 
 export function totalCount(buckets: readonly Bucket[]): number {

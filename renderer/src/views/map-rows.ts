@@ -1,6 +1,6 @@
 // Rows of a counting map as the table shows them: filtered by key, sorted by a column,
 // with the per-second rate from the map's history. Pure; tested in map-rows.test.ts.
-import { compareInts, isExactInt, type ExactInt } from '../../../electron/api/index.js';
+import { compareInts, isExactInt, type ExactInt } from '../../../common/contract/index.js';
 import type { MapHistory } from '../state/history.js';
 
 export type SortColumn = 'key' | 'value' | 'rate';

@@ -6,8 +6,8 @@ import WebSocket from 'ws';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { channelClient, type KscopeClient, type SessionUpdate } from '../../../electron/api/index.js';
-import { startHost, wsChannel, type Host } from '../../../electron/host/host.js';
+import { channelClient, type KscopeClient, type SessionUpdate } from '../../../common/contract/index.js';
+import { startHost, wsChannel, type Host } from '../../../node/serve/host.js';
 import { createFakeBackend, type FakeBackend } from './fake-backend.js';
 import { probeCount, scriptMaps } from './script-maps.js';
 

@@ -4,18 +4,18 @@
 // code from the vm-no-kprobes kernel fixture, examples are the real gallery, the library
 // (list, rename, delete, replay, exports, imports, compare) is the real one over a
 // temporary folder; only the runs are simulated (runs.ts), through the real pipeline.
-import { createRemoteService } from '../../../electron/remote/remote-service.js';
-import { recordingTail } from '../../../electron/remote/recording-tail.js';
+import { createRemoteService } from '../../../node/remote/remote-service.js';
+import { recordingTail } from '../../../node/remote/recording-tail.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunOptions, type Capability, type EventSources, type KscopeImpl } from '../../../electron/api/index.js';
-import { reasonCapabilities } from '../../../electron/catalog/capabilities.js';
-import { createCatalog } from '../../../electron/catalog/catalog.js';
-import { gatherEvidence, parseBpftraceInfo } from '../../../electron/catalog/evidence.js';
-import { capabilityDiagnostics } from '../../../electron/engine/diagnose.js';
-import { loadExamples } from '../../../electron/examples.js';
-import { libraryMethods } from '../../../electron/library/methods.js';
+import { RunOptions, type Capability, type EventSources, type KscopeImpl } from '../../../common/contract/index.js';
+import { reasonCapabilities } from '../../../node/catalog/capabilities.js';
+import { createCatalog } from '../../../node/catalog/catalog.js';
+import { gatherEvidence, parseBpftraceInfo } from '../../../node/catalog/evidence.js';
+import { capabilityDiagnostics } from '../../../node/engine/diagnose.js';
+import { loadExamples } from '../../../node/examples.js';
+import { libraryMethods } from '../../../node/recordings/methods.js';
 import { FakeRuns } from './runs.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -61,7 +61,7 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
   const recordingsDir = path.join(root, 'recordings');
   if (opts.seed) {
     fs.mkdirSync(recordingsDir, { recursive: true });
-    const from = path.resolve(__dirname, '../../../electron/exports/fixtures');
+    const from = path.resolve(__dirname, '../../fixtures/exports');
     fs.copyFileSync(path.join(from, 'profile-a.ndjson'), path.join(recordingsDir, `${SEED_RECORDINGS[0]}.ndjson`));
     fs.copyFileSync(path.join(from, 'profile-b.ndjson'), path.join(recordingsDir, `${SEED_RECORDINGS[1]}.ndjson`));
   }

@@ -9,14 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RECORDING_FORMAT, type Capability, type RunOptions, type SessionInfo, type SessionStatus, type SessionUpdate, type TraceEvent } from '../../../electron/api/index.js';
-import { StderrDecoder } from '../../../electron/engine/decode-stderr.js';
-import { decodeLine } from '../../../electron/engine/decode-stdout.js';
-import { explainError } from '../../../electron/engine/explain-error.js';
-import { LiveState } from '../../../electron/engine/live-state.js';
-import { readLog, PrintfIndex } from '../../../electron/engine/read-log.js';
-import { recordingFileName, RecordingWriter } from '../../../electron/engine/recording.js';
-import { kstackKey, syntheticProfile } from '../../../bench/synthetic-profile.js';
+import { RECORDING_FORMAT, type Capability, type RunOptions, type SessionInfo, type SessionStatus, type SessionUpdate, type TraceEvent } from '../../../common/contract/index.js';
+import { StderrDecoder } from '../../../node/engine/decode-stderr.js';
+import { decodeLine } from '../../../node/engine/decode-stdout.js';
+import { explainError } from '../../../common/bpftrace/explain-error.js';
+import { LiveState } from '../../../node/engine/live-state.js';
+import { readLog, PrintfIndex } from '../../../node/recordings/read-log.js';
+import { recordingFileName, RecordingWriter } from '../../../node/recordings/writer.js';
+import { kstackKey, syntheticProfile } from '../synthetic-profile.js';
 import { probeCount, scriptMaps, type ScriptMap } from './script-maps.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/bpftrace-0.17');

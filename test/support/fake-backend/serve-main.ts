@@ -4,7 +4,7 @@
 // with two real CPU-profile recordings (fake-backend.ts SEED_RECORDINGS).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startHost } from '../../../electron/host/host.js';
+import { startHost } from '../../../node/serve/host.js';
 import { createFakeBackend } from './fake-backend.js';
 
 async function main(): Promise<void> {

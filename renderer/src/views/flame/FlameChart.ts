@@ -7,7 +7,7 @@
 // zoomed frame as a path of names from the root and zooms back to it after each update.
 import flamegraph, { type FlameGraph, type HierarchyNode } from 'd3-flame-graph';
 import { select, type Selection } from 'd3-selection';
-import type { FlameNode } from '../../../../electron/api/index.js';
+import type { FlameNode } from '../../../../common/contract/index.js';
 import './flame.css';
 
 export interface FlameChartOptions<T extends FlameNode = FlameNode> {

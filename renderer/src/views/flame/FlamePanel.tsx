@@ -2,7 +2,7 @@
 // reset, icicle toggle, "show all" and a self-time table. d3-flame-graph stays behind
 // FlameChart.ts.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FlameNode, FlameSnapshot } from '../../../../electron/api/index.js';
+import type { FlameNode, FlameSnapshot } from '../../../../common/contract/index.js';
 import { downloadBlob, fileStem } from '../../library/download.js';
 import { useFlames } from '../../state/flame.js';
 import { useSession } from '../../state/session.js';

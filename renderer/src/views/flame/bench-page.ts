@@ -1,7 +1,7 @@
 // The flame graph bench's page (bench/flamegraph/run.ts): kscope's FlameChart module in a
 // bare page, bundled by the bench with esbuild and driven through window.__bench. Not part
 // of the app's bundle (nothing imports it).
-import type { FlameNode } from '../../../../electron/api/index.js';
+import type { FlameNode } from '../../../../common/contract/index.js';
 import { createFlameChart, type FlameChart } from './FlameChart.js';
 
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));

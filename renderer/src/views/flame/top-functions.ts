@@ -1,6 +1,6 @@
 // Self time per function of a (pruned) flame tree, for the table beside the graph: the
 // contract's topFunctions (the engine uses the same function).
-import { topFunctions, type FlameNode } from '../../../../electron/api/index.js';
+import { topFunctions, type FlameNode } from '../../../../common/contract/index.js';
 
 export interface TopRow {
   name: string;

@@ -1,6 +1,6 @@
 // Reset the flame store when a run starts (state/updates.ts feeds it from the one update
 // subscription), and ask the engine for other resolutions of a stack map.
-import type { FlameNode } from '../../../../electron/api/index.js';
+import type { FlameNode } from '../../../../common/contract/index.js';
 import { getClient } from '../../actions.js';
 import { useFlames } from '../../state/flame.js';
 import { useSession } from '../../state/session.js';

@@ -1,0 +1,469 @@
+// Stack maps → flame graph trees. Pure: no I/O.
+//
+// bpftrace prints a stack key as a multi-line string starting with "\n", one frame a line,
+// leaf first ("\n    f+11\n    g+5\n"); other key parts are joined with commas
+// (`@[kstack, comm]` → "\n  f+1\n  g+2\n,comm", `@[comm, kstack]` → "comm,\n  f+1\n  g+2\n").
+// A StackFolder folds every key of a map into ONE tree rooted at "all": first by the
+// non-stack key parts (comm, pid, ...), then by frames root-first, with "+offset" stripped.
+//
+// Performance: the tree lives in flat typed arrays; frame names are interned to ids once;
+// a child is found through one Map keyed by (parent, frame id) as a number; parsed keys
+// are cached across prints (a live map is printed again and again with the same keys),
+// so a re-fold costs a Map lookup per key plus one add per frame.
+import type { FlameNode } from '../contract/index.js';
+import { emptyStackName } from './empty-stack.js';
+
+export type KeyPart = 'kstack' | 'ustack' | 'string' | 'number';
+
+/** Names starting with this are the synthetic "(pruned N frames)" nodes. */
+import { PRUNED_PREFIX } from './flame.js';
+
+export { PRUNED_PREFIX, topFunctions, type TopFunction } from './flame.js';
+export const ROOT_NAME = 'all';
+
+/** True when a printed map key holds a stack (kstack/ustack text). */
+export function isStackKey(key: string | null | undefined): boolean {
+  return typeof key === 'string' && key.length > 1 && (key.charCodeAt(0) === 10 || key.includes(',\n'));
+}
+
+/**
+ * A map event's entries look like a stack map: any of the first keys holds a stack. (Not
+ * just the first: a kstack sampled in user space prints as an empty key.)
+ */
+export function isStackMap(entries: readonly { key: string | null }[]): boolean {
+  const n = Math.min(entries.length, 64);
+  for (let i = 0; i < n; i++) if (isStackKey(entries[i].key)) return true;
+  return false;
+}
+
+export interface ParsedKey {
+  /** Non-stack parts in order (comm, pid, ...). */
+  groups: string[];
+  /** Each stack part's frames as printed, leaf first, trimmed (offsets still on). */
+  stacks: string[][];
+  /** The key's layout: which parts are stacks. */
+  layout: ('stack' | 'other')[];
+  /** With a `frameId` function: the frames as its ids instead of strings (`stacks` is then empty lists). */
+  stackIds?: number[][];
+}
+
+/**
+ * Split a printed key into its parts. Stack parts run from a "\n" to a "\n" that ends the
+ * key or is followed by ","; the other text is split on commas (a comm with a comma in it is
+ * re-joined by `normalizeGroups` once the map's part count is known).
+ */
+export function parseStackKey(key: string, frameId?: (key: string, from: number, to: number) => number): ParsedKey {
+  const groups: string[] = [];
+  const stacks: string[][] = [];
+  const layout: ('stack' | 'other')[] = [];
+  const stackIds: number[][] | undefined = frameId ? [] : undefined;
+  const n = key.length;
+  let p = 0;
+  while (p < n) {
+    if (key.charCodeAt(p) === 10) {
+      // A stack: find "\n" followed by "," or the end. An empty stack (a kstack sampled in
+      // user space) prints as a lone "\n": "\n,chromium".
+      let q = p + 1;
+      if (p + 1 >= n || key.charCodeAt(p + 1) === 44) q = p;
+      else for (;;) {
+        const nl = key.indexOf('\n', q);
+        if (nl < 0) {
+          q = n;
+          break;
+        }
+        if (nl === n - 1 || key.charCodeAt(nl + 1) === 44) {
+          q = nl;
+          break;
+        }
+        q = nl + 1;
+      }
+      const frames: string[] = [];
+      const ids: number[] = [];
+      let a = p + 1;
+      while (a < q) {
+        let b = key.indexOf('\n', a);
+        if (b < 0 || b > q) b = q;
+        let x = a;
+        while (x < b && key.charCodeAt(x) === 32) x++;
+        let y = b;
+        while (y > x && key.charCodeAt(y - 1) === 32) y--;
+        if (y > x) {
+          if (frameId) ids.push(frameId(key, x, y));
+          else frames.push(key.slice(x, y));
+        } else if (b > a) {
+          // A line of spaces only: a blank frame (bpftrace never prints one; an imported
+          // folded file can hold one, and flamegraph.pl draws it), kept as "".
+          if (frameId) ids.push(frameId(key, x, x));
+          else frames.push('');
+        }
+        a = b + 1;
+      }
+      stacks.push(frames);
+      stackIds?.push(ids);
+      layout.push('stack');
+      p = q + 2; // past "\n,"
+    } else {
+      // Other parts up to the next ",\n" (a stack follows) or the end.
+      const nextStack = key.indexOf(',\n', p);
+      const end = nextStack < 0 ? n : nextStack;
+      for (const part of key.slice(p, end).split(',')) {
+        if (part === '') {
+          // An empty part is an empty stack (a kstack sampled in user space can print as
+          // ",comm"), not a group: no comm or number prints as nothing.
+          stacks.push([]);
+          stackIds?.push([]);
+          layout.push('stack');
+          continue;
+        }
+        groups.push(part);
+        layout.push('other');
+      }
+      p = nextStack < 0 ? n : nextStack + 1;
+    }
+  }
+  return stackIds ? { groups, stacks, layout, stackIds } : { groups, stacks, layout };
+}
+
+const NUMERIC = /^-?\d+$/;
+
+/**
+ * Re-join group parts split at commas that were inside a string (a comm such as "a,b"),
+ * given how many parts the map's keys really have (the fewest seen). Numbers stay parts of
+ * their own; extra pieces are joined to the string part before them.
+ */
+export function normalizeGroups(groups: string[], expected: number): string[] {
+  if (groups.length <= expected || expected <= 0) return groups;
+  const out = groups.slice();
+  while (out.length > expected) {
+    // Join the first non-numeric piece with the piece after it when that one is not a number
+    // (or, failing that, with whatever follows).
+    let i = out.findIndex((g, k) => k + 1 < out.length && !NUMERIC.test(g) && !NUMERIC.test(out[k + 1]));
+    if (i < 0) i = out.findIndex((g, k) => k + 1 < out.length && !NUMERIC.test(g));
+    if (i < 0) i = 0;
+    out.splice(i, 2, `${out[i]},${out[i + 1]}`);
+  }
+  return out;
+}
+
+/** "pv_native_safe_halt+11" → "pv_native_safe_halt"; "[unknown]" stays. */
+export function frameName(raw: string): string {
+  const plus = raw.lastIndexOf('+');
+  if (plus <= 0) return raw;
+  const rest = raw.slice(plus + 1);
+  // +123, +0x1f, and "+123 (/lib/x.so)" forms.
+  const m = /^(0x[0-9a-fA-F]+|\d+)(\s.*)?$/.exec(rest);
+  if (!m) return raw;
+  return m[2] ? raw.slice(0, plus) + m[2] : raw.slice(0, plus);
+}
+
+/** The key layout as contract key parts (stacks default to kstack; `hint` from the script wins). */
+export function keyPartsOf(parsed: ParsedKey | null, hint?: KeyPart[] | null): KeyPart[] {
+  if (hint && hint.length > 0) return hint;
+  if (!parsed) return ['kstack'];
+  let g = 0;
+  return parsed.layout.map((l) => (l === 'stack' ? 'kstack' : NUMERIC.test(parsed.groups[g++] ?? '') ? 'number' : 'string'));
+}
+
+interface CachedKey {
+  /** Node path ids: group name ids then frame name ids, root-first. */
+  path: Int32Array;
+  groupCount: number;
+}
+
+export interface FoldResult {
+  total: number;
+  stacks: number;
+}
+
+/** A fold of one map, kept so it can be cut at any resolution or focus without re-folding. */
+export class FlameTree {
+  /** Node arrays (node 0 is the root "all"); a child's index is always above its parent's. */
+  parent: Int32Array;
+  name: Int32Array;
+  value: Float64Array;
+  size = 1;
+  readonly names: string[];
+
+  constructor(names: string[], capacity = 1024) {
+    this.names = names;
+    this.parent = new Int32Array(capacity);
+    this.name = new Int32Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.parent[0] = -1;
+    this.name[0] = -1;
+  }
+
+  get total(): number {
+    return this.value[0];
+  }
+
+  private grow(): void {
+    const cap = this.parent.length * 2;
+    const p = new Int32Array(cap);
+    p.set(this.parent);
+    const nm = new Int32Array(cap);
+    nm.set(this.name);
+    const v = new Float64Array(cap);
+    v.set(this.value);
+    this.parent = p;
+    this.name = nm;
+    this.value = v;
+  }
+
+  /** @internal */
+  add(parent: number, nameId: number): number {
+    if (this.size === this.parent.length) this.grow();
+    const i = this.size++;
+    this.parent[i] = parent;
+    this.name[i] = nameId;
+    this.value[i] = 0;
+    return i;
+  }
+
+  nodeName(i: number): string {
+    return i === 0 ? ROOT_NAME : this.names[this.name[i]];
+  }
+
+  /** Children lists (CSR: offsets into one array), built on demand. */
+  children(): { start: Int32Array; list: Int32Array } {
+    const n = this.size;
+    const count = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) count[this.parent[i] + 1]++;
+    for (let i = 0; i < n; i++) count[i + 1] += count[i];
+    const list = new Int32Array(Math.max(0, n - 1));
+    const fill = count.slice(0, n);
+    for (let i = 1; i < n; i++) list[fill[this.parent[i]]++] = i;
+    return { start: count, list };
+  }
+
+  /** Node index of a path of names from the root ("all" first or not), or -1. */
+  find(path: readonly string[]): number {
+    const p = path.length > 0 && path[0] === ROOT_NAME ? path.slice(1) : path;
+    if (p.length === 0) return 0;
+    const { start, list } = this.children();
+    let node = 0;
+    for (const want of p) {
+      let found = -1;
+      for (let k = start[node]; k < start[node + 1]; k++) {
+        if (this.nodeName(list[k]) === want) {
+          found = list[k];
+          break;
+        }
+      }
+      if (found < 0) return -1;
+      node = found;
+    }
+    return node;
+  }
+}
+
+export interface PruneResult {
+  tree: FlameNode;
+  total: number;
+  /** Nodes in the returned tree. */
+  nodes: number;
+  /** Nodes of the full tree merged into "(pruned N frames)" nodes. */
+  prunedNodes: number;
+}
+
+/**
+ * The tree (or the subtree at `focus`) as FlameNodes: children narrower than
+ * `minFraction` × the (sub)tree's value are merged into one "(pruned N frames)" child.
+ * minFraction 0 keeps everything.
+ */
+export function pruneTree(t: FlameTree, minFraction: number, focus: readonly string[] = []): PruneResult {
+  const rootIdx = focus.length > 0 ? t.find(focus) : 0;
+  if (rootIdx < 0) return { tree: { n: focus[focus.length - 1] ?? ROOT_NAME, v: 0 }, total: 0, nodes: 1, prunedNodes: 0 };
+  const n = t.size;
+  // Subtree sizes: children come after parents, so one reverse pass adds each to its parent.
+  const sub = new Int32Array(n).fill(1);
+  for (let i = n - 1; i > 0; i--) sub[t.parent[i]] += sub[i];
+  const { start, list } = t.children();
+  const rootValue = t.value[rootIdx];
+  const threshold = minFraction > 0 ? minFraction * rootValue : 0;
+  let nodes = 0;
+  let prunedNodes = 0;
+  const build = (i: number): FlameNode => {
+    nodes++;
+    const node: FlameNode = { n: t.nodeName(i), v: t.value[i] };
+    const s = start[i];
+    const e = start[i + 1];
+    if (e > s) {
+      const kids: FlameNode[] = [];
+      let prunedV = 0;
+      let prunedN = 0;
+      for (let k = s; k < e; k++) {
+        const c = list[k];
+        if (t.value[c] >= threshold && t.value[c] > 0) kids.push(build(c));
+        else {
+          prunedV += t.value[c];
+          prunedN += sub[c];
+        }
+      }
+      if (prunedN > 0) {
+        prunedNodes += prunedN;
+        nodes++;
+        kids.push({ n: `${PRUNED_PREFIX} ${prunedN} frame${prunedN === 1 ? '' : 's'})`, v: prunedV });
+      }
+      kids.sort((a, b) => b.v - a.v);
+      node.c = kids;
+    }
+    return node;
+  };
+  // Iterative depth would be safer for 1000s of levels; bpftrace stacks are ≤ 127 frames deep
+  // plus a few group levels, well within the JS stack.
+  const tree = build(rootIdx);
+  return { tree, total: rootValue, nodes, prunedNodes };
+}
+
+/**
+ * Folds one stack map at a time. Keep one folder per map: it caches parsed keys across
+ * prints of the same map, which is where a live re-fold spends its time otherwise.
+ */
+export class StackFolder {
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  /** Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame. */
+  private readonly rawIds = new Map<string, number>();
+  private readonly frameIdOf = (key: string, x: number, y: number): number => this.frameIdAt(key, x, y);
+  private keyCache = new Map<string, CachedKey>();
+  /** Group parts per key the map really has (fewest seen), for comm strings with commas. */
+  private groupParts = Infinity;
+  lastParsed: ParsedKey | null = null;
+
+  /**
+   * `emptyStacks`: draw a sample whose stacks are all empty as one named frame
+   * (emptyStackName; the key's parts as the script declares them, or null when unknown)
+   * instead of leaving it as blank width under its parent.
+   */
+  constructor(private readonly opts: { emptyStacks?: { keyParts: readonly KeyPart[] | null } } = {}) {}
+
+  private intern(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  private frameIdAt(key: string, x: number, y: number): number {
+    // V8 hashes and compares the (sliced) frame text in C++: faster than doing it in JS.
+    const text = key.slice(x, y);
+    let id = this.rawIds.get(text);
+    if (id === undefined) {
+      id = this.intern(frameName(text));
+      this.rawIds.set(text, id);
+    }
+    return id;
+  }
+
+  private parse(key: string): CachedKey {
+    const parsed = parseStackKey(key, this.frameIdOf);
+    this.lastParsed = parsed;
+    if (parsed.groups.length < this.groupParts) {
+      // A key with fewer parts: comm strings seen before may have been split wrongly.
+      if (this.groupParts !== Infinity) this.keyCache = new Map();
+      this.groupParts = parsed.groups.length;
+    }
+    const groups = normalizeGroups(parsed.groups, this.groupParts);
+    const stackIds = parsed.stackIds!;
+    let len = groups.length;
+    for (const s of stackIds) len += s.length;
+    // A key of stacks only, all empty, prints as "" (bpftrace 0.17: @[kstack] sampled in user space).
+    const empty = this.opts.emptyStacks && (stackIds.length > 0 || key === '') && len === groups.length ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, groups)) : -1;
+    const path = new Int32Array(empty >= 0 ? len + 1 : len);
+    let k = 0;
+    for (const g of groups) path[k++] = this.intern(g);
+    if (empty >= 0) path[k++] = empty;
+    // Several stacks in one key (kstack, ustack): user frames root-first above kernel's.
+    for (let si = stackIds.length - 1; si >= 0; si--) {
+      const ids = stackIds[si];
+      for (let f = ids.length - 1; f >= 0; f--) path[k++] = ids[f];
+    }
+    return { path, groupCount: groups.length };
+  }
+
+  /** Fold a map's entries (key → count) into a new tree. Entries whose value is not a number are skipped. */
+  fold(entries: readonly { key: string | null; value: unknown }[]): FlameTree {
+    const t = new FlameTree(this.names, Math.max(1024, entries.length * 4));
+    const seen = new Map<string, CachedKey>();
+    const paths: Int32Array[] = [];
+    const values: number[] = [];
+    for (const e of entries) {
+      if (e.key === null) continue;
+      const v = typeof e.value === 'number' ? e.value : Number(e.value);
+      if (!Number.isFinite(v) || v <= 0) continue;
+      let ck = this.keyCache.get(e.key);
+      if (!ck) {
+        ck = this.parse(e.key);
+        this.keyCache.set(e.key, ck);
+      }
+      seen.set(e.key, ck);
+      paths.push(ck.path);
+      values.push(v);
+    }
+    // Sort the paths (name ids, root first): stacks that share a prefix become neighbours,
+    // so each path reuses the nodes of the previous one up to their common prefix and
+    // creates the rest. No (parent, name) → child lookup at all: a hash table of ~2M
+    // nodes missed the cache on nearly every frame.
+    const order = new Int32Array(paths.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => {
+      const pa = paths[a];
+      const pb = paths[b];
+      const n = Math.min(pa.length, pb.length);
+      for (let i = 0; i < n; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+      return pa.length - pb.length;
+    });
+    let stack = new Int32Array(256); // node at each depth of the previous path
+    let prev: Int32Array | null = null;
+    for (let k = 0; k < order.length; k++) {
+      const path = paths[order[k]];
+      const v = values[order[k]];
+      t.value[0] += v;
+      let common = 0;
+      if (prev) {
+        const n = Math.min(prev.length, path.length);
+        while (common < n && prev[common] === path[common]) common++;
+      }
+      if (path.length > stack.length) {
+        const bigger = new Int32Array(path.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
+      let node = common === 0 ? 0 : stack[common - 1];
+      for (let i = 0; i < path.length; i++) {
+        if (i >= common) {
+          node = t.add(node, path[i]);
+          stack[i] = node;
+        } else node = stack[i];
+        t.value[node] += v;
+      }
+      prev = path;
+    }
+    // Keep the cache to this print's keys (bounded by the map's size).
+    if (seen.size !== this.keyCache.size) this.keyCache = seen;
+    return t;
+  }
+}
+
+/** Fold stacks written as text (tests, importers): each stack one frame a line, leaf first, `count` samples. */
+export function foldText(stacks: { frames: string; count: number; groups?: string[] }[]): FlameTree {
+  const entries = stacks.map((s) => {
+    const body = '\n' + s.frames.trim().split('\n').map((f) => `    ${f.trim()}\n`).join('');
+    const g = s.groups ?? [];
+    return { key: [body, ...g].join(','), value: s.count };
+  });
+  return new StackFolder().fold(entries);
+}
+
+
+
+/** Count the nodes of a FlameNode tree. */
+export function countNodes(t: FlameNode): number {
+  let n = 1;
+  for (const c of t.c ?? []) n += countNodes(c);
+  return n;
+}

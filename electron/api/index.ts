@@ -1,9 +1,0 @@
-// The only module of electron/ that renderer/ may import.
-export * from './events.js';
-export * from './catalog.js';
-export * from './contract.js';
-export * from './rpc.js';
-export * from './flame.js';
-export * from './names.js';
-export * from './remote.js';
-export * from './exact-int.js';

@@ -1,0 +1,147 @@
+// User-space probes of a binary (uprobe/uretprobe from ELF symbols, usdt from .note.stapsdt)
+// or of a running process (its mapped executable objects). Parsers pure; roots parameters.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ElfSymbol, NativeAddon, UsdtNote } from '../native.js';
+import type { ProbeType } from '../../common/contract/index.js';
+
+export class UprobeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UprobeError';
+  }
+}
+
+export interface UserProbe {
+  name: string;
+  type: Extract<ProbeType, 'uprobe' | 'uretprobe' | 'usdt'>;
+  /** The binary or library. */
+  group: string;
+  /** usdt: the argument spec (`-4@%edi 8@%rsi`). */
+  usdtArgs?: string;
+}
+
+export interface UserProbeList {
+  probes: UserProbe[];
+  notes: string[];
+}
+
+/** `/proc/<pid>/maps` → the distinct file-backed objects mapped executable, in map order. */
+export function parseMaps(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    // address perms offset dev inode pathname
+    const m = /^\S+\s+(\S{4})\s+\S+\s+\S+\s+\d+\s+(.*)$/.exec(line);
+    if (!m || m[1][2] !== 'x') continue;
+    const p = m[2].trim();
+    if (!p.startsWith('/') || seen.has(p)) continue;
+    seen.add(p);
+    out.push(p);
+  }
+  return out;
+}
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+function checkElf(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UprobeError(`${file}: no such file (uprobes need the path of an executable or library)`);
+    throw new UprobeError(`${file}: cannot be read: ${(e as Error).message}`);
+  }
+  if (st.isDirectory()) throw new UprobeError(`${file} is a directory, not an executable or library`);
+  const head = Buffer.alloc(4);
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(file, 'r');
+    fs.readSync(fd, head, 0, 4, 0);
+  } catch (e) {
+    throw new UprobeError(`${file}: cannot be read: ${(e as Error).message}`);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+  if (!head.equals(ELF_MAGIC)) throw new UprobeError(`${file} is not an ELF file (uprobes attach to ELF executables and shared libraries)`);
+}
+
+function needNative(native: () => NativeAddon, fn: 'elfSymbols' | 'usdtNotes'): NativeAddon {
+  const addon = native();
+  if (typeof addon[fn] !== 'function') throw new UprobeError(`cannot read ELF symbols: this build of the native addon has no ${fn}() (rebuild it with npm run build:native)`);
+  return addon;
+}
+
+/** Probes from already-read symbols and notes (pure). */
+export function userProbesFrom(file: string, symbols: ElfSymbol[], notes: UsdtNote[]): UserProbe[] {
+  const funcs = [...new Set(symbols.filter((s) => s.kind === 'func' && s.name).map((s) => s.name))].sort();
+  const out: UserProbe[] = [];
+  for (const s of funcs) out.push({ name: `uprobe:${file}:${s}`, type: 'uprobe', group: file });
+  for (const s of funcs) out.push({ name: `uretprobe:${file}:${s}`, type: 'uretprobe', group: file });
+  const seen = new Set<string>();
+  for (const n of notes) {
+    const name = `usdt:${file}:${n.provider}:${n.name}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push({ name, type: 'usdt', group: file, usdtArgs: n.args });
+  }
+  return out;
+}
+
+/** uprobe/uretprobe/usdt probes of one ELF file. Throws UprobeError on a bad path. */
+export function listBinary(file: string, native: () => NativeAddon): UserProbeList {
+  const abs = path.resolve(file);
+  checkElf(abs);
+  let addon: NativeAddon;
+  try {
+    addon = needNative(native, 'elfSymbols');
+  } catch (e) {
+    throw new UprobeError(`cannot list the probes of ${abs}: ${(e as Error).message}`);
+  }
+  let symbols: ElfSymbol[];
+  try {
+    symbols = addon.elfSymbols(abs);
+  } catch (e) {
+    throw new UprobeError(`${abs}: reading ELF symbols failed: ${(e as Error).message}`);
+  }
+  let usdt: UsdtNote[] = [];
+  const notes: string[] = [];
+  if (typeof addon.usdtNotes === 'function') {
+    try {
+      usdt = addon.usdtNotes(abs);
+    } catch (e) {
+      notes.push(`${abs}: USDT notes could not be read: ${(e as Error).message}`);
+    }
+  } else notes.push('USDT probes are not listed: this build of the native addon has no usdtNotes()');
+  const probes = userProbesFrom(abs, symbols, usdt);
+  if (!probes.some((p) => p.type === 'uprobe')) notes.push(`${abs} has no function symbols (stripped?): uprobes can still attach by address (uprobe:${abs}:0xADDR)`);
+  return { probes, notes };
+}
+
+/** The probes of every executable object a running process maps. Throws when the PID is gone. */
+export function listPid(pid: number, native: () => NativeAddon, proc = '/proc'): UserProbeList {
+  let maps: string;
+  try {
+    maps = fs.readFileSync(path.join(proc, String(pid), 'maps'), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') throw new UprobeError(`process ${pid} does not exist (it may have exited)`);
+    throw new UprobeError(`cannot read the memory maps of process ${pid}: ${(e as Error).message}`);
+  }
+  const objects = parseMaps(maps);
+  if (objects.length === 0) return { probes: [], notes: [`process ${pid} maps no executable files (a kernel thread?)`] };
+  const probes: UserProbe[] = [];
+  const notes: string[] = [];
+  for (const obj of objects) {
+    try {
+      const r = listBinary(obj, native);
+      probes.push(...r.probes);
+      notes.push(...r.notes);
+    } catch (e) {
+      notes.push((e as Error).message);
+    }
+  }
+  notes.unshift(`process ${pid}: ${objects.length} mapped executable object(s)`);
+  return { probes, notes };
+}
