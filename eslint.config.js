@@ -1,9 +1,10 @@
-// Lint, and above all the layering of the house (shared/DESIGN.md): the renderer reaches
-// the privileged side only through electron/api; electron/api imports no side; the
-// `electron` module is imported only by main.ts and preload.ts (and only as a type
-// elsewhere, so tests never start the Electron binary).
+// Lint, and above all the layering of the house (DESIGN.md): each top folder is a layer
+// named for where its code runs and with what privilege, and tooling/eslint-layering.js
+// holds the matrix of which layer may import which (tooling/lint-layering.test.ts proves
+// that a forbidden import fails).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layering from './tooling/eslint-layering.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'build/', 'native/build/', 'e2e/output/', 'bench/output/', '**/*.d.ts'] },
@@ -11,7 +12,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     // Plain Node scripts (build, setup, bench runners, dev servers).
-    files: ['**/*.mjs', '**/*.cjs', 'eslint.config.js'],
+    files: ['**/*.mjs', '**/*.cjs', 'eslint.config.js', 'tooling/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
         ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'queueMicrotask', '__dirname', 'require', 'module'].map((g) => [g, 'readonly']),
@@ -25,58 +26,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+electron/(?!api(/index(\\.js)?)?$)',
-              message: 'renderer/ may import only electron/api (DESIGN.md: one contract).',
-            },
-            { regex: '^(electron|node:.*|fs|child_process|path|os|ws)$', message: 'renderer/ runs sandboxed: no Node or Electron modules.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['electron/api/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            // Anything above electron/api is a side (engine, library, exports, …, or the renderer).
-            { regex: '^\\.\\./', message: 'electron/api imports no side.' },
-            { regex: '^(electron|node:.*|ws)$', message: 'electron/api is pure: no Node, DOM or Electron modules.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['electron/**/*.ts'],
-    ignores: ['electron-main/main.ts', 'electron-preload/preload.ts', 'electron/api/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'Only main.ts and preload.ts import electron (use import type elsewhere).', allowTypeImports: true }],
-          patterns: [{ regex: '^(\\.\\./)+renderer/', message: 'The privileged side does not import the renderer.' }],
-        },
-      ],
-    },
-  },
-  {
-    // The sandboxed preload bundles every import: only the zod-free names (common/contract/names.ts).
-    files: ['electron-preload/preload.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^\\.(?!/api/names\\.js$)', message: 'preload.ts imports only electron and ./api/names.js (the bundle must stay small, no zod).' }] },
-      ],
-    },
+    files: ['**/*.{ts,tsx}'],
+    plugins: { house: layering },
+    rules: { 'house/layering': 'error' },
   },
 );

@@ -14,6 +14,9 @@ export default defineConfig({
           include: ['electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.runtime.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // The fuzzers push 10,000 messages a test through a door: on a loaded 2-core CI
+          // machine that outlasts vitest's 5 s default. A timeout here is a hang guard, not a speed check.
+          testTimeout: 60_000,
         },
       },
       {

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, recordingsCommand } from './recordings.js';
+import { recordingsCommand } from './recordings.js';
+import { formatBytes } from '../common/format/bytes.js';
+import { formatSpan } from '../common/format/span.js';
 import { header, tmpDirs, writeRec } from '../test/support/recordings.js';
 
 async function run(argv: string[], dir: string, settingsPath: string) {
@@ -28,7 +30,7 @@ describe('kscope recordings', () => {
     expect(out[0].split(/\s{2,}/)).toEqual(['ID', 'NAME', 'STARTED (UTC)', 'DURATION', 'EVENTS', 'LOST', 'END', 'SIZE']);
     expect(out.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['r-new', 'r-old', 'r-future']);
     expect(out[1]).toMatch(/profile:hz:99 .* 2026-03-02 10:00:00 .* interrupted /);
-    expect(out[2]).toMatch(/2026-03-01 10:00:00\s+1m05s\s+2\s+12\s+exit 0\s+\d+ B$/);
+    expect(out[2]).toMatch(/2026-03-01 10:00:00\s+1 m 05 s\s+2\s+12\s+exit 0\s+\d+ B$/);
     expect(out[3]).toMatch(/unreadable/);
     expect(err.join('\n')).toMatch(/3 recordings · .* of 2.0 GiB cap/);
   });
@@ -57,7 +59,7 @@ describe('kscope recordings', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(2 * 1024 ** 3)).toBe('2.0 GiB');
-    expect(formatDuration(1234)).toBe('1.2s');
-    expect(formatDuration(3_725_000)).toBe('1h02m05s');
+    expect(formatSpan(1234)).toBe('1.2 s');
+    expect(formatSpan(3_725_000)).toBe('1 h 02 m');
   });
 });

@@ -1,6 +1,8 @@
 // `kscope recordings [--json] [QUERY]`: the recordings library in a terminal (the same
 // library the app lists, with the same cache, cap and names).
 import { parseArgs } from 'node:util';
+import { formatBytes } from '../common/format/bytes.js';
+import { formatSpan } from '../common/format/span.js';
 import type { RecordingSummary, Result } from '../common/contract/index.js';
 import { defaultRecordingsDir } from '../node/recordings/writer.js';
 import { RecordingsLibrary } from '../node/recordings/index.js';
@@ -15,27 +17,6 @@ export interface RecordingsCommandDeps {
   settingsPath?: string;
   out?: (s: string) => void;
   err?: (s: string) => void;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${sec}s` : `${m}m${sec}s`;
 }
 
 /** How a recording ended, in a word or two. */
@@ -57,7 +38,7 @@ export function recordingsTable(r: Result<'recordings'>): string[] {
     s.id,
     cut(s.name, 40),
     s.startedAt.slice(0, 19).replace('T', ' '),
-    formatDuration(s.durationMs),
+    formatSpan(s.durationMs),
     String(s.events),
     String(s.lostEvents),
     endOf(s),

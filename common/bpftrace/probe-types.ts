@@ -3,29 +3,45 @@
 import { probeTypeOf, type ProbeType } from '../contract/index.js';
 
 export interface ProbeTypeInfo {
-  type: ProbeType;
-  alias: string | null;
+  /** The type as written in a probe spec (bpftrace's full name). */
+  type: string;
+  /** How a probe of this type is written. */
+  signature: string;
   description: string;
 }
 
-/** bpftrace's probe types with their short aliases and descriptions (the seed's table). */
-export const PROBE_TYPE_TABLE: ProbeTypeInfo[] = [
-  { type: 'tracepoint', alias: 't', description: 'Kernel static instrumentation points' },
-  { type: 'usdt', alias: 'U', description: 'User-level statically defined tracing' },
-  { type: 'kprobe', alias: 'k', description: 'Kernel dynamic function instrumentation' },
-  { type: 'kretprobe', alias: 'kr', description: 'Kernel dynamic function return instrumentation' },
-  { type: 'kfunc', alias: 'f', description: 'Kernel function instrumentation through BPF trampolines (BTF)' },
-  { type: 'kretfunc', alias: 'fr', description: 'Kernel function return instrumentation through BPF trampolines (BTF)' },
-  { type: 'uprobe', alias: 'u', description: 'User-level dynamic function instrumentation' },
-  { type: 'uretprobe', alias: 'ur', description: 'User-level dynamic function return instrumentation' },
-  { type: 'software', alias: 's', description: 'Kernel software-based events' },
-  { type: 'hardware', alias: 'h', description: 'Hardware counter-based instrumentation' },
-  { type: 'watchpoint', alias: 'w', description: 'Memory watchpoint events' },
-  { type: 'profile', alias: 'p', description: 'Timed sampling across all CPUs' },
-  { type: 'interval', alias: 'i', description: 'Timed reporting (from one CPU)' },
-  { type: 'BEGIN', alias: null, description: 'Start of bpftrace' },
-  { type: 'END', alias: null, description: 'End of bpftrace' },
+/**
+ * bpftrace's probe types, one table for the catalog, the editor's completion and hover and
+ * the probe browser (the seed's table, completed from bpftrace's man page). The short
+ * aliases (`t`, `k`, `f`, ...) are the contract's PROBE_TYPE_ALIASES.
+ */
+export const PROBE_TYPE_TABLE: readonly ProbeTypeInfo[] = [
+  { type: 'tracepoint', signature: 'tracepoint:SUBSYSTEM:EVENT', description: 'Kernel static tracepoints; fields in args' },
+  { type: 'rawtracepoint', signature: 'rawtracepoint:EVENT', description: 'Kernel raw tracepoints; arguments in arg0..argN' },
+  { type: 'usdt', signature: 'usdt:BINARY:[PROVIDER:]PROBE', description: 'User-level statically defined tracing' },
+  { type: 'kprobe', signature: 'kprobe:FUNCTION[+OFFSET]', description: 'Kernel function start (dynamic)' },
+  { type: 'kretprobe', signature: 'kretprobe:FUNCTION', description: 'Kernel function return (dynamic); value in retval' },
+  { type: 'kfunc', signature: 'kfunc:[MODULE:]FUNCTION', description: 'Kernel function start via BPF trampolines; typed args from BTF' },
+  { type: 'kretfunc', signature: 'kretfunc:[MODULE:]FUNCTION', description: 'Kernel function return via BPF trampolines; args and retval' },
+  { type: 'fentry', signature: 'fentry:[MODULE:]FUNCTION', description: 'Kernel function start via BPF trampolines (newer name of kfunc)' },
+  { type: 'fexit', signature: 'fexit:[MODULE:]FUNCTION', description: 'Kernel function return via BPF trampolines (newer name of kretfunc)' },
+  { type: 'uprobe', signature: 'uprobe:BINARY:FUNCTION', description: 'User-level function start' },
+  { type: 'uretprobe', signature: 'uretprobe:BINARY:FUNCTION', description: 'User-level function return' },
+  { type: 'software', signature: 'software:EVENT:COUNT', description: 'Kernel software events (cpu-clock, page-faults, ...)' },
+  { type: 'hardware', signature: 'hardware:EVENT:COUNT', description: 'Processor-level (PMC) events' },
+  { type: 'profile', signature: 'profile:hz|s|ms|us:RATE', description: 'Timed sampling across all CPUs' },
+  { type: 'interval', signature: 'interval:s|ms|us:RATE', description: 'Timed output on one CPU' },
+  { type: 'watchpoint', signature: 'watchpoint:ADDRESS:LENGTH:MODE', description: 'Memory watchpoints (hardware breakpoints)' },
+  { type: 'asyncwatchpoint', signature: 'asyncwatchpoint:ADDRESS:LENGTH:MODE', description: 'Memory watchpoints, asynchronous' },
+  { type: 'iter', signature: 'iter:OBJECT', description: 'BPF iterators (task, task_file, ...)' },
+  { type: 'BEGIN', signature: 'BEGIN', description: 'Runs once when the script starts' },
+  { type: 'END', signature: 'END', description: 'Runs once when the script ends' },
 ];
+
+/** The table by type: what the editor's hover and the probe browser show for a type. */
+export const PROBE_TYPE_HELP: Readonly<Record<string, { signature: string; description: string }>> = Object.fromEntries(
+  PROBE_TYPE_TABLE.map((t) => [t.type, { signature: t.signature, description: t.description }]),
+);
 
 
 export interface FixedProbe {

@@ -9,11 +9,14 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RECORDING_FORMAT, type ImportFormat, type RecordingHeader, type TraceEvent } from '../../common/contract/index.js';
 import { recordingFileName } from '../recordings/writer.js';
-import { BpftraceTextParser, parseBucketLine } from '../../common/import/bpftrace-text.js';
+import { BpftraceTextParser } from '../../common/import/bpftrace-text.js';
 import { LineSplitter, unreadableText, type ImportProblem, type LineParser, type ParseResult } from '../../common/import/common.js';
 import { FoldedParser } from '../../common/import/folded.js';
 import { ImportTextDecoder } from './text-decoder.js';
-import { isPerfHeader, perfFrame, PerfScriptParser, type PerfImportOptions } from '../../common/import/perf-script.js';
+import { PerfScriptParser, type PerfImportOptions } from '../../common/import/perf-script.js';
+import { detectImportFormat } from '../../common/import/detect.js';
+
+export { detectImportFormat };
 
 export type { ImportProblem, ParseResult } from '../../common/import/common.js';
 export { parseFolded, FoldedStream, FOLDED_MAP } from '../../common/import/folded.js';
@@ -52,40 +55,6 @@ const LABEL: Record<ImportFormat, string> = {
   'bpftrace-text': 'bpftrace text output',
 };
 
-const FOLDED_LINE = /^\S.*\s[+-]?\d+(?:\.\d*)?$/;
-const BPFTRACE_LINE = /^(?:\^C)?(?:@[A-Za-z0-9_]*(?:\[|:)|Attach(?:ing|ed) \d+ probes?)/;
-/** How many non-empty lines detection looks at. */
-const DETECT_LINES = 400;
-
-/** What a text is, from its first lines; null when it is none of the importable formats. */
-export function detectImportFormat(text: string): ImportFormat | null {
-  if (unreadableText(text) !== null) return null;
-  const lines: string[] = [];
-  let start = 0;
-  while (lines.length < DETECT_LINES && start < text.length) {
-    let nl = text.indexOf('\n', start);
-    if (nl < 0) nl = text.length;
-    const l = text.slice(start, nl).replace(/\r$/, '');
-    if (l.trim() !== '') lines.push(l);
-    start = nl + 1;
-  }
-  if (lines.length === 0) return null;
-  let perfHeaders = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (!isPerfHeader(lines[i])) continue;
-    perfHeaders++;
-    if (i + 1 < lines.length && /^\s/.test(lines[i + 1]) && perfFrame(lines[i + 1]) !== null && !isPerfHeader(lines[i + 1])) return 'perf';
-  }
-  // `perf script` without call graphs: every line a header ending in its sampled frame.
-  if (perfHeaders >= 2 && perfHeaders >= lines.length * 0.9) return 'perf';
-  let folded = 0;
-  for (const l of lines) {
-    if (BPFTRACE_LINE.test(l) || (parseBucketLine(l.trim()) && /\|/.test(l))) return 'bpftrace-text';
-    if (l.charCodeAt(0) !== 35 && FOLDED_LINE.test(l)) folded++;
-  }
-  if (folded > 0 && folded >= lines.length / 2) return 'folded';
-  return null;
-}
 
 function parserFor(format: ImportFormat, meta: ImportMeta): LineParser {
   switch (format) {

@@ -2,31 +2,10 @@
 import type { RecordingSummary } from '../../common/contract/index.js';
 import { IMPORT_FORMATS } from '../../common/contract/index.js';
 import type { ScanSummary } from './scan.js';
+import { matchesRecording, scriptTitle } from '../../common/format/recordings.js';
 
-/** The script's first line that says something (no blank lines, comments, shebang or includes), shortened. */
-export function scriptTitle(script: string, max = 100): string {
-  let inBlock = false;
-  for (const raw of script.split('\n')) {
-    let line = raw.trim();
-    if (inBlock) {
-      const end = line.indexOf('*/');
-      if (end < 0) continue;
-      inBlock = false;
-      line = line.slice(end + 2).trim();
-    }
-    if (line.startsWith('/*')) {
-      const end = line.indexOf('*/', 2);
-      if (end < 0) {
-        inBlock = true;
-        continue;
-      }
-      line = line.slice(end + 2).trim();
-    }
-    if (!line || line.startsWith('//') || line.startsWith('#') || line === '{' || line === '}') continue;
-    return line.length > max ? line.slice(0, max - 1) + '…' : line;
-  }
-  return '';
-}
+export { scriptTitle };
+
 
 export interface SummaryInput {
   id: string;
@@ -99,13 +78,8 @@ export function unreadableSummary(id: string, path: string, bytes: number, mtime
 
 export const UNREADABLE_PREFIX = 'unreadable: ';
 
-/** Every word of the query (case-insensitive) appears in the name, script, example, maps or id. */
-export function matchesQuery(s: RecordingSummary, query: string | undefined): boolean {
-  const words = (query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const hay = [s.name, s.script, s.example ?? '', ...s.maps, s.id, s.origin].join('\n').toLowerCase();
-  return words.every((w) => hay.includes(w));
-}
+/** The one search of recordings (common/format), for `kscope recordings QUERY` and the backend. */
+export const matchesQuery = matchesRecording;
 
 /** Newest first: by start time, then id. */
 export function newestFirst(a: RecordingSummary, b: RecordingSummary): number {

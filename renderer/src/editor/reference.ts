@@ -107,28 +107,8 @@ export const MAP_KINDS: RefEntry[] = [
   { name: '$name', signature: '$name = value', description: 'Scratch variable: local to one probe action' },
 ];
 
-export const PROBE_TYPE_HELP: Record<string, { signature: string; description: string }> = {
-  tracepoint: { signature: 'tracepoint:SUBSYSTEM:EVENT', description: 'Kernel static tracepoints; fields in args' },
-  rawtracepoint: { signature: 'rawtracepoint:EVENT', description: 'Kernel raw tracepoints; arguments in arg0..argN' },
-  kprobe: { signature: 'kprobe:FUNCTION[+OFFSET]', description: 'Kernel function start (dynamic)' },
-  kretprobe: { signature: 'kretprobe:FUNCTION', description: 'Kernel function return (dynamic); value in retval' },
-  kfunc: { signature: 'kfunc:[MODULE:]FUNCTION', description: 'Kernel function start via BPF trampolines; typed args from BTF' },
-  kretfunc: { signature: 'kretfunc:[MODULE:]FUNCTION', description: 'Kernel function return via BPF trampolines; args and retval' },
-  fentry: { signature: 'fentry:[MODULE:]FUNCTION', description: 'Kernel function start via BPF trampolines (newer name of kfunc)' },
-  fexit: { signature: 'fexit:[MODULE:]FUNCTION', description: 'Kernel function return via BPF trampolines (newer name of kretfunc)' },
-  uprobe: { signature: 'uprobe:BINARY:FUNCTION', description: 'User-level function start' },
-  uretprobe: { signature: 'uretprobe:BINARY:FUNCTION', description: 'User-level function return' },
-  usdt: { signature: 'usdt:BINARY:[PROVIDER:]PROBE', description: 'User-level statically defined tracing' },
-  software: { signature: 'software:EVENT:COUNT', description: 'Kernel software events (cpu-clock, page-faults, ...)' },
-  hardware: { signature: 'hardware:EVENT:COUNT', description: 'Processor-level (PMC) events' },
-  profile: { signature: 'profile:hz|s|ms|us:RATE', description: 'Timed sampling across all CPUs' },
-  interval: { signature: 'interval:s|ms|us:RATE', description: 'Timed output on one CPU' },
-  watchpoint: { signature: 'watchpoint:ADDRESS:LENGTH:MODE', description: 'Memory watchpoints (hardware breakpoints)' },
-  asyncwatchpoint: { signature: 'asyncwatchpoint:ADDRESS:LENGTH:MODE', description: 'Memory watchpoints, asynchronous' },
-  iter: { signature: 'iter:OBJECT', description: 'BPF iterators (task, task_file, ...)' },
-  BEGIN: { signature: 'BEGIN', description: 'Runs once when the script starts' },
-  END: { signature: 'END', description: 'Runs once when the script ends' },
-};
+/** Probe types' signatures and descriptions: the one table in common/bpftrace. */
+export { PROBE_TYPE_HELP } from '../../../common/bpftrace/probe-types.js';
 
 /** bpftrace's short aliases for probe types (the contract's table). */
 export const PROBE_ALIASES = PROBE_TYPE_ALIASES;

@@ -30,9 +30,9 @@ describe('library formatting', () => {
   it('formats sizes in binary units', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1023)).toBe('1023 B');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
-    expect(formatBytes(300 * 1024 * 1024)).toBe('300 MB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');
+    expect(formatBytes(300 * 1024 * 1024)).toBe('300 MiB');
     expect(formatBytes(-1)).toBe('–');
   });
 
@@ -91,7 +91,7 @@ describe('library formatting', () => {
   });
 
   it('reports the use of the cap', () => {
-    expect(capUsage(512 * 1024, 1024 ** 3).text).toBe('512 KB of 1.0 GB (0.0%)');
+    expect(capUsage(512 * 1024, 1024 ** 3).text).toBe('512 KiB of 1.0 GiB (0.0%)');
     const full = capUsage(950 * 1024 * 1024, 1024 ** 3);
     expect(full.nearlyFull).toBe(true);
     expect(full.fraction).toBeCloseTo(950 / 1024, 5);

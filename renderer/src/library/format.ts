@@ -1,34 +1,11 @@
 // Pure pieces of the recordings library: filtering as the user types, and how a
 // recording's facts read in the list (size, duration, start, exit). Tested in format.test.ts.
 import type { RecordingSummary } from '../../../common/contract/index.js';
+import { formatBytes } from '../../../common/format/bytes.js';
+import { matchesRecording, scriptTitle } from '../../../common/format/recordings.js';
 
-/** 1536 → "1.5 KB"; binary units, as `du -h` and file managers show sizes. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '–';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-
-/** A run's length for the list: "850 ms", "12.3 s", "4 m 05 s", "2 h 03 m". */
-export function formatSpan(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const total = Math.floor(s);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} m`;
-  return `${m} m ${String(sec).padStart(2, '0')} s`;
-}
+export { formatBytes } from '../../../common/format/bytes.js';
+export { formatSpan } from '../../../common/format/span.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -56,37 +33,14 @@ export function exitLabel(s: Pick<RecordingSummary, 'exit' | 'interrupted' | 'or
   return { text: `exit ${s.exit.code}`, tone: s.exit.code === 0 ? 'ok' : 'bad' };
 }
 
-/** The script's first meaningful line (not a comment, not blank), for the list. */
+/** The script's first meaningful line, for the list (the same title the CLI shows). */
 export function scriptLine(script: string): string {
-  for (const raw of script.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('//') || line.startsWith('#') || line.startsWith('/*') || line.startsWith('*')) continue;
-    return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-  }
-  return script.trim().split('\n')[0]?.slice(0, 120) ?? '';
+  return scriptTitle(script, 120);
 }
 
-/**
- * Recordings matching what the user typed: every word must appear (case-insensitive) in
- * the name, the script, the id, the origin, a map name, or a tag (`interrupted`, `running`,
- * `unreadable`, `lost`, `stacks`, `imported`). The order of `items` (newest first) is kept.
- */
+/** Recordings matching what the user typed (the CLI's search, common/format); the order of `items` (newest first) is kept. */
 export function filterRecordings<T extends RecordingSummary>(items: readonly T[], query: string): T[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return items.slice();
-  return items.filter((s) => {
-    const tags = [
-      s.interrupted ? 'interrupted' : '',
-      s.running ? 'running recording' : '',
-      s.problem ? `unreadable ${s.problem}` : '',
-      s.lostEvents > 0 ? 'lost' : '',
-      s.stackMaps.length > 0 ? 'flame stacks profile' : '',
-      s.origin !== 'run' ? `imported ${s.origin}` : '',
-      s.example ?? '',
-    ];
-    const hay = [s.name, s.script, s.id, ...s.maps, ...tags].join('\n').toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
+  return items.filter((s) => matchesRecording(s, query));
 }
 
 /** The library's use of its cap: "1.2 MB of 1.0 GB (0.1%)", and whether it is nearly full. */

@@ -1,4 +1,6 @@
 // Pure checks of what the user wants to import, before anything is sent.
+import type { ImportFormat } from '../../../common/contract/index.js';
+import { detectImportFormat } from '../../../common/import/detect.js';
 
 /** The most the window sends in one importText call (the contract's limit). */
 export const IMPORT_MAX_CHARS = 3_000_000;
@@ -19,19 +21,9 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
-/** A best guess of the format, shown beside "auto" (the host decides for real). */
-export function guessFormat(text: string): 'folded' | 'perf' | 'bpftrace-text' | null {
-  const lines = text.split('\n', 200).filter((l) => l.trim());
-  if (!lines.length) return null;
-  if (lines.some((l) => /^@\w*(\[.*\])?:/.test(l) || /^\[[^\]]*\)?\s+\d+\s*\|/.test(l.trim()))) return 'bpftrace-text';
-  const folded = lines.filter((l) => /^\S.*\s\d+$/.test(l) && !l.startsWith('\t')).length;
-  if (folded / lines.length > 0.8) return 'folded';
-  // perf script: headers ("comm pid [cpu] [time:] [period] event:") over indented frames, with
-  // or without a time; or, without call graphs, one header a line ending in its frame.
-  const header = (l: string) => /^\s*\S.*?\s\d+(?:\/\d+)?\s.*\S:(?:\s|$)/.test(l);
-  if (lines.some((l) => /^\s+[0-9a-f]+\s+\S+/.test(l)) && lines.some((l) => /^\S/.test(l) && header(l))) return 'perf';
-  if (lines.filter((l) => header(l) && /\s[0-9a-f]+\s+\S+.*\(.*\)\s*$/.test(l)).length / lines.length > 0.8) return 'perf';
-  return null;
+/** A best guess of the format, shown beside "auto": the same detection the host runs. */
+export function guessFormat(text: string): ImportFormat | null {
+  return detectImportFormat(text);
 }
 
 /**
