@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [`${LAYERS}/**/*.test.ts`, 'renderer/**/*.test.tsx'],
           exclude: ['**/*.runtime.test.ts', '**/node_modules/**'],
           environment: 'node',
           // The fuzzers push 10,000 messages a test through a door: on a loaded 2-core CI

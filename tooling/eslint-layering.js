@@ -17,7 +17,14 @@ export const MATRIX = {
   cli: { layers: ['common', 'node', 'cli'], node: true, forbid: /^(react|react-dom)$/, why: 'cli/ is the terminal shell over node/' },
   'electron-main': { layers: ['common', 'node', 'electron-main'], node: true, electron: true, why: 'electron-main/ is the Electron shell over node/' },
   'electron-preload': { layers: ['common/contract/names.ts', 'common/contract/names.js'], node: false, electron: true, forbid: /^zod$/, why: 'the sandboxed preload knows only the contract\'s names' },
-  'root-helper': { layers: ['root-helper', 'common/bpftrace', 'node/native.ts', 'node/engine/bpftrace-binary.ts'], node: true, forbid: /^(zod|ws|react|electron)$/, why: 'root-helper/ runs as root: small, no zod, nothing of the app' },
+  // The root helper shares with the app only small Node plumbing, none of it with zod: the
+  // addon's wrapper (optional), bpftrace's version, the enlarged output pipe, the script limit.
+  'root-helper': {
+    layers: ['root-helper', 'common/bpftrace', 'node/native.ts', 'node/engine/bpftrace-binary.ts', 'node/engine/output-pipe.ts', 'node/engine/script-limits.ts'],
+    node: true,
+    forbid: /^(zod|ws|react|electron)$/,
+    why: 'root-helper/ runs as root: small, no zod, nothing of the app but its plumbing',
+  },
   renderer: { layers: ['common', 'renderer'], node: false, forbid: /^(electron|ws)$/, why: 'renderer/ is sandboxed: it reaches the app only through common/contract' },
 };
 
