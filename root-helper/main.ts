@@ -132,7 +132,8 @@ function main(): void {
     fs.writeFileSync(file, spec.script, { mode: 0o600, flag: 'wx' });
     const args = spec.argv.map((a) => (a === SCRIPT_FILE ? file : a));
     // stdout is a large pipe (engine/output-pipe.ts): bpftrace never waits on our event loop.
-    const pipes = typeof (native as Partial<NativeAddon>).pipe === 'function' ? native : null;
+    // The addon is optional here (the helper starts without it): then Node's socketpair.
+    const pipes = native && typeof (native as Partial<NativeAddon>).pipe === 'function' ? native : null;
     let child: ReturnType<typeof spawnWithOutputPipe>;
     try {
       child = spawnWithOutputPipe(setpriv, ['--pdeathsig', 'KILL', '--', bpftrace!, ...args], { env: spec.env, cwd: '/' }, pipes);
