@@ -151,9 +151,10 @@ async function record(argv: string[]): Promise<number> {
     // One write per update, not one per line: in a flood an update carries ~1,000 lines.
     if (u.printf.length > 0) process.stdout.write(u.printf.length === 1 ? u.printf[0].text : u.printf.map((p) => p.text).join(''));
     skipped += u.printfSkipped;
-    // The script's own print()s and the exit dump, as bpftrace's text shows them (kscope's
-    // periodic snapshots are not the script's output: not echoed). Stack maps are in the recording.
-    for (const m of u.maps) if (!m.snapshot) process.stdout.write(printText(m));
+    // The script's own print()s (by: 'script') and the exit dump (not a snapshot), as
+    // bpftrace's text shows them; kscope's periodic snapshots are not the script's output and
+    // are not echoed. Stack maps are in the recording.
+    for (const m of u.maps) if (!m.snapshot || m.by === 'script') process.stdout.write(printText(m));
     for (const v of u.values) process.stdout.write(valueText(v.value) + '\n');
     for (const e of u.errors) {
       errors++;
