@@ -3,6 +3,7 @@
 // waits while it works (past the quiet deadline), says so, and records the final print. A
 // second stop forces it: the recording says the result is the last snapshot, and the torn
 // map record never shows up as a printf line.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,11 +27,18 @@ if (notRoot) console.warn('skipping stop runtime tests: needs root (bpftrace att
 // Every syscall a new key with its user stack: a big map whose exit dump takes bpftrace seconds.
 // Bounded, and not fed by bpftrace's own writes: without both, 0.23 went on printing (11 GB
 // in 20 min) because each write it made while printing added a key.
-const BIG_USTACK = 'tracepoint:raw_syscalls:sys_enter /@k < 30000 && comm != "bpftrace"/ { @k = @k + 1; @u[ustack, nsecs] = count(); }';
+// 100,000 keys: on a quiet machine 0.27 needs ~3 s to print them (30,000 took 0.6 s here,
+// less than the 1 s a stop waits before it says so).
+const BIG_USTACK = 'tracepoint:raw_syscalls:sys_enter /@k < 100000 && comm != "bpftrace"/ { @k = @k + 1; @u[ustack, nsecs] = count(); }';
 
+/**
+ * Attached, then `ms` with syscalls of our own going (a read-only stat loop in a child), so the
+ * map fills whatever else the machine is doing.
+ */
 async function attachedThen(s: Session, ms: number): Promise<void> {
   await waitFor(() => s.status().attachedProbes !== null || s.state === 'exited', 'attach', 30_000);
-  await new Promise((r) => setTimeout(r, ms));
+  const load = spawn(process.execPath, ['-e', `const fs = require('fs'); const end = Date.now() + ${ms}; while (Date.now() < end) fs.statSync('/');`], { stdio: 'ignore' });
+  await new Promise((r) => load.on('exit', r));
 }
 
 for (const v of VERSIONS) {
