@@ -85,9 +85,14 @@ export async function start(): Promise<void> {
   try {
     const examples = await examplesAnswer;
     ui.setExamples(examples);
-    if (useEditor.getState().source === '') {
-      const ex = pickStartExample(examples, location.search, location.hash);
-      if (ex) useEditor.getState().setSource(ex.source, ex.id);
+    const ex = pickStartExample(examples, location.search, location.hash);
+    const editor = useEditor.getState();
+    if (editor.source === '') {
+      if (ex) editor.setSource(ex.source, ex.id);
+    } else if (ex && urlNamesExample(ex.id) && editor.exampleId !== ex.id) {
+      // A restored draft, and the URL asks for an example: load it (asking first when the
+      // draft has unsaved edits).
+      loadExample(ex.id);
     }
   } catch (e) {
     ui.toast('error', `Could not load the examples: ${message(e)}`);
@@ -99,6 +104,11 @@ export async function start(): Promise<void> {
       ui.setBpftraceVersion(v.bpftrace?.version ?? null);
     })
     .catch(() => ui.setBpftrace(null));
+}
+
+/** Whether the page's URL (query or fragment) names this example. */
+function urlNamesExample(id: string): boolean {
+  return [new URLSearchParams(location.search).get('example'), new URLSearchParams(location.hash.replace(/^#/, '')).get('example')].includes(id);
 }
 
 /** Load an example into the editor; false when the user chose to keep unsaved edits. */
