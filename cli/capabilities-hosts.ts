@@ -3,22 +3,15 @@
 // differs between them.
 import { parseArgs } from 'node:util';
 import { formatCapabilities } from './capabilities.js';
-import { makeBundle } from '../node/remote/bundle.js';
 import { capabilityDifferences, type HostCaps } from '../node/remote/host-capabilities.js';
 import { RemoteHost } from '../node/remote/ssh-host.js';
-import { parseHostSpec } from '../node/remote/ssh-target.js';
+import { hostTargets } from './host-targets.js';
 
 export async function capabilitiesOnHosts(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, host: { type: 'string', multiple: true }, 'ssh-config': { type: 'string' } } });
-  let targets;
-  let bundle;
-  try {
-    targets = (values.host ?? []).map(parseHostSpec);
-    bundle = makeBundle();
-  } catch (e) {
-    process.stderr.write(`kscope: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const hosts = hostTargets(values.host);
+  if (typeof hosts === 'number') return hosts;
+  const { targets, bundle } = hosts;
   const results: (HostCaps & { kernelRelease: string | null; bpftraceVersion: string | null })[] = await Promise.all(
     targets.map(async (t) => {
       let host: RemoteHost | null = null;

@@ -1,5 +1,5 @@
 // `kscope export REC --format F [--map M] [--output OUT]` and `kscope diff A B --format
-// folded|svg [--output OUT]`: thin shells over electron/exports (the same bytes as the UI's
+// folded|svg [--output OUT]`: thin shells over node/exports (the same bytes as the UI's
 // Export menu). Exit codes: 0 done, 1 the export failed or was refused, 2 bad usage.
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat } from '../common/contract/index.js';

@@ -22,7 +22,7 @@ import { startHost } from '../node/serve/host.js';
 import { serveStdioCommand } from './serve-stdio.js';
 import { recordOnHosts } from './record-hosts.js';
 import { capabilitiesOnHosts } from './capabilities-hosts.js';
-import { catalogOnHosts } from '../node/remote/cli-catalog-hosts.js';
+import { catalogOnHosts } from './catalog-hosts.js';
 import { packageVersion, rendererDir } from '../node/paths.js';
 import { PROBE_TYPES, type ProbeType } from '../common/contract/index.js';
 import { defaultCacheDir } from '../node/backend.js';

@@ -80,7 +80,7 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     ...opts.engine,
   });
   const library = libraryMethods({ recordingsDir, settingsPath: opts.settingsPath, exportsDir: opts.exportsDir, engine });
-  // Runs on other hosts over ssh (electron/remote/).
+  // Runs on other hosts over ssh (node/remote/).
   const remote = createRemoteService({ recordingsDir, kscopeVersion: version });
   const examplesDir = path.join(opts.resourcesDir ?? resourcesDir(), 'examples');
   const impl: KscopeImpl = {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates test/fixtures/interop/flamegraph/: kscope's folded exports of the two real
-# recordings (electron/exports/fixtures/profile-{a,b}.ndjson) and of a folded file with edge
+# recordings (test/fixtures/exports/profile-{a,b}.ndjson) and of a folded file with edge
 # cases, and what FlameGraph's own scripts make of them:
 #   *.titles.txt      flamegraph.pl --minwidth 0 (each frame's <title>: "name (N samples, P%)"),
 #                     the frames and inclusive counts it draws (its SVG embeds its own script,
@@ -15,7 +15,7 @@ FG=${FLAMEGRAPH_DIR:?set FLAMEGRAPH_DIR to a FlameGraph checkout}
 OUT=test/fixtures/interop/flamegraph
 mkdir -p "$OUT"
 for r in a b; do
-  node dist/electron/cli.cjs export "electron/exports/fixtures/profile-$r.ndjson" --format folded > "$OUT/profile-$r.folded"
+  node dist/electron/cli.cjs export "test/fixtures/exports/profile-$r.ndjson" --format folded > "$OUT/profile-$r.folded"
 done
 titles() { perl "$FG/flamegraph.pl" --minwidth 0 "$1" 2> /dev/null | grep -o '<title>[^<]*</title>' | sed 's#^<title>##; s#</title>$##'; }
 for f in "$OUT"/*.folded; do

@@ -3,7 +3,7 @@
 // folded and to speedscope by kscope, against a baseline "stackcollapse-style folding in plain
 // JS" over the same NDJSON (readline, JSON.parse, split the key's lines, strip offsets, reverse,
 // join with ';', add into a Map, write lines), and the import of a 35 MB folded file by
-// electron/imports against a plain-JS folded reader. Every leg runs in a fresh child process
+// node/imports against a plain-JS folded reader. Every leg runs in a fresh child process
 // (so peak RSS is its own), REPEATS times; the median is reported.
 // Run: node scripts/bench.mjs exports
 import { spawnSync } from 'node:child_process';

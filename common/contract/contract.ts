@@ -231,7 +231,7 @@ export const methods = {
   /**
    * A run's recording as written, from a byte offset: the raw NDJSON text (whole UTF-8
    * characters; lines may span chunks). A remote host's recorder pulls every byte with it,
-   * so nothing the coalesced `session` event skips is lost (electron/remote/).
+   * so nothing the coalesced `session` event skips is lost (node/remote/).
    */
   recordingTail: {
     params: z

@@ -1,4 +1,4 @@
-// The only module of electron/ that renderer/ may import.
+// The contract's one entry point: what every side, the renderer included, imports.
 export * from './events.js';
 export * from './catalog.js';
 export * from './contract.js';

@@ -1,4 +1,4 @@
-// The contract's methods for runs on remote hosts (electron/remote/): the host list, a
+// The contract's methods for runs on remote hosts (node/remote/): the host list, a
 // run on several hosts, and its live state per host (polled; each call returns the whole
 // state, so any number of windows can watch). Spread into `methods` in contract.ts.
 import { z } from 'zod';

@@ -7,30 +7,9 @@
 // is in the recording).
 import type { AggregateEvent, Bucket } from '../../common/contract/index.js';
 import { intText, isExactInt } from '../../common/contract/exact-int.js';
+import { bucketLabel } from '../../common/format/hist-labels.js';
 
 const BAR = 52;
-const SUFFIX = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
-
-/** 4096 → "4K", 3 → "3" (bpftrace's power-of-1024 labels), exact beyond 2^53. */
-function label(n: number | string | bigint): string {
-  let v = BigInt(n);
-  const neg = v < 0n;
-  if (neg) v = -v;
-  let i = 0;
-  while (v >= 1024n && v % 1024n === 0n && i < SUFFIX.length - 1) {
-    v /= 1024n;
-    i++;
-  }
-  return `${neg ? '-' : ''}${v}${SUFFIX[i]}`;
-}
-
-function bucketLabel(b: Bucket): string {
-  if (b.min === undefined && b.max !== undefined) return `(..., ${label(BigInt(b.max) + 1n)})`;
-  if (b.max === undefined && b.min !== undefined) return `[${label(b.min)}, ...)`;
-  if (b.min === undefined || b.max === undefined) return '(..., ...)';
-  if (BigInt(b.min) === BigInt(b.max)) return `[${label(b.min)}]`;
-  return `[${label(b.min)}, ${label(BigInt(b.max) + 1n)})`;
-}
 
 function histText(buckets: readonly Bucket[]): string {
   // Like bpftrace: zero buckets at both ends are not printed.

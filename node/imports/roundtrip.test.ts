@@ -1,5 +1,5 @@
 // import(export(x)) gives the same totals per stack, for folded: the exporter is
-// electron/exports (the same code behind `kscope export` and the UI's Export menu).
+// node/exports (the same code behind `kscope export` and the UI's Export menu).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// The contract's recordings methods over the library, the exporters (electron/exports)
-// and the importers (electron/imports). The backend spreads these into its impl.
+// The contract's recordings methods over the library, the exporters (node/exports)
+// and the importers (common/import, node/imports). The backend spreads these into its impl.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KscopeImpl } from '../../common/contract/index.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent reading of bpftrace's `-f json` output, for the conformance tests.
 
-Written apart from kscope's TypeScript decoder (electron/engine/decode-stdout.ts) on
+Written apart from kscope's TypeScript decoder (node/engine/decode-stdout.ts) on
 purpose: Python's json keeps integers exact (arbitrary precision) and, with
 object_pairs_hook, every repeated key. It applies what bpftrace means, not how kscope
 does it:

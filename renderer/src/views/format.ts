@@ -3,53 +3,7 @@
 import type { Bucket, StatsValue } from '../../../common/contract/index.js';
 import type { ExactInt } from '../../../common/contract/index.js';
 
-const SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
-
-/** bpftrace's power-of-1024 suffixes: 4096 → "4K", 1048576 → "1M", 1000 → "1000". */
-export function suffixed(x: ExactInt): string {
-  if (typeof x === 'string') {
-    // Beyond 2^53: exact, with bigint arithmetic.
-    let v = BigInt(x);
-    const neg = v < 0n;
-    if (neg) v = -v;
-    let i = 0;
-    while (v >= 1024n && v % 1024n === 0n && i < SUFFIXES.length - 1) {
-      v /= 1024n;
-      i++;
-    }
-    return `${neg ? '-' : ''}${v}${SUFFIXES[i]}`;
-  }
-  const n = x;
-  if (!Number.isFinite(n)) return String(n);
-  if (n === 0 || !Number.isInteger(n)) return String(n);
-  const neg = n < 0;
-  let v = Math.abs(n);
-  let i = 0;
-  while (v >= 1024 && v % 1024 === 0 && i < SUFFIXES.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${neg ? '-' : ''}${v}${SUFFIXES[i]}`;
-}
-
-/**
- * The label bpftrace prints for a bucket. Buckets carry an inclusive max, so [2, 3] is
- * printed "[2, 4)", [4K, 8K-1] "[4K, 8K)", a one-value bucket "[1]"; a bucket without
- * min is the underflow "(..., max+1)", one without max the overflow "[min, ...)".
- */
-export function bucketLabel(b: Bucket): string {
-  if (b.min === undefined && b.max === undefined) return '(..., ...)';
-  if (b.min === undefined) return `(..., ${suffixed(plusOne(b.max!))})`;
-  if (b.max === undefined) return `[${suffixed(b.min)}, ...)`;
-  if (b.max === b.min) return `[${suffixed(b.min)}]`;
-  return `[${suffixed(b.min)}, ${suffixed(plusOne(b.max))})`;
-}
-
-/** n + 1, exactly (a bucket's inclusive max to the bound bpftrace prints). */
-function plusOne(n: ExactInt): ExactInt {
-  if (typeof n === 'number' && Number.isSafeInteger(n + 1)) return n + 1;
-  return (BigInt(n) + 1n).toString();
-}
+export { bucketLabel, suffixed } from '../../../common/format/hist-labels.js';
 
 /** Trim zero buckets at both ends (bpftrace does the same), keeping at least one. */
 export function trimBuckets(buckets: readonly Bucket[]): Bucket[] {

@@ -2,23 +2,16 @@
 // probes matching PATTERN (from that host's own kernel), then the probes some hosts have
 // and others do not.
 import { parseArgs } from 'node:util';
-import { makeBundle } from './bundle.js';
-import { probeDifferences, type HostProbes } from './host-capabilities.js';
-import { RemoteHost } from './ssh-host.js';
-import { parseHostSpec } from './ssh-target.js';
+import { probeDifferences, type HostProbes } from '../node/remote/host-capabilities.js';
+import { RemoteHost } from '../node/remote/ssh-host.js';
+import { hostTargets } from './host-targets.js';
 
 export async function catalogOnHosts(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, host: { type: 'string', multiple: true }, 'ssh-config': { type: 'string' } } });
   const pattern = positionals[0] ?? '';
-  let targets;
-  let bundle;
-  try {
-    targets = (values.host ?? []).map(parseHostSpec);
-    bundle = makeBundle();
-  } catch (e) {
-    process.stderr.write(`kscope: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const hosts = hostTargets(values.host);
+  if (typeof hosts === 'number') return hosts;
+  const { targets, bundle } = hosts;
   const results: (HostProbes & { problem: string | null })[] = await Promise.all(
     targets.map(async (t) => {
       let host: RemoteHost | null = null;
