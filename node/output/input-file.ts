@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binaryReason, SNIFF_BYTES } from './input-kind.js';
+import { readSome } from './read-bounded.js';
 
 export class InputError extends Error {}
 
@@ -54,17 +55,7 @@ export function openInput(name: string, limit = MAX_STREAMED_INPUT): InputFile {
     let checked = false;
     let sawNewline = false;
     for (;;) {
-      let n: number;
-      try {
-        n = fs.readSync(src, buf, 0, buf.length, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
-        throw e;
-      }
+      const n = readSome(src, buf);
       if (n === 0) break;
       if (!checked) {
         checked = true;

@@ -5,6 +5,26 @@ import fs from 'node:fs';
 
 export class InputTooLarge extends Error {}
 
+/**
+ * One read from a file, a pipe or stdin into `buf`: 0 at the end. stdin in non-blocking mode
+ * (a terminal, some pipes) answers EAGAIN: wait a little and read on.
+ */
+export function readSome(fd: number, buf: Buffer): number {
+  for (;;) {
+    try {
+      return fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') return 0;
+      throw e;
+    }
+  }
+}
+
 /** The bytes of `file` (`-`: stdin), refusing anything over `limit` bytes before holding more. */
 export function readBounded(file: string, limit: number): Buffer {
   const fd = file === '-' ? 0 : fs.openSync(file, 'r');
@@ -13,18 +33,7 @@ export function readBounded(file: string, limit: number): Buffer {
     let total = 0;
     const buf = Buffer.allocUnsafe(1 << 16);
     for (;;) {
-      let n: number;
-      try {
-        n = fs.readSync(fd, buf, 0, buf.length, null);
-      } catch (e) {
-        // stdin in non-blocking mode (a terminal, some pipes): wait a little and read on.
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-          continue;
-        }
-        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
-        throw e;
-      }
+      const n = readSome(fd, buf);
       if (n === 0) break;
       total += n;
       if (total > limit) throw new InputTooLarge(`${file === '-' ? 'stdin' : file} is over ${limit.toLocaleString('en-US')} bytes`);
