@@ -15,8 +15,8 @@ export const SSHD = '/usr/sbin/sshd';
 /** Why the lab cannot run here, or null. */
 export function labUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'not root (sshd in namespaces and bpftrace need root)';
-  if (!fs.existsSync(SSHD)) return `${SSHD} is missing (scripts/setup.sh installs openssh-server)`;
-  for (const b of ['ssh', 'ssh-keygen', 'unshare', 'nsenter', 'ip']) if (!findOnPath(b)) return `${b} is missing (scripts/setup.sh installs openssh-client, iproute2, util-linux)`;
+  if (!fs.existsSync(SSHD)) return `${SSHD} is missing (bash scripts/setup.sh --tests installs openssh-server)`;
+  for (const b of ['ssh', 'ssh-keygen', 'unshare', 'nsenter', 'ip']) if (!findOnPath(b)) return `${b} is missing (bash scripts/setup.sh --tests installs openssh-client, iproute2, util-linux)`;
   return null;
 }
 
