@@ -2,7 +2,7 @@
 // bar, and what changed since the last update. Pure; the session drains it once a frame.
 // Stack maps (keys holding kstack/ustack) are folded into flame graph trees here and sent
 // as FlameSnapshots, pruned; their raw entries go to the recording only.
-import type { AggregateEvent, ErrorEvent, FlameSnapshot, MapEvent, PrintfEvent, TraceEvent, ValueEvent, WarningEvent } from '../../common/contract/index.js';
+import type { AggregateEvent, ErrorEvent, FlameSnapshot, MapEvent, PrintfEvent, SessionStatus, TraceEvent, ValueEvent, WarningEvent } from '../../common/contract/index.js';
 import { FlameTree, keyPartsOf, pruneTree, StackFolder, isStackMap, type KeyPart, type PruneResult } from '../../common/profile/stacks.js';
 
 export interface PendingUpdate {
@@ -48,6 +48,11 @@ export class LiveState {
   printfLines = 0;
   lostEvents = 0;
   exit: { code: number | null; signal: string | null; result?: 'final' | 'partial' | 'last-snapshot'; forced?: boolean } | null = null;
+
+  /** The run's counters as a SessionStatus carries them (a real session and the fake backend's alike). */
+  counters(): Pick<SessionStatus, 'attachedProbes' | 'events' | 'printfLines' | 'lostEvents' | 'exit'> {
+    return { attachedProbes: this.attachedProbes, events: this.events, printfLines: this.printfLines, lostEvents: this.lostEvents, exit: this.exit };
+  }
 
   private changed = new Set<string>();
   private printf: PrintfEvent[] = [];

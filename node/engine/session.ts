@@ -326,11 +326,7 @@ export class Session {
       state: this.state,
       startedAt: this.startedAt.toISOString(),
       elapsedMs: this.now(),
-      attachedProbes: this.live.attachedProbes,
-      events: this.live.events,
-      printfLines: this.live.printfLines,
-      lostEvents: this.live.lostEvents,
-      exit: this.live.exit,
+      ...this.live.counters(),
       stopping: this.stopping,
     };
   }

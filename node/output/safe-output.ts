@@ -105,52 +105,73 @@ export async function openOutput(name: string, opts: { stdout?: NodeJS.WritableS
       },
     };
   }
-  const plan = planAtomic(name, opts.mode ?? 0o644);
-  const fd = fs.openSync(plan.tmp, 'wx', plan.mode);
-  const stream = fs.createWriteStream('', { fd, autoClose: false });
-  let open = true;
-  const close = () => {
-    if (open) fs.closeSync(fd);
-    open = false;
-  };
+  const atomic = openAtomic(name, opts.mode ?? 0o644);
+  const stream = fs.createWriteStream('', { fd: atomic.fd, autoClose: false });
   return {
     mode: 'atomic',
     stream,
     commit: async () => {
       try {
         await ended(stream);
-        fs.fsyncSync(fd);
-        if (plan.keepMode) fs.fchmodSync(fd, plan.mode);
-        close();
-        checkStillReplaceable(name);
-        await fs.promises.rename(plan.tmp, name);
       } catch (e) {
-        try {
-          close();
-        } catch {
-          // already closed
-        }
-        await fs.promises.rm(plan.tmp, { force: true });
+        atomic.abort();
         throw e;
       }
+      atomic.commit();
     },
     abort: async () => {
-      if (open && !stream.writableFinished && !stream.destroyed) {
+      if (!stream.writableFinished && !stream.destroyed) {
         // destroy() closes the fd itself (even with autoClose: false): wait for it.
         await new Promise<void>((resolve) => {
           stream.on('error', () => {});
           stream.once('close', () => resolve());
           stream.destroy();
         });
-        open = false;
-      } else {
-        try {
-          close();
-        } catch {
-          // already closed
-        }
+        atomic.closedElsewhere();
       }
-      await fs.promises.rm(plan.tmp, { force: true });
+      atomic.abort();
+    },
+  };
+}
+
+/**
+ * A regular file replaced atomically: written as a temp file beside it, then synced, given
+ * the old file's mode and renamed over it, unless it stopped being a regular file meanwhile.
+ * Shared by openOutput (a stream over the fd) and openOutputSync (the fd itself).
+ */
+function openAtomic(name: string, mode: number): { fd: number; commit(): void; abort(): void; closedElsewhere(): void } {
+  const plan = planAtomic(name, mode);
+  const fd = fs.openSync(plan.tmp, 'wx', plan.mode);
+  let open = true;
+  const close = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
+  const abort = () => {
+    try {
+      close();
+    } catch {
+      // already closed
+    }
+    fs.rmSync(plan.tmp, { force: true });
+  };
+  return {
+    fd,
+    commit: () => {
+      try {
+        fs.fsyncSync(fd);
+        if (plan.keepMode) fs.fchmodSync(fd, plan.mode);
+        close();
+        checkStillReplaceable(name);
+        fs.renameSync(plan.tmp, name);
+      } catch (e) {
+        abort();
+        throw e;
+      }
+    },
+    abort,
+    closedElsewhere: () => {
+      open = false;
     },
   };
 }
@@ -177,32 +198,6 @@ export function openOutputSync(name: string, opts: { mode?: number } = {}): Open
     };
     return { mode: 'in-place', fd, commit: close, abort: () => { try { close(); } catch { /* already gone */ } } };
   }
-  const plan = planAtomic(name, opts.mode ?? 0o644);
-  const fd = fs.openSync(plan.tmp, 'wx', plan.mode);
-  let open = true;
-  const close = () => {
-    if (open) fs.closeSync(fd);
-    open = false;
-  };
-  return {
-    mode: 'atomic',
-    fd,
-    commit: () => {
-      try {
-        fs.fsyncSync(fd);
-        if (plan.keepMode) fs.fchmodSync(fd, plan.mode);
-        close();
-        checkStillReplaceable(name);
-        fs.renameSync(plan.tmp, name);
-      } catch (e) {
-        try { close(); } catch { /* ignore */ }
-        fs.rmSync(plan.tmp, { force: true });
-        throw e;
-      }
-    },
-    abort: () => {
-      try { close(); } catch { /* ignore */ }
-      fs.rmSync(plan.tmp, { force: true });
-    },
-  };
+  const atomic = openAtomic(name, opts.mode ?? 0o644);
+  return { mode: 'atomic', fd: atomic.fd, commit: atomic.commit, abort: atomic.abort };
 }

@@ -219,11 +219,7 @@ class FakeRun {
       state: this.state,
       startedAt: this.startedAt.toISOString(),
       elapsedMs: this.now(),
-      attachedProbes: this.live.attachedProbes,
-      events: this.live.events,
-      printfLines: this.live.printfLines,
-      lostEvents: this.live.lostEvents,
-      exit: this.live.exit,
+      ...this.live.counters(),
     };
   }
 
