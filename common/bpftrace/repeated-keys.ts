@@ -4,12 +4,17 @@
 // same key twice. This module decides what each repeat means. Pure.
 //
 // - In a stack map (a key spans lines), a repeated key is the same stack: its values are
-//   the same measure of the same thing, so they are summed (counts, sums, hist buckets,
-//   stats), exactly, and the map keeps one entry per stack (flame graphs, folded export).
+//   the same measure of the same thing, so they are combined exactly as the map's
+//   aggregation would have: summed (counts, sums, hist buckets, stats), or the smaller /
+//   larger of the two for min() / max() (the caller says which, from the script), and the
+//   map keeps one entry per stack (flame graphs, folded export).
 // - Anywhere else the repeats are different keys that print alike: kept as separate
 //   entries, and reported so the caller can say so.
 import type { Bucket, HistEvent, MapEvent, StatsEvent, StatsValue } from '../contract/index.js';
-import { addInts, isExactInt, type ExactInt } from '../contract/exact-int.js';
+import { addInts, compareInts, isExactInt, type ExactInt } from '../contract/exact-int.js';
+
+/** How a map's values combine: by default they add; min() and max() keep the extreme. */
+export type Combine = 'sum' | 'min' | 'max';
 
 type AnyMap = MapEvent | HistEvent | StatsEvent;
 
@@ -45,11 +50,17 @@ function addStats(a: StatsValue | ExactInt, b: StatsValue | ExactInt): StatsValu
   return { count, total, average: avg };
 }
 
+function combineInts(a: ExactInt, b: ExactInt, how: Combine): ExactInt {
+  if (how === 'min') return compareInts(a, b) <= 0 ? a : b;
+  if (how === 'max') return compareInts(a, b) >= 0 ? a : b;
+  return addInts(a, b);
+}
+
 /**
  * Merge repeated keys of a stack map in place; returns the repeated keys that were kept
  * as separate entries (empty when there were none).
  */
-export function mergeRepeatedKeys(ev: AnyMap): string[] {
+export function mergeRepeatedKeys(ev: AnyMap, combine: Combine = 'sum'): string[] {
   const n = ev.entries.length;
   if (n < 2) return [];
   const first = new Map<string, number>();
@@ -85,7 +96,7 @@ export function mergeRepeatedKeys(ev: AnyMap): string[] {
         if (ev.type === 'stats') {
           const s = addStats(prev.value as StatsValue | ExactInt, e.value as StatsValue | ExactInt);
           if (s) merged = { key: prev.key, value: s };
-        } else if (isExactInt(prev.value) && isExactInt(e.value)) merged = { key: prev.key, value: addInts(prev.value, e.value) };
+        } else if (isExactInt(prev.value) && isExactInt(e.value)) merged = { key: prev.key, value: combineInts(prev.value, e.value, combine) };
       }
     }
     if (merged) kept[at] = merged;

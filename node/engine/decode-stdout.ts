@@ -36,6 +36,8 @@ export interface DecodeState {
   doubleEscapedKeys: boolean;
   /** Maps already warned about for repeated keys (one warning per map). */
   warnedDuplicates: Set<string>;
+  /** Maps whose repeated stack keys combine by min() or max() (the script says), not by adding. */
+  combine: Map<string, 'min' | 'max'>;
 }
 
 /**
@@ -48,7 +50,7 @@ export function escapesMapKeysTwice(version: string | null | undefined): boolean
   return !!m && m[1] === '0' && m[2] === '23';
 }
 
-export function newDecodeState(fence: string | null = null, bpftraceVersion: string | null = null): DecodeState {
+export function newDecodeState(fence: string | null = null, bpftraceVersion: string | null = null, combine: Map<string, 'min' | 'max'> = new Map()): DecodeState {
   return {
     begin: fence ? snapshotBeginMarker(fence) : null,
     end: fence ? snapshotEndMarker(fence) : null,
@@ -60,6 +62,7 @@ export function newDecodeState(fence: string | null = null, bpftraceVersion: str
     exitDump: false,
     doubleEscapedKeys: escapesMapKeysTwice(bpftraceVersion),
     warnedDuplicates: new Set(),
+    combine,
   };
 }
 
@@ -187,7 +190,7 @@ function decodeMaps(type: string, data: JsonValue | undefined, t: number, state:
       } else entries.push({ key: null, value: plain(v) });
       ev = { type: 'map', t, name, entries, snapshot: false };
     }
-    const dups = mergeRepeatedKeys(ev);
+    const dups = mergeRepeatedKeys(ev, state?.combine.get(name) ?? 'sum');
     if (dups.length > 0) {
       ev.duplicateKeys = dups;
       if (!state || !state.warnedDuplicates.has(name)) {
@@ -357,8 +360,8 @@ export class StdoutDecoder {
   readonly state: DecodeState;
   private rest = '';
 
-  constructor(opts?: { fence?: string | null; bpftraceVersion?: string | null }) {
-    this.state = newDecodeState(opts?.fence ?? null, opts?.bpftraceVersion ?? null);
+  constructor(opts?: { fence?: string | null; bpftraceVersion?: string | null; combine?: Map<string, 'min' | 'max'> }) {
+    this.state = newDecodeState(opts?.fence ?? null, opts?.bpftraceVersion ?? null, opts?.combine);
   }
 
   /** Feed a decoded text chunk (may end mid-line); t = ms since run start. */

@@ -84,12 +84,11 @@ export function blankCommentsAndStrings(source: string): string {
 const isIdent = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
 const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
 
-/** Maps assigned an aggregation function anywhere (`@x[k] = count()`), in first-seen order. */
-export function findAggregationMaps(source: string): string[] {
+/** Every assignment of an aggregation function (`@x[k] = count()`), in source order. */
+export function scanAggregations(source: string): Array<{ name: string; fn: string }> {
   const s = blankCommentsAndStrings(source);
   const n = s.length;
-  const found: string[] = [];
-  const seen = new Set<string>();
+  const found: Array<{ name: string; fn: string }> = [];
   for (let i = 0; i < n; i++) {
     if (s[i] !== '@') continue;
     if (i > 0 && isIdent(s[i - 1])) continue;
@@ -120,12 +119,35 @@ export function findAggregationMaps(source: string): string[] {
     const fn = s.slice(k, f);
     while (isSpace(s[f])) f++;
     if (s[f] !== '(' || !AGG_FUNCS.has(fn)) continue;
-    if (!seen.has(name)) {
-      seen.add(name);
-      found.push(name);
-    }
+    found.push({ name, fn });
   }
   return found;
+}
+
+/** Maps assigned an aggregation function anywhere (`@x[k] = count()`), in first-seen order. */
+export function findAggregationMaps(source: string): string[] {
+  return [...new Set(scanAggregations(source).map((a) => a.name))];
+}
+
+/**
+ * How two values of the same key combine, per map, from the function the script assigns
+ * (min() and max() keep the extreme; every other aggregation adds). A map assigned more
+ * than one kind (bpftrace refuses that) is left to the default, sum.
+ */
+export function combineKinds(source: string): Map<string, 'min' | 'max'> {
+  const fns = new Map<string, Set<string>>();
+  for (const { name, fn } of scanAggregations(source)) {
+    let set = fns.get(name);
+    if (!set) fns.set(name, (set = new Set()));
+    set.add(fn);
+  }
+  const out = new Map<string, 'min' | 'max'>();
+  for (const [name, set] of fns) {
+    if (set.size !== 1) continue;
+    const fn = [...set][0];
+    if (fn === 'min' || fn === 'max') out.set(name, fn);
+  }
+  return out;
 }
 
 /** The probe text that prints `maps` between the fence markers every `intervalMs`. */

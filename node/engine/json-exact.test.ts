@@ -6,6 +6,8 @@ import { addInts, compareInts } from '../../common/contract/exact-int.js';
 import { decodeUtf8, restoreBytes } from './bpftrace-bytes.js';
 import { field, parseExact, unescapeOnce, type JsonObject } from './json-exact.js';
 import { mergeRepeatedKeys } from '../../common/bpftrace/repeated-keys.js';
+import { combineKinds } from './inject-snapshot.js';
+import { StdoutDecoder } from './decode-stdout.js';
 
 /** bpftrace's escape of a byte string, as JSON.parse leaves it. */
 const escaped = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (b < 0x80 ? String.fromCharCode(b) : `\uffffff${b.toString(16)}`)).join('');
@@ -71,6 +73,23 @@ describe('mergeRepeatedKeys', () => {
       { key: `${S},bash`, value: '9007199254740996' },
       { key: `${S},sh`, value: 1 },
     ]);
+  });
+  it('keeps the extreme for min() and max() maps, as the script says, through the decoder', () => {
+    const line = `{"type": "map", "data": {"@lo": {${JSON.stringify(S)}: 7, ${JSON.stringify(S)}: -3, ${JSON.stringify(S)}: 12}}}`;
+    const kinds = combineKinds('profile:hz:99 { @lo[ustack] = min(arg0); @hi[ustack] = max(arg0); @n[ustack] = count(); }');
+    expect([...kinds]).toEqual([['@lo', 'min'], ['@hi', 'max']]);
+    const lo = new StdoutDecoder({ combine: kinds }).push(line + '\n', 0)[0] as MapEvent;
+    expect(lo.entries).toEqual([{ key: S, value: -3 }]);
+    const hi = new StdoutDecoder({ combine: kinds }).push(line.replace('@lo', '@hi') + '\n', 0)[0] as MapEvent;
+    expect(hi.entries).toEqual([{ key: S, value: 12 }]);
+    const n = new StdoutDecoder({ combine: kinds }).push(line.replace('@lo', '@n') + '\n', 0)[0] as MapEvent;
+    expect(n.entries).toEqual([{ key: S, value: 16 }]);
+    const big: MapEvent = { type: 'map', t: 0, name: '@', snapshot: false, entries: [
+      { key: S, value: '9007199254740993' },
+      { key: S, value: 9007199254740991 },
+    ] };
+    mergeRepeatedKeys(big, 'max');
+    expect(big.entries).toEqual([{ key: S, value: '9007199254740993' }]);
   });
   it('adds hist buckets and stats of the same stack', () => {
     const h: HistEvent = { type: 'hist', t: 0, name: '@h', snapshot: false, entries: [

@@ -8,7 +8,7 @@ import { RECORDING_FORMAT } from '../../common/contract/index.js';
 import { StdoutDecoder } from './decode-stdout.js';
 import { StderrDecoder } from './decode-stderr.js';
 import { explainError } from '../../common/bpftrace/explain-error.js';
-import { newFence } from './inject-snapshot.js';
+import { combineKinds, newFence } from './inject-snapshot.js';
 import { stackPrintIntervalMs } from './flame-cadence.js';
 import { attributePrints, planSnapshots, type SnapshotPlan } from './print-plan.js';
 import { LiveState } from './live-state.js';
@@ -139,7 +139,8 @@ export class Session {
     const script = plan.source;
     this.live = new LiveState(plan.injectedProbes, undefined, undefined, { stackMaps: plan.stackMaps, mapKeysMax: cfg.options.mapKeysMax });
     // Always fenced: then every print before the exit dump is a snapshot (see print-plan.ts).
-    this.stdout = new StdoutDecoder({ fence, bpftraceVersion: cfg.bpftrace.version });
+    // Repeated stack keys combine as the map's own aggregation does (min/max keep the extreme).
+    this.stdout = new StdoutDecoder({ fence, bpftraceVersion: cfg.bpftrace.version, combine: combineKinds(cfg.source) });
     if (cfg.recordingPath || cfg.recordingsDir) {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {
