@@ -64,7 +64,7 @@ export async function recordOnHosts(a: RecordHostsArgs): Promise<number> {
     options: a.options,
     recordingsDir: a.outputDir ?? defaultRecordingsDir(),
     kscopeVersion: packageVersion(),
-    connect: (t) => RemoteHost.connect(t, { bundle, configFile: a.sshConfig, options: a.sshOptions, idleMs: a.idleMs, aliveIntervalSec: a.aliveIntervalSec }),
+    connect: (t) => RemoteHost.connect(t, { bundle, configFile: a.sshConfig, options: a.sshOptions, idleMs: a.idleMs, aliveIntervalSec: a.aliveIntervalSec, allowUnsafe: a.options.unsafe === true }),
     onEvent,
     onState: (h, s, reason) => process.stderr.write(`kscope: ${h}: ${s}${reason ? `: ${reason}` : ''}\n`),
   });

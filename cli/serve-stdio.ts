@@ -2,7 +2,7 @@
 // this on a remote host). stdout carries only the channel: any stray console output would
 // corrupt it, so console.log/info go to stderr.
 import { createBackend } from '../node/backend.js';
-import { serveConsent } from '../node/engine/consent.js';
+import { REMOTE_UNSAFE_REFUSED, serveConsent } from '../node/engine/consent.js';
 import { DEFAULT_IDLE_MS, serveStdio } from '../node/remote/serve-stdio.js';
 
 /** `allowUnsafe`: whoever started this server (`serve --stdio --allow-unsafe`) allows --unsafe runs; the peer's request alone never does. */
@@ -13,7 +13,7 @@ export async function serveStdioCommand(idleArg: string | undefined, allowUnsafe
     return 2;
   }
   console.log = console.info = (...a: unknown[]) => process.stderr.write(a.map(String).join(' ') + '\n');
-  const backend = createBackend({ consentToUnsafe: serveConsent(allowUnsafe) });
+  const backend = createBackend({ consentToUnsafe: serveConsent(allowUnsafe, REMOTE_UNSAFE_REFUSED) });
   const reason = await serveStdio({
     input: process.stdin,
     output: process.stdout,

@@ -16,9 +16,12 @@ export type UnsafeConsent = (req: UnsafeRequest) => Promise<ConsentAnswer>;
 export const SERVE_UNSAFE_REFUSED =
   'unsafe runs are off in browser mode: the page cannot allow them; whoever starts the server can, with kscope serve --allow-unsafe';
 
-/** Browser mode: the server's flag decides, for every run. */
-export function serveConsent(allowUnsafe: boolean): UnsafeConsent {
-  return async () => (allowUnsafe ? { ok: true } : { ok: false, message: SERVE_UNSAFE_REFUSED });
+export const REMOTE_UNSAFE_REFUSED =
+  'unsafe runs on this host are off: only the command line can allow them there (kscope record --host H --unsafe); the window cannot';
+
+/** Browser mode (and `serve --stdio` on a far host): the server's flag decides, for every run. */
+export function serveConsent(allowUnsafe: boolean, refused: string = SERVE_UNSAFE_REFUSED): UnsafeConsent {
+  return async () => (allowUnsafe ? { ok: true } : { ok: false, message: refused });
 }
 
 /** Nobody can be asked (a backend made without a consent source). */

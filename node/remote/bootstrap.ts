@@ -10,6 +10,12 @@ export interface BootstrapParams {
   sha256: string;
   bytes: number;
   idleMs: number;
+  /**
+   * The far side allows --unsafe runs (`serve --stdio --allow-unsafe`). Only set when the
+   * person at the command line asked for an unsafe run (`kscope record --host H --unsafe`):
+   * a request arriving over the channel can never give that consent on its own.
+   */
+  allowUnsafe?: boolean;
 }
 
 /** Quote one word for a POSIX shell. */
@@ -39,7 +45,7 @@ if [ ! -f "$d/dist/electron/cli.cjs" ]; then
   fi
 fi
 say ready
-exec "$node" "$d/dist/electron/cli.cjs" serve --stdio --idle-ms ${p.idleMs}
+exec "$node" "$d/dist/electron/cli.cjs" serve --stdio --idle-ms ${p.idleMs}${p.allowUnsafe === true ? ' --allow-unsafe' : ''}
 `;
 }
 

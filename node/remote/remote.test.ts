@@ -64,6 +64,12 @@ describe('the far side bootstrap', () => {
     expect(() => bootstrapScript({ ...p, sha256: "x'; rm -rf /" })).toThrow();
   });
 
+  it('allows --unsafe runs on the far side only when the command line asked', () => {
+    expect(bootstrapScript(p)).not.toContain('--allow-unsafe');
+    expect(bootstrapScript({ ...p, allowUnsafe: false })).not.toContain('--allow-unsafe');
+    expect(bootstrapScript({ ...p, allowUnsafe: true })).toMatch(/serve --stdio --idle-ms 15000 --allow-unsafe\n$/);
+  });
+
   it('quotes for the remote shell: the script survives sh -c intact', async () => {
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync('sh', ['-c', `printf %s ${shQuote("it's \"a\" $HOME `x`")}`], { encoding: 'utf8' })).toBe("it's \"a\" $HOME `x`");

@@ -16,6 +16,8 @@ export interface ConnectOptions extends SshArgvOptions {
   ssh?: string;
   /** The far side stops everything after this long without a message from us. */
   idleMs?: number;
+  /** Start the far side with --allow-unsafe (see BootstrapParams.allowUnsafe). */
+  allowUnsafe?: boolean;
   /** Connect, copy and start within this long (a large bundle on a slow link needs time). */
   handshakeMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -64,7 +66,7 @@ export class RemoteHost {
 
   static connect(target: HostTarget, o: ConnectOptions): Promise<RemoteHost> {
     const idleMs = o.idleMs ?? DEFAULT_IDLE_MS;
-    const args = sshArgv(target, o, remoteCommand({ sha256: o.bundle.sha256, bytes: o.bundle.tar.length, idleMs }));
+    const args = sshArgv(target, o, remoteCommand({ sha256: o.bundle.sha256, bytes: o.bundle.tar.length, idleMs, allowUnsafe: o.allowUnsafe === true }));
     const child = spawn(o.ssh ?? 'ssh', args, { stdio: ['pipe', 'pipe', 'pipe'], env: o.env ?? process.env });
     let stderr = '';
     child.stderr.setEncoding('utf8');

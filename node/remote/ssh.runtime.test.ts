@@ -68,6 +68,19 @@ describe.skipIf(why !== null)('record --host over real OpenSSH', () => {
     expect(recordings(out)).toHaveLength(2);
   });
 
+  it('runs an --unsafe script on the far side when the command line consents, and refuses it otherwise', async () => {
+    const h = await lab.loopbackHost('unsafe');
+    const out = path.join(dir, 'unsafe');
+    const script = 'BEGIN { system("echo from-system"); exit(); }';
+    const refused = spawnSync('node', [CLI, 'record', '--host', h.spec, '--ssh-config', lab.clientConfig, '--output', out, '-e', script], { encoding: 'utf8', timeout: 90_000 });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout).not.toContain('from-system');
+    const r = spawnSync('node', [CLI, 'record', '--host', h.spec, '--ssh-config', lab.clientConfig, '--output', out, '--unsafe', '-e', script], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.stderr).toContain(`${h.spec}: done`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('from-system');
+  });
+
   it('marks an unreachable host with the reason and writes its recording', async () => {
     const out = path.join(dir, 'unreachable');
     // A port nothing listens on (the lab's own loopback sshd is on another).
