@@ -14,6 +14,8 @@ export interface Scan {
    * top level, the probe list typed so far since the previous block.
    */
   header: string;
+  /** Offset of the `{` that opens the enclosing probe's action block (-1 outside one). */
+  blockStart: number;
 }
 
 const PATH_CHAR = /[\w.*\-+[\]]/;
@@ -29,6 +31,7 @@ export function scan(source: string, offset: number): Scan {
   let header = '';
   let frozen = '';
   let lineStart = true;
+  let blockStart = -1;
   let i = 0;
   while (i < end) {
     const c = source[i]!;
@@ -85,6 +88,7 @@ export function scan(source: string, offset: number): Scan {
       }
       if (c === '{') {
         depth = 1;
+        blockStart = i;
         frozen = header;
       } else if (c === '}') {
         header = '';
@@ -112,6 +116,7 @@ export function scan(source: string, offset: number): Scan {
         if (depth === 0) {
           header = '';
           frozen = '';
+          blockStart = -1;
         }
       }
     }
@@ -119,7 +124,7 @@ export function scan(source: string, offset: number): Scan {
   }
   const state: ScanState =
     lineComment || blockComment ? 'comment' : inString ? 'string' : depth > 0 ? 'block' : inFilter ? 'filter' : 'top';
-  return { state, depth, header: state === 'block' || state === 'filter' ? frozen : header };
+  return { state, depth, header: state === 'block' || state === 'filter' ? frozen : header, blockStart: depth > 0 ? blockStart : -1 };
 }
 
 /** The probe specs of a probe list (`a:b:c, d:e:f /filter/`), aliases expanded. */
