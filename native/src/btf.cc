@@ -288,8 +288,17 @@ std::optional<BtfStructInfo> BtfStruct(const std::string& path, const std::strin
   const struct btf* btf = p.btf.get();
   int id = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_STRUCT);
   if (id < 0) id = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_UNION);
-  if (id < 0) return std::nullopt;
-  const struct btf_type* t = btf__type_by_id(btf, id);
+  const struct btf_type* t = id < 0 ? nullptr : btf__type_by_id(btf, id);
+  if (!t) {
+    // A typedef of a struct or union (atomic_t, kuid_t, spinlock_t): members are written
+    // after it the same way (`$mm->mm_users.counter`), often of an anonymous struct.
+    int td = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_TYPEDEF);
+    const struct btf_type* u = td < 0 ? nullptr : btf__type_by_id(btf, td);
+    for (int i = 0; u && i < 32 && (btf_is_typedef(u) || btf_is_mod(u) || btf_is_type_tag(u)); i++)
+      u = btf__type_by_id(btf, u->type);
+    if (!u || !btf_is_composite(u)) return std::nullopt;
+    t = u;
+  }
   TypeNamer namer(btf);
   BtfStructInfo s;
   s.name = name;
