@@ -164,6 +164,11 @@ export type CompletionContext =
   | { kind: 'probe'; prefix: string; start: number }
   /** `args->` / `args.` in a block or filter: the fields of `probe`. */
   | { kind: 'field'; probe: ProbeInScope | null; prefix: string; accessor: '->' | '.'; start: number }
+  /**
+   * After `->` / `.` on anything but a plain `args` (`curtask->`, `$t->mm->`, a cast):
+   * a struct's members, found by member-access.ts from `offset`.
+   */
+  | { kind: 'member'; probe: ProbeInScope | null; offset: number }
   /** Code in a block or filter: builtins, functions, variables. */
   | { kind: 'code'; prefix: string; start: number; probe: ProbeInScope | null };
 
@@ -182,7 +187,7 @@ export function completionContext(source: string, offset: number): CompletionCon
     const prefix = field[2]!;
     return { kind: 'field', probe, prefix, accessor: field[1] as '->' | '.', start: offset - prefix.length };
   }
-  if (/(->|\.)\s*\w*$/.test(before)) return { kind: 'none' }; // a member of something else
+  if (/(->|\.)\s*\w*$/.test(before)) return { kind: 'member', probe, offset };
   const word = /[$@]?\w*$/.exec(before)?.[0] ?? '';
   return { kind: 'code', prefix: word, start: offset - word.length, probe };
 }

@@ -5,6 +5,8 @@ import type { ProbeDescription, ProbeTreeResult } from '../../../common/contract
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';
+import { completionMembers, hoveredMember, memberAccessAt, type Member, type TypeLookup } from './member-access.js';
+import { structLayout } from './structs.js';
 import { keywords, probeTypes, specialProbes } from './bpftrace.js';
 import {
   BUILTINS,
@@ -133,20 +135,62 @@ async function probeItems(prefix: string, range: monaco.IRange): Promise<{ items
   return { items, incomplete };
 }
 
-async function fieldItems(probe: ProbeInScope, range: monaco.IRange): Promise<Item[]> {
-  const d = await resolveProbe(probe);
-  if (!d) return [];
-  return d.args.map((a, i) => ({
-    label: { label: a.name, description: a.type },
+/**
+ * The probe whose `args` a block reads: itself, or for a raw tracepoint (`rawtracepoint:sched_switch`,
+ * BTF-typed since bpftrace 0.21) the kernel's `__probestub_<event>` function, whose
+ * parameters after `__data` are the tracepoint's arguments with their names and types.
+ */
+async function argsOf(p: ProbeInScope): Promise<{ name: string; args: ProbeDescription['args'] } | null> {
+  const full = expandAlias(p.spec);
+  if (full.startsWith('rawtracepoint:')) {
+    if (p.wildcard) return null;
+    const event = full.split(':').pop()!;
+    const d = await describeProbe(`kfunc:__probestub_${event}`);
+    return { name: full, args: d.args.filter((a, i) => !(i === 0 && a.name === '__data')) };
+  }
+  const d = await resolveProbe(p);
+  return d ? { name: d.name, args: d.args } : null;
+}
+
+/** Types for member completion: the probe in scope's fields and the host's BTF structs. */
+function typeLookup(probe: ProbeInScope | null): TypeLookup & { probeName(): Promise<string | undefined> } {
+  let args: ReturnType<typeof argsOf> | null = null;
+  const get = () => (args ??= probe ? argsOf(probe).catch(() => null) : Promise.resolve(null));
+  return {
+    args: async () => (await get())?.args ?? null,
+    struct: structLayout,
+    probeName: async () => (await get())?.name,
+  };
+}
+
+function memberDoc(m: Member): string {
+  const where = m.owner.startsWith('struct ') || m.owner.startsWith('union ') || !m.owner.includes(':') ? `Member of \`${m.owner}\`` : `Field of \`${m.owner}\``;
+  const at = m.offset !== undefined ? ` — offset ${m.offset}${m.size !== undefined ? `, size ${m.size}` : ''}` : '';
+  return `${where}${at}`;
+}
+
+function memberItems(members: Member[], range: monaco.IRange): Item[] {
+  return members.map((m, i) => ({
+    label: { label: m.name, description: m.type },
     kind: K().Field,
-    insertText: a.name,
+    insertText: m.name,
     range,
-    detail: `${a.type} ${a.name}`,
-    documentation: {
-      value: `Field of \`${d.name}\`${a.offset !== undefined ? ` — offset ${a.offset}` : ''}${a.size !== undefined ? `, size ${a.size}` : ''}`,
-    },
-    sortText: String(i).padStart(3, '0'),
+    detail: `${m.type} ${m.name}`,
+    documentation: { value: memberDoc(m) },
+    // Declaration order, as the struct reads in the kernel's source.
+    sortText: String(i).padStart(4, '0'),
   }));
+}
+
+async function fieldItems(probe: ProbeInScope, range: monaco.IRange): Promise<Item[]> {
+  const lookup = typeLookup(probe);
+  const args = await lookup.args();
+  if (!args) return [];
+  const owner = (await lookup.probeName()) ?? probe.spec;
+  return memberItems(
+    args.map((a) => ({ ...a, owner })),
+    range,
+  );
 }
 
 function codeItems(source: string, prefix: string, range: monaco.IRange): Item[] {
@@ -239,6 +283,13 @@ const completionProvider: monaco.languages.CompletionItemProvider = {
         if (ctx.accessor === '.' && !versionAtLeast(useUi.getState().bpftraceVersion, 0, 21)) return { suggestions: [] };
         return { suggestions: await fieldItems(ctx.probe, rangeFrom(model, ctx.start, position)) };
       }
+      if (ctx.kind === 'member') {
+        const access = memberAccessAt(source, ctx.offset);
+        if (!access) return { suggestions: [] };
+        const lookup = typeLookup(ctx.probe);
+        const members = await completionMembers(source, access, lookup, await lookup.probeName());
+        return { suggestions: members ? memberItems(members, rangeFrom(model, access.start, position)) : [] };
+      }
       if (ctx.kind === 'code') {
         // `.` and `>` only mean something after args (handled above).
         const before = source.slice(Math.max(0, offset - 1), offset);
@@ -300,24 +351,21 @@ const hoverProvider: monaco.languages.HoverProvider = {
     const before = line.slice(0, word.startColumn - 1);
     const after = line.slice(word.endColumn - 1);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-    // args->field: the field's type from the probe in scope.
-    if (/\bargs\s*(->|\.)\s*$/.test(before) && (state === 'block' || state === 'filter')) {
-      const s = scan(source, offset);
-      const p = pickProbe(s.header);
-      if (!p) return null;
+    // A member (`args->filename`, `curtask->comm`, `$t->mm->owner`): its type and its struct.
+    if (/(->|\.)\s*$/.test(before)) {
+      if (state !== 'block' && state !== 'filter') return null;
+      const wordStart = model.getOffsetAt({ lineNumber: position.lineNumber, column: word.startColumn });
+      const access = memberAccessAt(source, wordStart);
+      if (!access) return null;
       try {
-        const d = await resolveProbe(p);
-        const a = d?.args.find((x) => x.name === word.word);
-        if (!d || !a) return null;
-        return {
-          range,
-          contents: [{ value: `\`\`\`\n${a.type} ${a.name}\n\`\`\`\nField of \`${d.name}\`${a.offset !== undefined ? ` — offset ${a.offset}, size ${a.size ?? '?'}` : ''}` }],
-        };
+        const lookup = typeLookup(pickProbe(scan(source, offset).header));
+        const m = await hoveredMember(source, access, word.word, lookup, await lookup.probeName());
+        if (!m) return null;
+        return { range, contents: [{ value: `\`\`\`\n${m.type} ${m.name}\n\`\`\`\n${memberDoc(m)}` }] };
       } catch {
         return null;
       }
     }
-    if (/(->|\.)\s*$/.test(before)) return null;
     const text = before.endsWith('$') ? `$${word.word}` : word.word;
     const e = lookupWord(text, /^\s*\(/.test(after));
     if (!e) return null;
