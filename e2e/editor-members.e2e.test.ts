@@ -1,0 +1,82 @@
+// Struct members from this kernel's BTF in the editor, in Chromium over the real
+// `kscope serve`: `curtask->` completes struct task_struct (pid, comm char[16]), a
+// variable cast to a struct follows pointer members, and hover names a member's type and
+// struct. Screenshots at 1,280 and 1,920 px are kept as e2e/output/editor-members-*.png
+// (docs/screenshots/ holds the ones the README shows).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+
+const skip = e2eSkipReason() ?? (fs.existsSync('/sys/kernel/btf/vmlinux') ? null : 'no kernel BTF at /sys/kernel/btf/vmlinux');
+if (skip) console.warn(`skipping editor members e2e: ${skip}`);
+
+const SCRIPT = 'tracepoint:syscalls:sys_enter_openat\n{\n  $t = (struct task_struct *)curtask;\n  printf("%s %s\\n", $t->real_parent->comm,\n    ';
+
+const HOVER_SCRIPT = 'tracepoint:syscalls:sys_enter_openat\n{\n  $t = (struct task_struct *)curtask;\n  printf("%s\\n", $t->real_parent->comm);\n}\n';
+
+/** The labels of the suggestion rows Monaco shows (it renders only the visible ones). */
+const suggestions = (page: Page) =>
+  page.evaluate<string[]>(`[...document.querySelectorAll('.suggest-widget.visible .monaco-list-row .label-name')].map((e) => e.textContent)`);
+/** The type shown beside each visible suggestion. */
+const suggestionTypes = (page: Page) =>
+  page.evaluate<Record<string, string>>(
+    `Object.fromEntries([...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')].map((r) => [r.querySelector('.label-name')?.textContent, r.querySelector('.details-label')?.textContent]))`,
+  );
+
+async function typeScript(page: Page, text: string): Promise<void> {
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  // Inserted whole (no auto-closed brackets), then the accessor typed as a person would.
+  await page.keyboard.insertText(text);
+}
+
+for (const width of [1280, 1920]) {
+  describe.skipIf(skip !== null)(`struct members in the editor at ${width} px`, () => {
+    const suite = appForSuite({ width, height: 860 });
+
+    it('curtask-> completes struct task_struct from BTF: pid (pid_t) and comm (char[16])', async () => {
+      const { page } = suite;
+      await typeScript(page, SCRIPT);
+      await page.keyboard.type('curtask->');
+      // The struct in declaration order: its first member comes first.
+      await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('thread_info');
+      await page.keyboard.type('pi');
+      await expect.poll(() => suggestions(page)).toContain('pid');
+      expect((await suggestionTypes(page)).pid).toBe('pid_t');
+      await page.screenshot({ path: path.join(OUTPUT_DIR, `editor-members-${width}.png`) });
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('com');
+      await expect.poll(() => suggestions(page)).toContain('comm');
+      expect((await suggestionTypes(page)).comm).toBe('char[16]');
+      await page.keyboard.press('Escape');
+    });
+
+    it('a variable cast to struct task_struct * follows ->mm-> into struct mm_struct', async () => {
+      const { page } = suite;
+      await typeScript(page, SCRIPT);
+      await page.keyboard.type('$t->mm->');
+      await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('mm_count');
+      await page.keyboard.type('mm_us');
+      await expect.poll(() => suggestions(page)).toContain('mm_users');
+      expect((await suggestionTypes(page)).mm_users).toBe('atomic_t');
+      await page.keyboard.press('Escape');
+    });
+
+    it('hover on a member shows its type and struct', async () => {
+      const { page } = suite;
+      await typeScript(page, HOVER_SCRIPT);
+      await page.keyboard.press('Escape');
+      const comm = page.locator('.monaco-editor .view-line span', { hasText: /^comm$/ }).first();
+      await comm.hover();
+      const hoverText = () => page.evaluate<string>(`[...document.querySelectorAll('.monaco-hover')].map((e) => e.innerText).join(' | ')`);
+      await expect.poll(hoverText, { timeout: 20_000 }).toMatch(/char\[16\] comm/);
+      expect(await hoverText()).toMatch(/Member of struct task_struct — offset \d+, size 16/);
+      await page.screenshot({ path: path.join(OUTPUT_DIR, `editor-members-hover-${width}.png`) });
+      expect(suite.errors).toEqual([]);
+    });
+  });
+}
