@@ -5,7 +5,7 @@ import type { ProbeDescription, ProbeTreeResult } from '../../../common/contract
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';
-import { completionMembers, hoveredMember, memberAccessAt, type Member, type TypeLookup } from './member-access.js';
+import { completionMembers, hoveredMember, memberAccessAt, rawTracepointArgFunctions, type Member, type TypeLookup } from './member-access.js';
 import { structLayout } from './structs.js';
 import { keywords, probeTypes, specialProbes } from './bpftrace.js';
 import {
@@ -136,17 +136,20 @@ async function probeItems(prefix: string, range: monaco.IRange): Promise<{ items
 }
 
 /**
- * The probe whose `args` a block reads: itself, or for a raw tracepoint (`rawtracepoint:sched_switch`,
- * BTF-typed since bpftrace 0.21) the kernel's `__probestub_<event>` function, whose
- * parameters after `__data` are the tracepoint's arguments with their names and types.
+ * The `args` a block reads: its probe's, or for a raw tracepoint the parameters of the
+ * kernel function whose prototype is the tracepoint's (see rawTracepointArgFunctions).
  */
 async function argsOf(p: ProbeInScope): Promise<{ name: string; args: ProbeDescription['args'] } | null> {
   const full = expandAlias(p.spec);
-  if (full.startsWith('rawtracepoint:')) {
-    if (p.wildcard) return null;
-    const event = full.split(':').pop()!;
-    const d = await describeProbe(`kfunc:__probestub_${event}`);
-    return { name: full, args: d.args.filter((a, i) => !(i === 0 && a.name === '__data')) };
+  const stubs = p.wildcard ? null : rawTracepointArgFunctions(full);
+  if (stubs) {
+    // bpftrace 0.23 refuses args in a raw tracepoint, 0.27 types them from BTF (0.24-0.26 not checked here).
+    if (!versionAtLeast(useUi.getState().bpftraceVersion, 0, 24)) return null;
+    for (const fn of stubs) {
+      const d = await describeProbe(fn).catch(() => null);
+      if (d && d.args[0]?.name === '__data') return { name: full, args: d.args.slice(1) };
+    }
+    return null;
   }
   const d = await resolveProbe(p);
   return d ? { name: d.name, args: d.args } : null;

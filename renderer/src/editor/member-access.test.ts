@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProbeArg, StructLayout } from '../../../common/contract/index.js';
-import { assignmentOf, castType, completionMembers, elementType, fullExpr, hoveredMember, memberAccessAt, structOf, typeOfExpr, type TypeLookup } from './member-access.js';
+import { assignmentOf, rawTracepointArgFunctions, castType, completionMembers, elementType, fullExpr, hoveredMember, memberAccessAt, structOf, typeOfExpr, type TypeLookup } from './member-access.js';
 
 // Struct layouts and probe fields of this machine's kernel (scripts/gen-btf-fixtures.mjs).
 const TYPES = JSON.parse(fs.readFileSync(path.resolve('test/fixtures/btf/editor-types.json'), 'utf8')) as {
@@ -79,6 +79,15 @@ describe('fullExpr and casts', () => {
     expect(fullExpr('(struct file *)(struct sock *)arg1')).toEqual({ base: { kind: 'type', type: 'struct file *' }, steps: [] });
     expect(fullExpr('(struct path *)args->path->dentry')?.base).toEqual({ kind: 'type', type: 'struct path *' });
     expect(fullExpr('$a + 1')).toBeNull();
+  });
+});
+
+describe('raw tracepoint args', () => {
+  it('come from the tracepoint stubs\' prototypes', () => {
+    expect(rawTracepointArgFunctions('rawtracepoint:sched_switch')).toEqual(['kfunc:__probestub_sched_switch', 'kfunc:__bpf_trace_sched_switch']);
+    expect(rawTracepointArgFunctions('rawtracepoint:vmlinux:sched_switch')).toEqual(['kfunc:__probestub_sched_switch', 'kfunc:__bpf_trace_sched_switch']);
+    expect(rawTracepointArgFunctions('rawtracepoint:sched_*')).toBeNull();
+    expect(rawTracepointArgFunctions('tracepoint:sched:sched_switch')).toBeNull();
   });
 });
 

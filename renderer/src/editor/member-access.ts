@@ -181,6 +181,19 @@ export function assignmentOf(source: string, name: string, at: number): { expr: 
   return { expr: fullExpr(body.slice(rhsStart, i), s.blockStart + 1 + rhsStart), declared };
 }
 
+/**
+ * The kernel functions whose BTF prototypes give a raw tracepoint's typed `args`
+ * (`rawtracepoint:sched_switch`, `rt:sched:sched_switch`, `rawtracepoint:mod:event`): the
+ * tracepoint macros define `__probestub_<event>(void *__data, proto)` (kernel 6.4+) and
+ * `__bpf_trace_<event>(void *__data, proto)` (BTF since 5.5); the parameters after `__data`
+ * are the tracepoint's arguments. Null for anything else or a wildcard.
+ */
+export function rawTracepointArgFunctions(fullSpec: string): string[] | null {
+  const m = /^rawtracepoint:(?:[\w.-]*:)?([A-Za-z_]\w*)$/.exec(fullSpec.trim());
+  if (!m) return null;
+  return [`kfunc:__probestub_${m[1]}`, `kfunc:__bpf_trace_${m[1]}`];
+}
+
 // ---- types
 
 /** Where types come from: the probe in scope's fields, and kernel structs (BTF). */
