@@ -76,6 +76,11 @@ for (const width of [1280, 1920]) {
       await expect.poll(hoverText, { timeout: 20_000 }).toMatch(/char\[16\] comm/);
       expect(await hoverText()).toMatch(/Member of struct task_struct — offset \d+, size 16/);
       await page.screenshot({ path: path.join(OUTPUT_DIR, `editor-members-hover-${width}.png`) });
+      // The struct of a cast: its size and members.
+      await page.mouse.move(0, 0);
+      await page.locator('.monaco-editor .view-line span', { hasText: /^\s*task_struct\s*$/ }).first().hover();
+      await expect.poll(hoverText, { timeout: 20_000 }).toMatch(/struct task_struct — [\d,]+ bytes, \d+ members \(kernel BTF\)/);
+      await page.screenshot({ path: path.join(OUTPUT_DIR, `editor-struct-hover-${width}.png`) });
       expect(suite.errors).toEqual([]);
     });
   });

@@ -1,7 +1,7 @@
 // The bpftrace language service for Monaco: completion (probe specs from the catalog,
 // args-> fields of the probe in scope, builtins and functions) and hover (reference
 // entries, probe availability and fields). The reasoning is in context.ts/reference.ts.
-import type { ProbeDescription, ProbeTreeResult } from '../../../common/contract/index.js';
+import type { ProbeDescription, ProbeTreeResult, StructLayout } from '../../../common/contract/index.js';
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';
@@ -324,6 +324,16 @@ function probeHoverMarkdown(d: ProbeDescription): string {
   return lines.join('\n');
 }
 
+function structHoverMarkdown(title: string, s: StructLayout): string {
+  const shown = s.members.slice(0, 12);
+  const w = Math.max(0, ...shown.map((m) => m.type.length));
+  const lines = [`**${title}** — ${s.size.toLocaleString('en-US')} bytes, ${s.members.length.toLocaleString('en-US')} members (kernel BTF)`, '', '```'];
+  for (const m of shown) lines.push(`${m.type.padEnd(w)}  ${m.name}`);
+  if (s.members.length > shown.length) lines.push(`… ${s.members.length - shown.length} more`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
 const hoverProvider: monaco.languages.HoverProvider = {
   async provideHover(model, position) {
     const source = model.getValue();
@@ -354,6 +364,13 @@ const hoverProvider: monaco.languages.HoverProvider = {
     const before = line.slice(0, word.startColumn - 1);
     const after = line.slice(word.endColumn - 1);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+    // A struct named in a cast (`(struct task_struct *)`): its size and first members, from BTF.
+    const tag = /\b(struct|union)\s+$/.exec(before);
+    if (tag && (state === 'block' || state === 'filter')) {
+      const s = await structLayout(word.word);
+      if (!s) return null;
+      return { range, contents: [{ value: structHoverMarkdown(`${tag[1]} ${word.word}`, s) }] };
+    }
     // A member (`args->filename`, `curtask->comm`, `$t->mm->owner`): its type and its struct.
     if (/(->|\.)\s*$/.test(before)) {
       if (state !== 'block' && state !== 'filter') return null;

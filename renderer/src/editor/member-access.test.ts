@@ -141,6 +141,14 @@ describe('completion over real scripts and this kernel\'s BTF', () => {
     expect(names(await complete(cut('$task->real_parent->'), 'tracepoint:syscalls:sys_enter_openat'))).toContain('comm');
   });
 
+  it('walks a variable given its own member ($t = $t->real_parent)', async () => {
+    const script = 'tracepoint:sched:sched_process_exec\n{\n  $t = (struct task_struct *)curtask;\n  $t = $t->real_parent;\n  $t = $t->|';
+    expect(names(await complete(script, null))).toContain('real_parent');
+    const [src, off] = at(script);
+    const access = memberAccessAt(src, off)!;
+    expect(await typeOfExpr(src, access.expr, lookup(null))).toBe('struct task_struct *');
+  });
+
   it('completes through a cast of arg0 in parentheses (lesson 12 with kprobes)', async () => {
     const i = LESSON_12_KPROBE.indexOf('arg0)->') + 'arg0)->'.length;
     const ms = await complete(`${LESSON_12_KPROBE.slice(0, i)}|${LESSON_12_KPROBE.slice(i)}`, null);

@@ -148,6 +148,19 @@ export function memberAccessAt(source: string, offset: number): MemberAccess | n
   return { expr: chain.expr, accessor: m[1] as '->' | '.', prefix, start: offset - prefix.length };
 }
 
+/** Where a right-hand side starting at `from` ends: `;`, a newline or a brace outside parentheses (text.length when it runs on). */
+function statementEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    if (depth < 0) return i;
+    if (depth === 0 && (c === ';' || c === '\n' || c === '}' || c === '{')) return i;
+  }
+  return text.length;
+}
+
 /**
  * The expression a scratch variable was last given before `at` in the same action block
  * (`$t = (struct task_struct *)curtask;`, `let $t = …`), with its typed declaration
@@ -158,27 +171,21 @@ export function assignmentOf(source: string, name: string, at: number): { expr: 
   if (s.blockStart < 0) return null;
   const body = source.slice(s.blockStart + 1, at);
   const re = new RegExp(`${name.replace('$', '\\$')}\\b\\s*(?::\\s*([^=;{}]+?))?\\s*=(?!=)`, 'g');
-  let last: RegExpExecArray | null = null;
+  // The last assignment that ends before `at`: in `$t = $t->real_parent`, the right-hand
+  // `$t` is the one given before this statement.
+  const found: Array<{ m: RegExpMatchArray; rhsStart: number; rhsEnd: number }> = [];
   for (const m of body.matchAll(re)) {
-    const abs = s.blockStart + 1 + m.index;
+    const abs = s.blockStart + 1 + m.index!;
     if (scan(source, abs).state !== 'block') continue; // in a comment or string
-    if (/[\w$@]/.test(body[m.index - 1] ?? '')) continue; // $tt, not $t
-    last = m;
+    if (/[\w$@]/.test(body[m.index! - 1] ?? '')) continue; // $tt, not $t
+    const rhsStart = m.index! + m[0].length;
+    const rhsEnd = statementEnd(body, rhsStart);
+    if (rhsEnd < body.length) found.push({ m, rhsStart, rhsEnd });
   }
+  const last = found[found.length - 1];
   if (!last) return null;
-  const rhsStart = last.index + last[0].length;
-  // The right-hand side runs to `;`, a newline or `}` outside parentheses.
-  let depth = 0;
-  let i = rhsStart;
-  for (; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth <= 0 && (c === ';' || c === '\n' || c === '}' || c === '{')) break;
-    if (depth < 0) break;
-  }
-  const declared = last[1]?.trim() || null;
-  return { expr: fullExpr(body.slice(rhsStart, i), s.blockStart + 1 + rhsStart), declared };
+  const declared = last.m[1]?.trim() || null;
+  return { expr: fullExpr(body.slice(last.rhsStart, last.rhsEnd), s.blockStart + 1 + last.rhsStart), declared };
 }
 
 /**
