@@ -56,13 +56,15 @@ describe('memberAccessAt', () => {
     expect(memberAccessAt(c, co)?.expr).toEqual({ base: { kind: 'args' }, steps: [{ member: 'ptrs', accessor: '.' }, { index: true }] });
   });
 
-  it('is not fooled by numbers, calls and maps', () => {
+  it('is not fooled by numbers and calls; a map\'s key is not an index', () => {
     const [a, ao] = at('i:s:1 { $x = 1.|');
     expect(memberAccessAt(a, ao)).toBeNull();
     const [b, bo] = at('k:f { str(arg0)->|');
     expect(memberAccessAt(b, bo)?.expr.base).toEqual({ kind: 'unknown' });
     const [c, co] = at('k:f { @m->|');
-    expect(memberAccessAt(c, co)?.expr.base).toEqual({ kind: 'unknown' });
+    expect(memberAccessAt(c, co)?.expr).toEqual({ base: { kind: 'map', name: '@m' }, steps: [] });
+    const [d, dO] = at('k:f { @m[tid, 1].x->|');
+    expect(memberAccessAt(d, dO)?.expr).toEqual({ base: { kind: 'map', name: '@m' }, steps: [{ member: 'x', accessor: '.' }] });
   });
 });
 
@@ -147,6 +149,23 @@ describe('completion over real scripts and this kernel\'s BTF', () => {
     const [src, off] = at(script);
     const access = memberAccessAt(src, off)!;
     expect(await typeOfExpr(src, access.expr, lookup(null))).toBe('struct task_struct *');
+  });
+
+  it('follows a map that stores a struct pointer, across probes', async () => {
+    const script =
+      'kprobe:tcp_v4_connect\n{\n  @sk[tid] = (struct sock *)arg0;\n}\n\nkretprobe:tcp_v4_connect\n/@sk[tid]/\n{\n  $sk = @sk[tid];\n  printf("%d\\n", $sk->__sk_common.|);\n  delete(@sk[tid]);\n}\n';
+    expect(names(await complete(script, null))).toContain('skc_dport');
+    expect(names(await complete('k:f { @last = (struct task_struct *)curtask; }\ni:s:1 { printf("%s", @last->|', null))).toContain('comm');
+    // A map holding numbers has no members.
+    expect(await complete('k:f { @start[tid] = nsecs; }\nkr:f { @start[tid]->|', null)).toBeNull();
+  });
+
+  it('retval of an fexit is typed by the prototype', async () => {
+    const lk = lookup(null);
+    lk.args = async () => [{ name: 'file', type: 'struct file *' }, { name: 'retval', type: 'struct file *' }];
+    const [src, off] = at('fexit:vfs_open { $f = retval; @[retval->|');
+    const ms = await completionMembers(src, memberAccessAt(src, off)!, lk);
+    expect(names(ms)).toContain('f_inode');
   });
 
   it('completes through a cast of arg0 in parentheses (lesson 12 with kprobes)', async () => {

@@ -15,6 +15,10 @@ export type Base =
   | { kind: 'type'; type: string }
   /** A scratch variable: its type is that of its assignment. */
   | { kind: 'var'; name: string; at: number }
+  /** A map's value (`@sk[tid]`, `@last`): the type of what the script stores in it. */
+  | { kind: 'map'; name: string }
+  /** A typed probe value other than args (`retval` of fexit/kretprobe): from the probe's description. */
+  | { kind: 'probeValue'; name: string }
   /** Anything else (arg0, a map, a call): no type unless cast. */
   | { kind: 'unknown' };
 
@@ -108,7 +112,12 @@ function chainBefore(text: string, end: number, offsetBase: number): { expr: Exp
       continue;
     }
     if (text[nameStart - 1] === '$') return { expr: { base: { kind: 'var', name: `$${name}`, at: offsetBase + nameStart - 1 }, steps }, start: nameStart - 1 };
-    if (text[nameStart - 1] === '@') return { expr: { base: { kind: 'unknown' }, steps }, start: nameStart - 1 };
+    if (text[nameStart - 1] === '@') {
+      // `@sk[tid]->`: the brackets are the map's key, not an index into its value.
+      if (steps[0] && 'index' in steps[0]) steps.shift();
+      return { expr: { base: { kind: 'map', name: `@${name}` }, steps }, start: nameStart - 1 };
+    }
+    if (name === 'retval') return { expr: { base: { kind: 'probeValue', name }, steps }, start: nameStart };
     if (name === 'args') return { expr: { base: { kind: 'args' }, steps }, start: nameStart };
     const typed = TYPED_BUILTINS[name];
     return { expr: { base: typed ? { kind: 'type', type: typed } : { kind: 'unknown' }, steps }, start: nameStart };
@@ -186,6 +195,33 @@ export function assignmentOf(source: string, name: string, at: number): { expr: 
   if (!last) return null;
   const declared = last.m[1]?.trim() || null;
   return { expr: fullExpr(body.slice(last.rhsStart, last.rhsEnd), s.blockStart + 1 + last.rhsStart), declared };
+}
+
+/** The expressions stored into map `name` anywhere in the script (`@sk[tid] = (struct sock *)arg0;`), in order. */
+export function mapAssignments(source: string, name: string): Array<Expr | null> {
+  const out: Array<Expr | null> = [];
+  const re = new RegExp(`${name}(?!\\w)`, 'g');
+  for (const m of source.matchAll(re)) {
+    const at = m.index!;
+    if (/[\w$@]/.test(source[at - 1] ?? '')) continue;
+    if (scan(source, at).state !== 'block') continue;
+    let i = at + m[0].length;
+    while (/\s/.test(source[i] ?? '')) i++;
+    if (source[i] === '[') {
+      let depth = 0;
+      for (; i < source.length; i++) {
+        if (source[i] === '[') depth++;
+        else if (source[i] === ']' && --depth === 0) break;
+      }
+      i++;
+    }
+    const eq = /^\s*=(?!=)/.exec(source.slice(i));
+    if (!eq) continue;
+    const rhsStart = i + eq[0].length;
+    const rhsEnd = statementEnd(source, rhsStart);
+    out.push(fullExpr(source.slice(rhsStart, rhsEnd), rhsStart));
+  }
+  return out;
 }
 
 /**
@@ -267,6 +303,17 @@ export async function typeOfExpr(source: string, expr: Expr, lookup: TypeLookup,
     const a = assignmentOf(source, base.name, base.at);
     if (!a) return null;
     type = a.declared ?? (a.expr ? await typeOfExpr(source, a.expr, lookup, depth + 1) : null);
+  } else if (base.kind === 'map') {
+    if (depth >= MAX_VAR_DEPTH) return null;
+    type = null;
+    // The last store whose type is known (maps are global: any probe may write them).
+    for (const a of mapAssignments(source, base.name).reverse()) {
+      type = a ? await typeOfExpr(source, a, lookup, depth + 1) : null;
+      if (type) break;
+    }
+  } else if (base.kind === 'probeValue') {
+    const args = await lookup.args();
+    type = args?.find((x) => x.name === base.name)?.type ?? null;
   } else {
     const first = steps[0];
     if (!first || !('member' in first)) return null;
