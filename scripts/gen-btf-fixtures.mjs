@@ -12,11 +12,13 @@ const addon = require(path.resolve('native/build/Release/kscope_native.node'));
 const VMLINUX = '/sys/kernel/btf/vmlinux';
 const STRUCTS = ['task_struct', 'mm_struct', 'fs_struct', 'path', 'dentry', 'qstr', 'sock', 'sock_common', 'file', 'inode', 'in6_addr', 'sk_buff', 'net_device'];
 
+// As describeStruct answers: anonymous struct/union members keep their own members.
+const member = ({ name, type, offset, size, members }) => ({ name, type, offset, size, ...(members ? { members: members.map(member) } : {}) });
 const structs = {};
 for (const name of STRUCTS) {
   const s = addon.btfStruct(VMLINUX, name);
   if (!s) throw new Error(`no struct ${name} in ${VMLINUX}`);
-  structs[name] = { name: s.name, size: s.size, members: s.members.map(({ name: n, type, offset, size }) => ({ name: n, type, offset, size })) };
+  structs[name] = { name: s.name, size: s.size, members: s.members.map(member) };
 }
 
 // Tracepoint fields as the catalog reads them (`field:TYPE NAME[N]; offset:O; size:S;`).

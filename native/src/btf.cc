@@ -244,6 +244,11 @@ void AddMembers(const struct btf* btf, TypeNamer& namer, const struct btf_type* 
     bm.bitfieldSize = btf_member_bitfield_size(t, i);
     int size = btf__resolve_size(btf, m->type);
     bm.size = size > 0 ? static_cast<uint32_t>(size) : 0;  // flexible arrays: 0
+    if (*name && depth < 8) {
+      const struct btf_type* mt = btf__type_by_id(btf, m->type);
+      while (mt && (btf_is_mod(mt) || btf_is_type_tag(mt))) mt = btf__type_by_id(btf, mt->type);
+      if (mt && btf_is_composite(mt) && !*namer.Str(mt->name_off)) AddMembers(btf, namer, mt, 0, bm.members, depth + 1);
+    }
     out.push_back(std::move(bm));
   }
 }

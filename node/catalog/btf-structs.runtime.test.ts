@@ -38,6 +38,12 @@ describe.skipIf(skip !== null)('kernel structs from this machine\'s BTF', () => 
     expect(r.describe('sock_common').members.map((m) => m.name)).toContain('skc_family');
   });
 
+  it('an anonymous union member carries its own members (in6_addr.in6_u)', () => {
+    const u = r.describe('in6_addr').members.find((m) => m.name === 'in6_u');
+    expect(u?.type).toBe('union {...}');
+    expect(u?.members?.map((m) => `${m.type} ${m.name}`)).toEqual(['__u8[16] u6_addr8', '__be16[8] u6_addr16', '__be32[4] u6_addr32']);
+  });
+
   it('follows a typedef to its struct (atomic_t, kuid_t)', () => {
     expect(r.describe('atomic_t').members).toEqual([{ name: 'counter', type: 'int', offset: 0, size: 4 }]);
     expect(r.describe('kuid_t').members.map((m) => `${m.type} ${m.name}`)).toEqual(['uid_t val']);

@@ -42,6 +42,8 @@ describe('BTF struct reader', () => {
     expect(() => r.describe('no_such_struct')).toThrow(/no struct or union 'no_such_struct' \(nor a typedef of one\)/);
     expect(() => r.describe('no_such_struct')).toThrow(/no struct or union/);
     expect(calls).toEqual(['task_struct', 'no_such_struct']);
+    // Anonymous struct members keep their members, as the contract carries them.
+    expect(r.describe('sock').members.find((m) => m.name === 'sk_backlog')?.members?.map((m) => m.name)).toEqual(['rmem_alloc', 'len', 'head', 'tail']);
   });
 
   it('reads again when the BTF file changes (a new kernel)', () => {

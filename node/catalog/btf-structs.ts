@@ -7,8 +7,8 @@
 // kernel's BTF is read again.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StructLayout } from '../../common/contract/index.js';
-import type { BtfStruct, NativeAddon } from '../native.js';
+import type { StructLayout, StructMember } from '../../common/contract/index.js';
+import type { BtfStruct, BtfStructMember, NativeAddon } from '../native.js';
 
 export interface BtfStructReader {
   /** The struct, union or typedef of one named `name` (`task_struct`, `struct sock`, `atomic_t`); throws a clear error when there is none. */
@@ -16,6 +16,17 @@ export interface BtfStructReader {
 }
 
 const MAX_CACHED = 512;
+
+function toContract(m: BtfStructMember): StructMember {
+  return {
+    name: m.name,
+    type: m.type,
+    offset: m.offset,
+    size: m.size,
+    ...(m.bitfieldSize ? { bitfieldSize: m.bitfieldSize } : {}),
+    ...(m.members?.length ? { members: m.members.map(toContract) } : {}),
+  };
+}
 
 export function createBtfStructReader(btfDir: () => string, native: () => NativeAddon): BtfStructReader {
   // Unknown names are kept too: the editor asks again at every keystroke after `->`.
@@ -61,7 +72,7 @@ export function createBtfStructReader(btfDir: () => string, native: () => Native
       const vmlinux = path.join(btfDir(), 'vmlinux');
       const s = lookup(vmlinux, name);
       if (!s) throw new Error(`no struct or union '${name}' (nor a typedef of one) in the kernel's BTF (${vmlinux})`);
-      return { name: s.name, size: s.size, members: s.members.map((m) => ({ name: m.name, type: m.type, offset: m.offset, size: m.size, ...(m.bitfieldSize ? { bitfieldSize: m.bitfieldSize } : {}) })) };
+      return { name: s.name, size: s.size, members: s.members.map(toContract) };
     },
   };
 }

@@ -168,6 +168,15 @@ describe('completion over real scripts and this kernel\'s BTF', () => {
     expect(names(ms)).toContain('f_inode');
   });
 
+  it('completes the members of anonymous unions and structs (in6_u, sk_backlog)', async () => {
+    const script = 'kprobe:tcp_connect\n{\n  $sk = (struct sock *)arg0;\n  printf("%s\\n", ntop($sk->__sk_common.skc_v6_daddr.in6_u.|));\n}\n';
+    const ms = await complete(script, null);
+    expect(names(ms)).toEqual(['u6_addr8', 'u6_addr16', 'u6_addr32']);
+    expect(ms?.[0]).toMatchObject({ type: '__u8[16]', owner: 'union {...} in6_u' });
+    expect(names(await complete('k:f { $sk = (struct sock *)arg0; $sk->sk_backlog.|', null))).toEqual(['rmem_alloc', 'len', 'head', 'tail']);
+    expect(names(await complete('k:f { $sk = (struct sock *)arg0; $sk->sk_backlog.head->|', null))).toContain('len');
+  });
+
   it('completes through a cast of arg0 in parentheses (lesson 12 with kprobes)', async () => {
     const i = LESSON_12_KPROBE.indexOf('arg0)->') + 'arg0)->'.length;
     const ms = await complete(`${LESSON_12_KPROBE.slice(0, i)}|${LESSON_12_KPROBE.slice(i)}`, null);

@@ -287,50 +287,75 @@ export interface Member {
   size?: number;
   /** `struct task_struct`, or the probe whose field it is. */
   owner: string;
+  /** An anonymous struct/union member's own members (`union {...} in6_u`). */
+  members?: Member[];
+}
+
+/** A type as far as completion goes: its C text, and the members of an anonymous type (it has no name to ask for). */
+interface TypeRef {
+  type: string;
+  members?: Member[];
 }
 
 const MAX_VAR_DEPTH = 8;
 
 /** The C type of `expr` in `source`, or null when it cannot be known. */
-export async function typeOfExpr(source: string, expr: Expr, lookup: TypeLookup, depth = 0): Promise<string | null> {
-  let type: string | null;
+export async function typeOfExpr(source: string, expr: Expr, lookup: TypeLookup): Promise<string | null> {
+  return (await refOfExpr(source, expr, lookup, 0))?.type ?? null;
+}
+
+async function refOfExpr(source: string, expr: Expr, lookup: TypeLookup, depth: number): Promise<TypeRef | null> {
+  let ref: TypeRef | null = null;
   let steps = expr.steps;
   const base = expr.base;
+  const text = (t: string | null | undefined): TypeRef | null => (t ? { type: t } : null);
   if (base.kind === 'unknown') return null;
-  if (base.kind === 'type') type = base.type;
+  if (base.kind === 'type') ref = { type: base.type };
   else if (base.kind === 'var') {
     if (depth >= MAX_VAR_DEPTH) return null;
     const a = assignmentOf(source, base.name, base.at);
     if (!a) return null;
-    type = a.declared ?? (a.expr ? await typeOfExpr(source, a.expr, lookup, depth + 1) : null);
+    ref = a.declared ? { type: a.declared } : a.expr ? await refOfExpr(source, a.expr, lookup, depth + 1) : null;
   } else if (base.kind === 'map') {
     if (depth >= MAX_VAR_DEPTH) return null;
-    type = null;
     // The last store whose type is known (maps are global: any probe may write them).
     for (const a of mapAssignments(source, base.name).reverse()) {
-      type = a ? await typeOfExpr(source, a, lookup, depth + 1) : null;
-      if (type) break;
+      ref = a ? await refOfExpr(source, a, lookup, depth + 1) : null;
+      if (ref) break;
     }
   } else if (base.kind === 'probeValue') {
     const args = await lookup.args();
-    type = args?.find((x) => x.name === base.name)?.type ?? null;
+    ref = text(args?.find((x) => x.name === base.name)?.type);
   } else {
     const first = steps[0];
     if (!first || !('member' in first)) return null;
     const args = await lookup.args();
-    type = args?.find((x) => x.name === first.member)?.type ?? null;
+    ref = text(args?.find((x) => x.name === first.member)?.type);
     steps = steps.slice(1);
   }
   for (const step of steps) {
-    if (type === null) return null;
+    if (ref === null) return null;
     if ('index' in step) {
-      type = elementType(type);
+      ref = text(elementType(ref.type));
       continue;
     }
-    const m = await memberOf(type, step.member, lookup);
-    type = m?.type ?? null;
+    const m = (await membersOf(ref, lookup))?.find((x) => x.name === step.member);
+    ref = m ? { type: m.type, members: m.members } : null;
   }
-  return type;
+  return ref;
+}
+
+function toMembers(ms: StructLayout['members'], owner: string): Member[] {
+  return ms
+    .filter((m) => m.name !== '')
+    .map((m) => ({
+      name: m.name,
+      type: m.type,
+      offset: m.offset,
+      size: m.size,
+      owner,
+      ...(m.members?.length ? { members: toMembers(m.members, `${m.type} ${m.name}`) } : {}),
+    }));
 }
 
 /** The members one can write after an expression of `type` (a struct, a pointer to one, a typedef of one). */
@@ -339,12 +364,14 @@ export async function membersOfType(type: string, lookup: TypeLookup): Promise<M
   if (!name) return null;
   const s = await lookup.struct(name);
   if (!s) return null;
-  const owner = /^(?:struct|union) /.test(unqualified(type).replace(/ \*$/, '')) ? unqualified(type).replace(/ \*$/, '') : s.name;
-  return s.members.filter((m) => m.name !== '').map((m) => ({ name: m.name, type: m.type, offset: m.offset, size: m.size, owner }));
+  const bare = unqualified(type).replace(/ \*$/, '');
+  return toMembers(s.members, /^(?:struct|union) /.test(bare) ? bare : s.name);
 }
 
-async function memberOf(type: string, name: string, lookup: TypeLookup): Promise<Member | null> {
-  return (await membersOfType(type, lookup))?.find((m) => m.name === name) ?? null;
+async function membersOf(ref: TypeRef, lookup: TypeLookup): Promise<Member[] | null> {
+  // An anonymous type, reached as a value (`.`) or through a pointer to it.
+  if (ref.members && /\{\.\.\.\}\s*\*?$/.test(unqualified(ref.type))) return ref.members;
+  return membersOfType(ref.type, lookup);
 }
 
 /** What completes after the accessor of `access`: the probe's fields for `args`, else a struct's members. */
@@ -354,8 +381,8 @@ export async function completionMembers(source: string, access: MemberAccess, lo
     const args = await lookup.args();
     return args?.map((a) => ({ name: a.name, type: a.type, offset: a.offset, size: a.size, owner: probeName })) ?? null;
   }
-  const type = await typeOfExpr(source, expr, lookup);
-  return type === null ? null : membersOfType(type, lookup);
+  const ref = await refOfExpr(source, expr, lookup, 0);
+  return ref === null ? null : membersOf(ref, lookup);
 }
 
 /** The member named `name` written after `access`'s accessor, for hover. */
