@@ -1,6 +1,7 @@
 // The bpftrace language service for Monaco: completion (probe specs from the catalog,
-// args-> fields of the probe in scope, builtins and functions) and hover (reference
-// entries, probe availability and fields). The reasoning is in context.ts/reference.ts.
+// args-> fields of the probe in scope, kernel struct members after -> and . from BTF,
+// builtins and functions) and hover (reference entries, probe availability and fields,
+// members and structs). The reasoning is in context.ts, member-access.ts and reference.ts.
 import type { ProbeDescription, ProbeTreeResult, StructLayout } from '../../../common/contract/index.js';
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
