@@ -66,6 +66,16 @@ for (const width of [1280, 1920]) {
       await page.keyboard.press('Escape');
     });
 
+    it('choosing a member after curtask. writes curtask-> (the accessor bpftrace 0.17 and 0.23 need)', async () => {
+      const { page } = suite;
+      await typeScript(page, SCRIPT);
+      await page.keyboard.type('curtask.pi');
+      await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('pid');
+      await page.keyboard.press('Enter');
+      const text = () => page.evaluate<string>(`document.querySelector('.monaco-editor .view-lines').innerText.replace(/\\u00a0/g, ' ')`);
+      await expect.poll(text).toContain('curtask->pid');
+    });
+
     it('hover on a member shows its type and struct', async () => {
       const { page } = suite;
       await typeScript(page, HOVER_SCRIPT);

@@ -6,7 +6,7 @@ import type { ProbeDescription, ProbeTreeResult, StructLayout } from '../../../c
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';
-import { completionMembers, hoveredMember, memberAccessAt, rawTracepointArgFunctions, type Member, type TypeLookup } from './member-access.js';
+import { hoveredMember, memberAccessAt, memberCompletion, rawTracepointArgFunctions, type Member, type TypeLookup } from './member-access.js';
 import { structLayout } from './structs.js';
 import { keywords, probeTypes, specialProbes } from './bpftrace.js';
 import {
@@ -291,8 +291,16 @@ const completionProvider: monaco.languages.CompletionItemProvider = {
         const access = memberAccessAt(source, ctx.offset);
         if (!access) return { suggestions: [] };
         const lookup = typeLookup(ctx.probe);
-        const members = await completionMembers(source, access, lookup, await lookup.probeName());
-        return { suggestions: members ? memberItems(members, rangeFrom(model, access.start, position)) : [] };
+        const c = await memberCompletion(source, access, lookup, await lookup.probeName());
+        if (!c) return { suggestions: [] };
+        const items = memberItems(c.members, rangeFrom(model, access.start, position));
+        // `curtask.` becomes `curtask->` (and `$path->` `$path.`) as the member is chosen.
+        if (c.accessor && c.accessor !== access.accessor) {
+          const a = model.getPositionAt(access.accessorStart);
+          const fix = { range: new monaco.Range(a.lineNumber, a.column, a.lineNumber, a.column + access.accessor.length), text: c.accessor };
+          for (const item of items) item.additionalTextEdits = [fix];
+        }
+        return { suggestions: items };
       }
       if (ctx.kind === 'code') {
         // `.` and `>` only mean something after args (handled above).

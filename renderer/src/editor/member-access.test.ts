@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProbeArg, StructLayout } from '../../../common/contract/index.js';
-import { assignmentOf, rawTracepointArgFunctions, castType, completionMembers, elementType, fullExpr, hoveredMember, memberAccessAt, structOf, typeOfExpr, type TypeLookup } from './member-access.js';
+import { accessorFor, memberCompletion, assignmentOf, rawTracepointArgFunctions, castType, completionMembers, elementType, fullExpr, hoveredMember, memberAccessAt, structOf, typeOfExpr, type TypeLookup } from './member-access.js';
 
 // Struct layouts and probe fields of this machine's kernel (scripts/gen-btf-fixtures.mjs).
 const TYPES = JSON.parse(fs.readFileSync(path.resolve('test/fixtures/btf/editor-types.json'), 'utf8')) as {
@@ -44,7 +44,7 @@ const LESSON_12_KPROBE = fs.readFileSync(path.resolve('resources/examples/lesson
 describe('memberAccessAt', () => {
   it('reads the expression before -> and . with the typed prefix', () => {
     const [src, off] = at('kfunc:vfs_read { printf("%d\\n", curtask->pi|); }');
-    expect(memberAccessAt(src, off)).toEqual({ expr: { base: { kind: 'type', type: 'struct task_struct *' }, steps: [] }, accessor: '->', prefix: 'pi', start: off - 2 });
+    expect(memberAccessAt(src, off)).toEqual({ expr: { base: { kind: 'type', type: 'struct task_struct *' }, steps: [] }, accessor: '->', accessorStart: off - 4, prefix: 'pi', start: off - 2 });
   });
 
   it('reads chains, indexes, casts in parentheses and variables', () => {
@@ -175,6 +175,20 @@ describe('completion over real scripts and this kernel\'s BTF', () => {
     expect(ms?.[0]).toMatchObject({ type: '__u8[16]', owner: 'union {...} in6_u' });
     expect(names(await complete('k:f { $sk = (struct sock *)arg0; $sk->sk_backlog.|', null))).toEqual(['rmem_alloc', 'len', 'head', 'tail']);
     expect(names(await complete('k:f { $sk = (struct sock *)arg0; $sk->sk_backlog.head->|', null))).toContain('len');
+  });
+
+  it('says which accessor the type takes, to correct curtask. and a struct value\'s ->', async () => {
+    expect(accessorFor('struct task_struct *')).toBe('->');
+    expect(accessorFor('const struct path')).toBe('.');
+    const [a, ao] = at('t:sched:sched_switch { curtask.|');
+    expect((await memberCompletion(a, memberAccessAt(a, ao)!, lookup(null)))?.accessor).toBe('->');
+    const [b, bo] = at('t:sched:sched_switch { curtask->fs->pwd->|');
+    const c = await memberCompletion(b, memberAccessAt(b, bo)!, lookup(null));
+    expect(c).toMatchObject({ accessor: '.', members: [{ name: 'mnt' }, { name: 'dentry' }] });
+    expect(memberAccessAt(b, bo)!.accessorStart).toBe(bo - 2);
+    // A probe's args take either accessor (bpftrace 0.21+).
+    const [d, dO] = at('t:syscalls:sys_enter_openat { args.|');
+    expect((await memberCompletion(d, memberAccessAt(d, dO)!, lookup('tracepoint:syscalls:sys_enter_openat')))?.accessor).toBeNull();
   });
 
   it('completes through a cast of arg0 in parentheses (lesson 12 with kprobes)', async () => {

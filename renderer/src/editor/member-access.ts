@@ -31,6 +31,8 @@ export interface MemberAccess {
   /** The expression whose members are wanted (before the accessor). */
   expr: Expr;
   accessor: '->' | '.';
+  /** Where the accessor starts (to correct it). */
+  accessorStart: number;
   /** The member name typed so far, and where it starts. */
   prefix: string;
   start: number;
@@ -154,7 +156,7 @@ export function memberAccessAt(source: string, offset: number): MemberAccess | n
   if (m[1] === '.' && /\d$/.test(before.slice(0, accStart)) && !/[A-Za-z_]\w*$/.test(before.slice(0, accStart))) return null;
   const chain = chainBefore(before, accStart, 0);
   if (!chain) return null;
-  return { expr: chain.expr, accessor: m[1] as '->' | '.', prefix, start: offset - prefix.length };
+  return { expr: chain.expr, accessor: m[1] as '->' | '.', accessorStart: accStart, prefix, start: offset - prefix.length };
 }
 
 /** Where a right-hand side starting at `from` ends: `;`, a newline or a brace outside parentheses (text.length when it runs on). */
@@ -374,15 +376,36 @@ async function membersOf(ref: TypeRef, lookup: TypeLookup): Promise<Member[] | n
   return membersOfType(ref.type, lookup);
 }
 
+/**
+ * The accessor a value of `type` takes: `->` for a pointer, `.` for a struct value. bpftrace
+ * 0.17 and 0.23 refuse the other one ("Can not access field 'pid' on type 'struct
+ * task_struct *'", "Can not dereference struct/union of type 'struct path'"); 0.27 accepts
+ * both. The right one works everywhere, so completion corrects a wrong one.
+ */
+export function accessorFor(type: string): '->' | '.' {
+  return unqualified(type).endsWith('*') ? '->' : '.';
+}
+
+export interface MemberCompletion {
+  members: Member[];
+  /** The accessor the expression's type takes (null for a probe's `args`, which takes both). */
+  accessor: '->' | '.' | null;
+}
+
 /** What completes after the accessor of `access`: the probe's fields for `args`, else a struct's members. */
-export async function completionMembers(source: string, access: MemberAccess, lookup: TypeLookup, probeName = 'the probe'): Promise<Member[] | null> {
+export async function memberCompletion(source: string, access: MemberAccess, lookup: TypeLookup, probeName = 'the probe'): Promise<MemberCompletion | null> {
   const { expr } = access;
   if (expr.base.kind === 'args' && expr.steps.length === 0) {
     const args = await lookup.args();
-    return args?.map((a) => ({ name: a.name, type: a.type, offset: a.offset, size: a.size, owner: probeName })) ?? null;
+    return args ? { members: args.map((a) => ({ name: a.name, type: a.type, offset: a.offset, size: a.size, owner: probeName })), accessor: null } : null;
   }
   const ref = await refOfExpr(source, expr, lookup, 0);
-  return ref === null ? null : membersOf(ref, lookup);
+  const members = ref === null ? null : await membersOf(ref, lookup);
+  return members && ref ? { members, accessor: accessorFor(ref.type) } : null;
+}
+
+export async function completionMembers(source: string, access: MemberAccess, lookup: TypeLookup, probeName = 'the probe'): Promise<Member[] | null> {
+  return (await memberCompletion(source, access, lookup, probeName))?.members ?? null;
 }
 
 /** The member named `name` written after `access`'s accessor, for hover. */
