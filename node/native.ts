@@ -29,7 +29,17 @@ export interface BtfStruct {
    * `size` the member type's size (0 for a flexible array); bitfields also give their
    * width and absolute bit offset.
    */
-  members: { name: string; type: string; offset: number; size: number; bitfieldSize?: number; bitOffset?: number }[];
+  members: BtfStructMember[];
+}
+export interface BtfStructMember {
+  name: string;
+  type: string;
+  offset: number;
+  size: number;
+  bitfieldSize?: number;
+  bitOffset?: number;
+  /** An anonymous struct/union member's type's own members (offsets relative to it). */
+  members?: BtfStructMember[];
 }
 export interface ElfSymbol {
   name: string;

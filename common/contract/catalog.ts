@@ -133,10 +133,30 @@ export const ProbeDescription = z.object({
 });
 export type ProbeDescription = z.infer<typeof ProbeDescription>;
 
+export interface StructMember {
+  name: string;
+  type: string;
+  offset: number;
+  size: number;
+  bitfieldSize?: number;
+  /** The members of an anonymous struct/union member's type (`union {...} in6_u`), offsets relative to it. */
+  members?: StructMember[];
+}
+export const StructMember: z.ZodType<StructMember> = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    type: z.string(),
+    offset: z.number().int(),
+    size: z.number().int(),
+    bitfieldSize: z.number().int().optional(),
+    members: z.array(StructMember).optional(),
+  }),
+);
+
 export const StructLayout = z.object({
   name: z.string(),
   size: z.number().int(),
-  members: z.array(z.object({ name: z.string(), type: z.string(), offset: z.number().int(), size: z.number().int(), bitfieldSize: z.number().int().optional() })),
+  members: z.array(StructMember),
 });
 export type StructLayout = z.infer<typeof StructLayout>;
 

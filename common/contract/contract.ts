@@ -201,7 +201,7 @@ export const methods = {
     params: z.object({ name: z.string().min(1).max(4096), binary: z.string().max(4096).optional() }).strict(),
     result: ProbeDescription,
   },
-  /** A kernel struct's members from BTF (for casts such as lesson 12's). */
+  /** A kernel struct's members from BTF (a struct, union or typedef of one: `task_struct`, `struct sock`, `atomic_t`), for casts such as lesson 12's and the editor's member completion; an unknown name is an error. */
   describeStruct: {
     params: z.object({ name: z.string().min(1).max(256) }).strict(),
     result: StructLayout,

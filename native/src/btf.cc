@@ -244,6 +244,11 @@ void AddMembers(const struct btf* btf, TypeNamer& namer, const struct btf_type* 
     bm.bitfieldSize = btf_member_bitfield_size(t, i);
     int size = btf__resolve_size(btf, m->type);
     bm.size = size > 0 ? static_cast<uint32_t>(size) : 0;  // flexible arrays: 0
+    if (*name && depth < 8) {
+      const struct btf_type* mt = btf__type_by_id(btf, m->type);
+      while (mt && (btf_is_mod(mt) || btf_is_type_tag(mt))) mt = btf__type_by_id(btf, mt->type);
+      if (mt && btf_is_composite(mt) && !*namer.Str(mt->name_off)) AddMembers(btf, namer, mt, 0, bm.members, depth + 1);
+    }
     out.push_back(std::move(bm));
   }
 }
@@ -288,8 +293,17 @@ std::optional<BtfStructInfo> BtfStruct(const std::string& path, const std::strin
   const struct btf* btf = p.btf.get();
   int id = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_STRUCT);
   if (id < 0) id = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_UNION);
-  if (id < 0) return std::nullopt;
-  const struct btf_type* t = btf__type_by_id(btf, id);
+  const struct btf_type* t = id < 0 ? nullptr : btf__type_by_id(btf, id);
+  if (!t) {
+    // A typedef of a struct or union (atomic_t, kuid_t, spinlock_t): members are written
+    // after it the same way (`$mm->mm_users.counter`), often of an anonymous struct.
+    int td = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_TYPEDEF);
+    const struct btf_type* u = td < 0 ? nullptr : btf__type_by_id(btf, td);
+    for (int i = 0; u && i < 32 && (btf_is_typedef(u) || btf_is_mod(u) || btf_is_type_tag(u)); i++)
+      u = btf__type_by_id(btf, u->type);
+    if (!u || !btf_is_composite(u)) return std::nullopt;
+    t = u;
+  }
   TypeNamer namer(btf);
   BtfStructInfo s;
   s.name = name;

@@ -47,6 +47,9 @@ struct BtfMember {
   uint32_t size = 0;         // bytes of the member's type
   uint32_t bitOffset = 0;    // bits from the start of the struct
   uint32_t bitfieldSize = 0; // 0: not a bitfield
+  // A member of an anonymous struct/union type (`union {...} in6_u`): that type's members,
+  // offsets relative to it, since it has no name to ask for.
+  std::vector<BtfMember> members;
 };
 struct BtfStructInfo {
   std::string name;

@@ -103,6 +103,26 @@ Napi::Value BtfFunctionsPacked(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// Members as JS objects; an anonymous struct/union member carries its own `members`.
+Napi::Array BtfMembersArray(Napi::Env env, const std::vector<kscope::BtfMember>& in) {
+  Napi::Array members = Napi::Array::New(env, in.size());
+  for (size_t i = 0; i < in.size(); i++) {
+    const kscope::BtfMember& m = in[i];
+    Napi::Object mo = Napi::Object::New(env);
+    mo.Set("name", m.name);
+    mo.Set("type", m.type);
+    mo.Set("offset", m.offset);
+    mo.Set("size", m.size);
+    if (m.bitfieldSize) {
+      mo.Set("bitfieldSize", m.bitfieldSize);
+      mo.Set("bitOffset", m.bitOffset);
+    }
+    if (!m.members.empty()) mo.Set("members", BtfMembersArray(env, m.members));
+    members.Set(static_cast<uint32_t>(i), mo);
+  }
+  return members;
+}
+
 Napi::Value BtfStruct(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = StringArg(info, 0, "path");
@@ -114,20 +134,7 @@ Napi::Value BtfStruct(const Napi::CallbackInfo& info) {
   o.Set("name", s->name);
   o.Set("kind", s->isUnion ? "union" : "struct");
   o.Set("size", s->size);
-  Napi::Array members = Napi::Array::New(env, s->members.size());
-  for (size_t i = 0; i < s->members.size(); i++) {
-    const kscope::BtfMember& m = s->members[i];
-    Napi::Object mo = Napi::Object::New(env);
-    mo.Set("name", m.name);
-    mo.Set("type", m.type);
-    mo.Set("offset", m.offset);
-    mo.Set("size", m.size);
-    if (m.bitfieldSize) {
-      mo.Set("bitfieldSize", m.bitfieldSize);
-      mo.Set("bitOffset", m.bitOffset);
-    }
-    members.Set(static_cast<uint32_t>(i), mo);
-  }
+  Napi::Array members = BtfMembersArray(env, s->members);
   o.Set("members", members);
   return o;
 }

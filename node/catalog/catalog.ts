@@ -2,6 +2,7 @@
 // indexes every probe name and answers listProbes / probeTree / describeProbe /
 // describeStruct. The readers take their roots as parameters so tests run on fixtures.
 import { userPatternBinary } from './user-pattern.js';
+import { createBtfStructReader } from './btf-structs.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_TYPES, probeTypeOf, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../../common/contract/index.js';
@@ -272,26 +273,9 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     return `no ${what} '${name}' on this kernel${sugg.length ? ` (did you mean ${sugg.join(', ')}?)` : ''}`;
   }
 
+  const structs = createBtfStructReader(() => getRoots().btfDir, native);
   function describeStruct(rawName: string): StructLayout {
-    const name = rawName.trim().replace(/^(struct|union)\s+/, '');
-    if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`'${rawName}' is not a struct name`);
-    const vmlinux = path.join(getRoots().btfDir, 'vmlinux');
-    if (!fs.existsSync(vmlinux)) throw new Error(`no kernel BTF (${vmlinux} is missing): struct layouts need a kernel built with CONFIG_DEBUG_INFO_BTF=y`);
-    let addon: NativeAddon;
-    try {
-      addon = native();
-    } catch (e) {
-      throw new Error(`cannot read struct ${name}: ${(e as Error).message}`, { cause: e });
-    }
-    if (typeof addon.btfStruct !== 'function') throw new Error(`cannot read struct ${name}: this build of the native addon has no btfStruct() (rebuild it with npm run build:native)`);
-    let s;
-    try {
-      s = addon.btfStruct(vmlinux, name);
-    } catch (e) {
-      throw new Error(`reading struct ${name} from ${vmlinux} failed: ${(e as Error).message}`, { cause: e });
-    }
-    if (!s) throw new Error(`no struct or union '${name}' in the kernel's BTF (${vmlinux})`);
-    return { name: s.name, size: s.size, members: s.members };
+    return structs.describe(rawName);
   }
 
   return {

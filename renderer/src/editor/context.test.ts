@@ -86,7 +86,7 @@ describe('completion context', () => {
     const [src3, k] = at('BEGIN { // cou|');
     expect(completionContext(src3, k)).toEqual({ kind: 'none' });
     const [src4, l] = at('BEGIN { $t->pi|');
-    expect(completionContext(src4, l)).toEqual({ kind: 'none' });
+    expect(completionContext(src4, l)).toEqual({ kind: 'member', probe: { spec: 'BEGIN', wildcard: false }, offset: l });
   });
 });
 

@@ -14,6 +14,8 @@ export interface Scan {
    * top level, the probe list typed so far since the previous block.
    */
   header: string;
+  /** Offset of the `{` that opens the enclosing probe's action block (-1 outside one). */
+  blockStart: number;
 }
 
 const PATH_CHAR = /[\w.*\-+[\]]/;
@@ -29,6 +31,7 @@ export function scan(source: string, offset: number): Scan {
   let header = '';
   let frozen = '';
   let lineStart = true;
+  let blockStart = -1;
   let i = 0;
   while (i < end) {
     const c = source[i]!;
@@ -85,6 +88,7 @@ export function scan(source: string, offset: number): Scan {
       }
       if (c === '{') {
         depth = 1;
+        blockStart = i;
         frozen = header;
       } else if (c === '}') {
         header = '';
@@ -112,6 +116,7 @@ export function scan(source: string, offset: number): Scan {
         if (depth === 0) {
           header = '';
           frozen = '';
+          blockStart = -1;
         }
       }
     }
@@ -119,7 +124,7 @@ export function scan(source: string, offset: number): Scan {
   }
   const state: ScanState =
     lineComment || blockComment ? 'comment' : inString ? 'string' : depth > 0 ? 'block' : inFilter ? 'filter' : 'top';
-  return { state, depth, header: state === 'block' || state === 'filter' ? frozen : header };
+  return { state, depth, header: state === 'block' || state === 'filter' ? frozen : header, blockStart: depth > 0 ? blockStart : -1 };
 }
 
 /** The probe specs of a probe list (`a:b:c, d:e:f /filter/`), aliases expanded. */
@@ -159,6 +164,11 @@ export type CompletionContext =
   | { kind: 'probe'; prefix: string; start: number }
   /** `args->` / `args.` in a block or filter: the fields of `probe`. */
   | { kind: 'field'; probe: ProbeInScope | null; prefix: string; accessor: '->' | '.'; start: number }
+  /**
+   * After `->` / `.` on anything but a plain `args` (`curtask->`, `$t->mm->`, a cast):
+   * a struct's members, found by member-access.ts from `offset`.
+   */
+  | { kind: 'member'; probe: ProbeInScope | null; offset: number }
   /** Code in a block or filter: builtins, functions, variables. */
   | { kind: 'code'; prefix: string; start: number; probe: ProbeInScope | null };
 
@@ -177,7 +187,7 @@ export function completionContext(source: string, offset: number): CompletionCon
     const prefix = field[2]!;
     return { kind: 'field', probe, prefix, accessor: field[1] as '->' | '.', start: offset - prefix.length };
   }
-  if (/(->|\.)\s*\w*$/.test(before)) return { kind: 'none' }; // a member of something else
+  if (/(->|\.)\s*\w*$/.test(before)) return { kind: 'member', probe, offset };
   const word = /[$@]?\w*$/.exec(before)?.[0] ?? '';
   return { kind: 'code', prefix: word, start: offset - word.length, probe };
 }

@@ -1,10 +1,13 @@
 // The bpftrace language service for Monaco: completion (probe specs from the catalog,
-// args-> fields of the probe in scope, builtins and functions) and hover (reference
-// entries, probe availability and fields). The reasoning is in context.ts/reference.ts.
-import type { ProbeDescription, ProbeTreeResult } from '../../../common/contract/index.js';
+// args-> fields of the probe in scope, kernel struct members after -> and . from BTF,
+// builtins and functions) and hover (reference entries, probe availability and fields,
+// members and structs). The reasoning is in context.ts, member-access.ts and reference.ts.
+import type { ProbeDescription, ProbeTreeResult, StructLayout } from '../../../common/contract/index.js';
 import { describeProbe, listProbesCached, probeTree } from '../probes/api.js';
 import { useUi } from '../state/ui.js';
 import { completionContext, probeQuery, probeSpecAt, scan, pickProbe, type ProbeInScope } from './context.js';
+import { hoveredMember, memberAccessAt, memberCompletion, rawTracepointArgFunctions, type Member, type TypeLookup } from './member-access.js';
+import { structLayout } from './structs.js';
 import { keywords, probeTypes, specialProbes } from './bpftrace.js';
 import {
   BUILTINS,
@@ -133,20 +136,65 @@ async function probeItems(prefix: string, range: monaco.IRange): Promise<{ items
   return { items, incomplete };
 }
 
-async function fieldItems(probe: ProbeInScope, range: monaco.IRange): Promise<Item[]> {
-  const d = await resolveProbe(probe);
-  if (!d) return [];
-  return d.args.map((a, i) => ({
-    label: { label: a.name, description: a.type },
+/**
+ * The `args` a block reads: its probe's, or for a raw tracepoint the parameters of the
+ * kernel function whose prototype is the tracepoint's (see rawTracepointArgFunctions).
+ */
+async function argsOf(p: ProbeInScope): Promise<{ name: string; args: ProbeDescription['args'] } | null> {
+  const full = expandAlias(p.spec);
+  const stubs = p.wildcard ? null : rawTracepointArgFunctions(full);
+  if (stubs) {
+    // bpftrace 0.23 refuses args in a raw tracepoint, 0.27 types them from BTF (0.24-0.26 not checked here).
+    if (!versionAtLeast(useUi.getState().bpftraceVersion, 0, 24)) return null;
+    for (const fn of stubs) {
+      const d = await describeProbe(fn).catch(() => null);
+      if (d && d.args[0]?.name === '__data') return { name: full, args: d.args.slice(1) };
+    }
+    return null;
+  }
+  const d = await resolveProbe(p);
+  return d ? { name: d.name, args: d.args } : null;
+}
+
+/** Types for member completion: the probe in scope's fields and the host's BTF structs. */
+function typeLookup(probe: ProbeInScope | null): TypeLookup & { probeName(): Promise<string | undefined> } {
+  let args: ReturnType<typeof argsOf> | null = null;
+  const get = () => (args ??= probe ? argsOf(probe).catch(() => null) : Promise.resolve(null));
+  return {
+    args: async () => (await get())?.args ?? null,
+    struct: structLayout,
+    probeName: async () => (await get())?.name,
+  };
+}
+
+function memberDoc(m: Member): string {
+  const where = m.owner.startsWith('struct ') || m.owner.startsWith('union ') || !m.owner.includes(':') ? `Member of \`${m.owner}\`` : `Field of \`${m.owner}\``;
+  const at = m.offset !== undefined ? ` — offset ${m.offset}${m.size !== undefined ? `, size ${m.size}` : ''}` : '';
+  return `${where}${at}`;
+}
+
+function memberItems(members: Member[], range: monaco.IRange): Item[] {
+  return members.map((m, i) => ({
+    label: { label: m.name, description: m.type },
     kind: K().Field,
-    insertText: a.name,
+    insertText: m.name,
     range,
-    detail: `${a.type} ${a.name}`,
-    documentation: {
-      value: `Field of \`${d.name}\`${a.offset !== undefined ? ` — offset ${a.offset}` : ''}${a.size !== undefined ? `, size ${a.size}` : ''}`,
-    },
-    sortText: String(i).padStart(3, '0'),
+    detail: `${m.type} ${m.name}`,
+    documentation: { value: memberDoc(m) },
+    // Declaration order, as the struct reads in the kernel's source.
+    sortText: String(i).padStart(4, '0'),
   }));
+}
+
+async function fieldItems(probe: ProbeInScope, range: monaco.IRange): Promise<Item[]> {
+  const lookup = typeLookup(probe);
+  const args = await lookup.args();
+  if (!args) return [];
+  const owner = (await lookup.probeName()) ?? probe.spec;
+  return memberItems(
+    args.map((a) => ({ ...a, owner })),
+    range,
+  );
 }
 
 function codeItems(source: string, prefix: string, range: monaco.IRange): Item[] {
@@ -239,6 +287,21 @@ const completionProvider: monaco.languages.CompletionItemProvider = {
         if (ctx.accessor === '.' && !versionAtLeast(useUi.getState().bpftraceVersion, 0, 21)) return { suggestions: [] };
         return { suggestions: await fieldItems(ctx.probe, rangeFrom(model, ctx.start, position)) };
       }
+      if (ctx.kind === 'member') {
+        const access = memberAccessAt(source, ctx.offset);
+        if (!access) return { suggestions: [] };
+        const lookup = typeLookup(ctx.probe);
+        const c = await memberCompletion(source, access, lookup, await lookup.probeName());
+        if (!c) return { suggestions: [] };
+        const items = memberItems(c.members, rangeFrom(model, access.start, position));
+        // `curtask.` becomes `curtask->` (and `$path->` `$path.`) as the member is chosen.
+        if (c.accessor && c.accessor !== access.accessor) {
+          const a = model.getPositionAt(access.accessorStart);
+          const fix = { range: new monaco.Range(a.lineNumber, a.column, a.lineNumber, a.column + access.accessor.length), text: c.accessor };
+          for (const item of items) item.additionalTextEdits = [fix];
+        }
+        return { suggestions: items };
+      }
       if (ctx.kind === 'code') {
         // `.` and `>` only mean something after args (handled above).
         const before = source.slice(Math.max(0, offset - 1), offset);
@@ -267,6 +330,16 @@ function probeHoverMarkdown(d: ProbeDescription): string {
     if (d.args.length > shown.length) lines.push(`… ${d.args.length - shown.length} more`);
     lines.push('```');
   }
+  return lines.join('\n');
+}
+
+function structHoverMarkdown(title: string, s: StructLayout): string {
+  const shown = s.members.slice(0, 12);
+  const w = Math.max(0, ...shown.map((m) => m.type.length));
+  const lines = [`**${title}** — ${s.size.toLocaleString('en-US')} bytes, ${s.members.length.toLocaleString('en-US')} members (kernel BTF)`, '', '```'];
+  for (const m of shown) lines.push(`${m.type.padEnd(w)}  ${m.name}`);
+  if (s.members.length > shown.length) lines.push(`… ${s.members.length - shown.length} more`);
+  lines.push('```');
   return lines.join('\n');
 }
 
@@ -300,24 +373,28 @@ const hoverProvider: monaco.languages.HoverProvider = {
     const before = line.slice(0, word.startColumn - 1);
     const after = line.slice(word.endColumn - 1);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-    // args->field: the field's type from the probe in scope.
-    if (/\bargs\s*(->|\.)\s*$/.test(before) && (state === 'block' || state === 'filter')) {
-      const s = scan(source, offset);
-      const p = pickProbe(s.header);
-      if (!p) return null;
+    // A struct named in a cast (`(struct task_struct *)`): its size and first members, from BTF.
+    const tag = /\b(struct|union)\s+$/.exec(before);
+    if (tag && (state === 'block' || state === 'filter')) {
+      const s = await structLayout(word.word);
+      if (!s) return null;
+      return { range, contents: [{ value: structHoverMarkdown(`${tag[1]} ${word.word}`, s) }] };
+    }
+    // A member (`args->filename`, `curtask->comm`, `$t->mm->owner`): its type and its struct.
+    if (/(->|\.)\s*$/.test(before)) {
+      if (state !== 'block' && state !== 'filter') return null;
+      const wordStart = model.getOffsetAt({ lineNumber: position.lineNumber, column: word.startColumn });
+      const access = memberAccessAt(source, wordStart);
+      if (!access) return null;
       try {
-        const d = await resolveProbe(p);
-        const a = d?.args.find((x) => x.name === word.word);
-        if (!d || !a) return null;
-        return {
-          range,
-          contents: [{ value: `\`\`\`\n${a.type} ${a.name}\n\`\`\`\nField of \`${d.name}\`${a.offset !== undefined ? ` — offset ${a.offset}, size ${a.size ?? '?'}` : ''}` }],
-        };
+        const lookup = typeLookup(pickProbe(scan(source, offset).header));
+        const m = await hoveredMember(source, access, word.word, lookup, await lookup.probeName());
+        if (!m) return null;
+        return { range, contents: [{ value: `\`\`\`\n${m.type} ${m.name}\n\`\`\`\n${memberDoc(m)}` }] };
       } catch {
         return null;
       }
     }
-    if (/(->|\.)\s*$/.test(before)) return null;
     const text = before.endsWith('$') ? `$${word.word}` : word.word;
     const e = lookupWord(text, /^\s*\(/.test(after));
     if (!e) return null;
