@@ -175,6 +175,7 @@ function runLeg(self: string, leg: string): LegResult {
 async function main(): Promise<void> {
   const legArg = process.argv.indexOf('--leg');
   if (legArg > 0) return child(process.argv[legArg + 1]);
+  if (process.argv.includes('--generate')) return generate(); // inputs only (for profiling one leg with --leg)
   const self = fileURLToPath(import.meta.url);
   const loadAtStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const tg = performance.now();
