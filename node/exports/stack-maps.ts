@@ -3,7 +3,10 @@
 // — comm, pid — as root frames, identical stacks merged), so every export's totals agree with
 // the UI. Pure.
 import type { AggregateEvent, MapEvent } from '../../common/contract/index.js';
-import { frameName, isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../../common/profile/stacks.js';
+import { isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../../common/profile/stacks.js';
+import { EMPTY_STACK, foldedFrame, nameOf } from '../../common/export/folded-frame.js';
+
+export { EMPTY_STACK, foldedFrame } from '../../common/export/folded-frame.js';
 import { mapsDeclaredNotStacks } from './declared-stacks.js';
 import { ExportError } from '../../common/export/errors.js';
 import { addCounts, countText, readCount, type Count } from '../../common/import/exact-counts.js';
@@ -103,19 +106,6 @@ export function walkStacks(tree: FlameTree, visit: (names: readonly string[], de
   );
 }
 
-/**
- * Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a
- * frame, and a blank frame as one space (an empty leaf frame would vanish in flamegraph.pl,
- * whose split drops empty fields at the end).
- */
-export function foldedFrame(name: string): string {
-  if (name === '' || name.trim() === '') return ' ';
-  return name.indexOf(';') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0 ? name : name.replace(/;/g, ':').replace(/[\n\r]+/g, ' ');
-}
-
-/** The frame standing for a key with no frames at all (so the samples still count). */
-export const EMPTY_STACK = '[empty stack]';
-
 /** A stack map's folded stacks, and its total. */
 export interface FoldedProfile {
   name: string;
@@ -154,20 +144,6 @@ export function stackCountText(p: FoldedProfile, stack: string, v: number): stri
 /** A profile's total as text, exact when it is beyond 2^53. */
 export function totalText(p: FoldedProfile): string {
   return p.exactTotal !== undefined ? p.exactTotal.toString() : countText(p.total);
-}
-
-/** frameName for the common "name+123" form without a regex; anything else goes to frameName. */
-function nameOf(raw: string): string {
-  const plus = raw.lastIndexOf('+');
-  if (plus <= 0) return raw;
-  let i = plus + 1;
-  const n = raw.length;
-  if (i === n) return raw;
-  for (; i < n; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 48 || c > 57) return frameName(raw);
-  }
-  return raw.slice(0, plus);
 }
 
 /**
