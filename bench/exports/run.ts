@@ -1,12 +1,14 @@
 // Exports bench: a recording of 1M samples over 100k distinct kernel stacks (mean depth 25,
 // bpftrace's `@[kstack] = count()` key text, printed as snapshots like a real run) exported to
-// folded and to speedscope by kscope, against a baseline "stackcollapse-style folding in plain
+// folded, speedscope, pprof and svg by kscope, against a baseline "stackcollapse-style folding in plain
 // JS" over the same NDJSON (readline, JSON.parse, split the key's lines, strip offsets, reverse,
 // join with ';', add into a Map, write lines), and the import of a 35 MB folded file by
 // node/imports against a plain-JS folded reader. Every leg runs in a fresh child process
-// (so peak RSS is its own), REPEATS times; the median is reported.
-// Run: node scripts/bench.mjs exports
+// (so peak RSS is its own), REPEATS times; the median is reported, with each output's sha256
+// (bench/output/exports.json) so a faster exporter can be checked against an earlier run's bytes.
+// Run: node scripts/bench.mjs exports   (inputs only: node build/bench/exports.mjs --generate)
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,6 +122,8 @@ async function baselineReadFolded(input: string): Promise<number> {
 const LEGS: Record<string, (out: string) => Promise<void>> = {
   'kscope folded': async (out) => void (await exportRecording(REC, 'folded', out)),
   'kscope speedscope': async (out) => void (await exportRecording(REC, 'speedscope', out)),
+  'kscope pprof': async (out) => void (await exportRecording(REC, 'pprof', out)),
+  'kscope svg': async (out) => void (await exportRecording(REC, 'svg', out)),
   'baseline folded (plain JS)': (out) => baselineFold(REC, out),
   'kscope import folded (parse)': async () => {
     const r = importFile(FOLDED, 'folded');
@@ -148,8 +152,15 @@ async function child(leg: string): Promise<void> {
   const cpuMs = (c.user + c.system) / 1000;
   const peak = vm('VmHWM');
   const outBytes = fs.existsSync(out) ? fs.statSync(out).size : 0;
+  // After the measurement: the output's hash (a recording's header holds the time of the import: hashed without it).
+  let sha256 = '';
+  if (outBytes > 0) {
+    let bytes = fs.readFileSync(out);
+    if (leg.includes('→ recording')) bytes = bytes.subarray(bytes.indexOf(10) + 1);
+    sha256 = createHash('sha256').update(bytes).digest('hex');
+  }
   fs.rmSync(out, { force: true });
-  process.stdout.write(JSON.stringify({ ms, cpuMs, peakMB: peak, baseMB: rss0, outBytes }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, cpuMs, peakMB: peak, baseMB: rss0, outBytes, sha256 }) + '\n');
 }
 
 interface LegResult {
@@ -159,6 +170,7 @@ interface LegResult {
   peakMB: number;
   baseMB: number;
   outBytes: number;
+  sha256: string;
 }
 
 function runLeg(self: string, leg: string): LegResult {
@@ -175,6 +187,7 @@ function runLeg(self: string, leg: string): LegResult {
 async function main(): Promise<void> {
   const legArg = process.argv.indexOf('--leg');
   if (legArg > 0) return child(process.argv[legArg + 1]);
+  if (process.argv.includes('--generate')) return generate(); // inputs only (for profiling one leg with --leg)
   const self = fileURLToPath(import.meta.url);
   const loadAtStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const tg = performance.now();
@@ -197,12 +210,16 @@ async function main(): Promise<void> {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     row('kscope folded', recMB, 'baseline folded (plain JS)'),
     row('kscope speedscope', recMB, 'baseline folded (plain JS)'),
+    row('kscope pprof', recMB, 'baseline folded (plain JS)'),
+    row('kscope svg', recMB, 'baseline folded (plain JS)'),
     row('baseline folded (plain JS)', recMB),
     row('kscope import folded (parse)', foldedMB, 'baseline read folded (plain JS)'),
     row('kscope import folded → recording', foldedMB, 'baseline read folded (plain JS)'),
     row('baseline read folded (plain JS)', foldedMB),
   ].join('\n');
   console.log(table);
+  console.log('\noutputs (sha256):');
+  for (const [leg, r] of Object.entries(results)) if (r.sha256) console.log(`  ${leg}: ${r.sha256}`);
   console.log(
     `\nload average at start: ${loadAtStart} on ${os.cpus().length} CPUs.` +
       `\ninput for "growth / input": the recording (${recMB.toFixed(1)} MB, its final print ${finalMB.toFixed(1)} MB) for exports; the folded file (${foldedMB.toFixed(1)} MB) for imports. node ${process.version}.`,

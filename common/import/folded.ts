@@ -101,15 +101,15 @@ export class FoldedParser implements LineParser {
   }
 
   finish(): ParseResult {
-    const entries: MapEvent['entries'] = [];
-    // Each folded text is dropped once its key is built: the input chunks it was sliced from
-    // can go while the keys grow (input order), so the two are not both whole in memory.
+    const events: ParseResult['events'] = [];
+    if (this.counts.size === 0) return { events, problems: this.problems.done() };
+    let map: MapEvent;
     if (!this.trailingEmpty) {
-      // Distinct texts give distinct keys: no second map of 100k long keys.
-      for (const [stack, value] of this.counts) {
-        entries.push({ key: foldedStackToKey(stack), value: countJson(value) });
-        this.counts.delete(stack);
-      }
+      // Distinct texts give distinct keys. The keys (longer than the input: "\n    " per frame)
+      // are built only when someone reads `entries`: the recording writer streams them from
+      // the folded texts instead (foldedSourceOf), so a 35 MB file never has its stacks twice
+      // in memory, nor 100k keys and their entry objects at once.
+      map = lazyFoldedMap(this.mapName, this.counts);
     } else {
       // Texts that differ only in empty frames at the end ("a;b" and "a;b;") make one key:
       // summed, so a key is never written twice.
@@ -120,15 +120,59 @@ export class FoldedParser implements LineParser {
         byKey.set(key, prev === undefined ? value : (addCounts(prev, value) ?? Number(prev) + Number(value)));
         this.counts.delete(stack);
       }
+      const entries: MapEvent['entries'] = [];
       for (const [key, value] of byKey) entries.push({ key, value: countJson(value) });
+      map = { type: 'map', t: 0, name: this.mapName, entries, snapshot: false };
     }
-    const events: ParseResult['events'] = [];
-    if (entries.length > 0) {
-      const map: MapEvent = { type: 'map', t: 0, name: this.mapName, entries, snapshot: false };
-      events.push(map);
-    }
+    events.push(map);
     return { events, problems: this.problems.done() };
   }
+}
+
+const FOLDED_SOURCE = Symbol('kscope.foldedSource');
+
+/**
+ * A folded import's map whose entries are built from `counts` (folded text → count, input
+ * order, no text ending in ";") when first read, as they always were: each key is
+ * foldedStackToKey(text), each value countJson(count). Until then, foldedSourceOf gives the
+ * texts to a writer that makes the same JSON without building the keys.
+ */
+function lazyFoldedMap(name: string, counts: Map<string, Count>): MapEvent {
+  // `entries` defined where the literal puts it, so JSON.stringify keeps the key order.
+  const map: MapEvent = { type: 'map', t: 0, name, entries: [], snapshot: false };
+  const settle = (entries: MapEvent['entries']): void => {
+    Object.defineProperty(map, 'entries', { value: entries, writable: true, enumerable: true, configurable: true });
+    delete (map as unknown as Record<symbol, unknown>)[FOLDED_SOURCE];
+  };
+  Object.defineProperty(map, FOLDED_SOURCE, { value: counts, enumerable: false, configurable: true });
+  Object.defineProperty(map, 'entries', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const entries: MapEvent['entries'] = [];
+      // Each text is dropped once its key is built: the input chunks it was sliced from can
+      // go while the keys grow (input order), so the two are not both whole in memory.
+      for (const [stack, value] of counts) {
+        entries.push({ key: foldedStackToKey(stack), value: countJson(value) });
+        counts.delete(stack);
+      }
+      settle(entries);
+      return entries;
+    },
+    set(v: MapEvent['entries']) {
+      settle(v);
+    },
+  });
+  return map;
+}
+
+/**
+ * The folded texts of an imported map whose entries were not built yet (see lazyFoldedMap),
+ * or null. Entry i is { key: foldedStackToKey(text), value: countJson(count) }, in order;
+ * the caller must not change the map.
+ */
+export function foldedSourceOf(ev: MapEvent): ReadonlyMap<string, Count> | null {
+  return ((ev as unknown as Record<symbol, unknown>)[FOLDED_SOURCE] as Map<string, Count> | undefined) ?? null;
 }
 
 /** Feed a folded file chunk by chunk (a file read in pieces, a paste). */

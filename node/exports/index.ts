@@ -11,7 +11,8 @@ import { ExportError } from '../../common/export/errors.js';
 import { writeFolded } from './folded.js';
 import { copyRecording, writeMapJson } from './json.js';
 import { encodePprof } from './pprof.js';
-import { readRecordingHeader, scanRecording, type RecordingScan } from '../recordings/recording-stream.js';
+import { eachEntry, readRecordingHeader, scanRecording, type RecordingScan } from '../recordings/recording-stream.js';
+import { StackTable } from '../../common/export/stack-table.js';
 import { Sink } from './sink.js';
 import { writeSpeedscope } from './speedscope.js';
 import { foldedProfileOf, foldStackMap, selectStackMaps } from './stack-maps.js';
@@ -87,13 +88,25 @@ async function plan(recPath: string, format: ExportFormat, opts: ExportOptions):
     // Several stack maps: each stack starts with its map's name (speedscope has a profile each instead).
     const prefixed = maps.length > 1 && format !== 'speedscope';
     if (prefixed) warnings.push(`${maps.length} stack maps (${maps.map((m) => m.name).join(', ')}): each stack starts with its map's name; pick one with --map`);
-    const folded = () => {
-      const ps = maps.map((m) => foldedProfileOf(m, prefixed ? m.name : undefined));
-      if (ps.every((p) => p.total === 0)) throw new ExportError(`${maps.map((m) => m.name).join(', ')} ${maps.length === 1 ? 'has' : 'have'} no samples: ${format} would be empty`);
+    const noSamples = () => new ExportError(`${maps.map((m) => m.name).join(', ')} ${maps.length === 1 ? 'has' : 'have'} no samples: ${format} would be empty`);
+    const release = () => {
       // The parsed prints are no longer needed: let them go before writing (memory ≈ the input once).
       scan.last.clear();
       maps.length = 0;
+    };
+    const folded = () => {
+      const ps = maps.map((m) => foldedProfileOf(m, prefixed ? m.name : undefined));
+      if (ps.every((p) => p.total === 0)) throw noSamples();
+      release();
       return ps;
+    };
+    // speedscope and pprof name frames by id: folded to ids straight from the keys.
+    const byIds = () => {
+      const table = new StackTable();
+      const ps = maps.map((m) => table.add(m.name, () => eachEntry(m), prefixed ? m.name : undefined));
+      if (ps.every((p) => Number(p.total) === 0)) throw noSamples();
+      release();
+      return { ps, frames: table.finish() };
     };
     switch (format) {
       case 'folded': {
@@ -101,15 +114,15 @@ async function plan(recPath: string, format: ExportFormat, opts: ExportOptions):
         return { warnings, write: async (sink) => (await writeFolded(ps, sink), []) };
       }
       case 'speedscope': {
-        const ps = folded();
-        return { warnings, write: async (sink) => (await writeSpeedscope(ps, scan.header, sink, exporter), []) };
+        const { ps, frames } = byIds();
+        return { warnings, write: async (sink) => (await writeSpeedscope(ps, frames, scan.header, sink, exporter), []) };
       }
       case 'pprof': {
-        const ps = folded();
+        const { ps, frames } = byIds();
         return {
           warnings,
           write: async (sink) => {
-            const r = encodePprof(ps, scan.header);
+            const r = encodePprof(ps, frames, scan.header);
             await sink.writeBytes(r.bytes);
             return r.warnings;
           },

@@ -13,9 +13,9 @@
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { RecordingHeader } from '../../common/contract/index.js';
-import { FrameTable } from '../../common/export/frame-table.js';
 import { ExportError } from '../../common/export/errors.js';
-import type { FoldedProfile } from './stack-maps.js';
+import type { StackCounts } from '../../common/export/stack-table.js';
+import type { Count } from '../../common/import/exact-counts.js';
 import { COUNT_UNIT, sharedUnit } from './sample-units.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -57,20 +57,19 @@ export interface PprofResult {
   warnings: string[];
 }
 
-export function encodePprof(profiles: readonly FoldedProfile[], header: RecordingHeader): PprofResult {
+export function encodePprof(profiles: readonly StackCounts[], frames: readonly string[], header: RecordingHeader): PprofResult {
   const warnings: string[] = [];
   // Scale: the most decimals any count has (a power of ten makes them all whole).
   let digits = 0;
-  for (const p of profiles) for (const v of p.stacks.values()) digits = Math.max(digits, decimals(v));
+  for (const p of profiles) for (const c of p.counts) if (typeof c === 'number') digits = Math.max(digits, decimals(c));
   if (digits > MAX_SCALE_DIGITS) {
     warnings.push(`counts with more than ${MAX_SCALE_DIGITS} decimals were rounded to ${MAX_SCALE_DIGITS} (pprof holds whole numbers)`);
     digits = MAX_SCALE_DIGITS;
   }
   const scale = 10n ** BigInt(digits);
   if (digits > 0) warnings.push(`pprof holds whole numbers: every count was multiplied by ${scale} (unit "count/${scale}") so fractional counts stay exact`);
-  const valueOf = (p: FoldedProfile, stack: string, v: number): bigint => {
-    const exact = p.exact?.get(stack);
-    if (exact !== undefined) return exact * scale;
+  const valueOf = (v: Count): bigint => {
+    if (typeof v === 'bigint') return v * scale;
     if (digits === 0) return BigInt(v);
     // Through the decimal text, not v * 10^k in floating point (334.618 * 1000 = 334617.99...).
     const [i, f = ''] = v.toFixed(digits).split('.');
@@ -94,11 +93,12 @@ export function encodePprof(profiles: readonly FoldedProfile[], header: Recordin
 
   const functions: PFunction[] = [];
   const locations: Location[] = [];
-  // One Function and Location per distinct frame name (ids = FrameTable id + 1: 0 means "none").
-  const table = new FrameTable();
+  // One Function and Location per distinct frame name (ids = StackTable's frame id + 1: 0 means
+  // "none"), added in id order after each profile's samples, as the stacks first name them.
+  let named = 0;
   const addMissing = () => {
-    for (let id = locations.length; id < table.names.length; id++) {
-      const frame = table.names[id];
+    for (let id = locations.length; id < named; id++) {
+      const frame = frames[id];
       const name = strings.dedup(frame);
       const bin = frameBinary(frame);
       functions.push(new PFunction({ id: id + 1, name, systemName: name }));
@@ -109,13 +109,18 @@ export function encodePprof(profiles: readonly FoldedProfile[], header: Recordin
   const hz = /\bprofile:hz:(\d+)\b/.exec(header.script);
   const periodNs = hz && Number(hz[1]) > 0 ? BigInt(Math.round(1e9 / Number(hz[1]))) : null;
   const samples: Sample[] = [];
-  const ids: number[] = [];
   for (const p of profiles) {
-    for (const [stack, v] of p.stacks) {
-      table.stackIds(stack, ids);
-      const locs = new Array<number>(ids.length);
-      for (let i = 0; i < ids.length; i++) locs[ids.length - 1 - i] = ids[i] + 1; // leaf first
-      const count = valueOf(p, stack, v);
+    const { start, ids } = p;
+    for (let si = 0; si < p.size; si++) {
+      const a = start[si];
+      const n = start[si + 1] - a;
+      const locs = new Array<number>(n);
+      for (let i = 0; i < n; i++) {
+        const id = ids[a + i];
+        if (id >= named) named = id + 1;
+        locs[n - 1 - i] = id + 1; // leaf first
+      }
+      const count = valueOf(p.counts[si]);
       if (count > INT64_MAX || (periodNs !== null && count * periodNs > INT64_MAX)) {
         throw new ExportError(`${p.name}: the count ${count} of one stack does not fit pprof's 64-bit values; export folded or speedscope instead`);
       }

@@ -1,25 +1,20 @@
 // speedscope's file format (https://www.speedscope.app/file-format-schema.json): one 'sampled'
 // profile per stack map, frames shared by name across profiles, one sample per distinct stack
-// (frame indices root-first) weighted by its count, so totals equal the map's.
+// (frame indices root-first) weighted by its count, so totals equal the map's. Counts beyond
+// 2^53 are written exactly (their digits).
 import type { RecordingHeader } from '../../common/contract/index.js';
 import type { Sink } from './sink.js';
-import { FrameTable } from '../../common/export/frame-table.js';
-import { stackCountText, totalText, type FoldedProfile } from './stack-maps.js';
+import type { StackCounts } from '../../common/export/stack-table.js';
+import { countText } from '../../common/import/exact-counts.js';
+import { ByteSink } from './byte-sink.js';
 import { sampleUnitOf } from './sample-units.js';
 
 export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
 
-export async function writeSpeedscope(profiles: readonly FoldedProfile[], header: RecordingHeader, sink: Sink, exporter: string): Promise<void> {
-  // Shared frames: one per distinct name over all profiles. Each stack becomes its sample's
-  // JSON text ("[3,17,42]") at once; frame strings are created once per distinct name.
-  const table = new FrameTable();
-  const frames = table.names;
-  const ids: number[] = [];
-  const samplesOf = profiles.map((p) => {
-    const out: string[] = [];
-    for (const stack of p.stacks.keys()) out.push('[' + table.stackIds(stack, ids).join(',') + ']');
-    return out;
-  });
+export async function writeSpeedscope(profiles: readonly StackCounts[], frames: readonly string[], header: RecordingHeader, sink: Sink, exporter: string): Promise<void> {
+  // Shared frames: one per distinct name over all profiles (StackTable's ids, in the order
+  // the stacks first name them). Samples and weights, millions of numbers, go straight into
+  // byte buffers.
   const name = firstLine(header.script) || 'kscope recording';
   sink.push(`{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA)},"name":${JSON.stringify(name)},"exporter":${JSON.stringify(exporter)},"activeProfileIndex":0,"shared":{"frames":[`);
   for (let i = 0; i < frames.length; i++) {
@@ -27,25 +22,34 @@ export async function writeSpeedscope(profiles: readonly FoldedProfile[], header
     if (sink.full) await sink.flush();
   }
   sink.push(']},"profiles":[');
+  const out = new ByteSink(sink);
   for (let pi = 0; pi < profiles.length; pi++) {
     const p = profiles[pi];
-    sink.push((pi > 0 ? ',' : '') + `{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${sampleUnitOf(header, p.name).unit === 'nanoseconds' ? 'nanoseconds' : 'none'}","startValue":0,"endValue":${totalText(p)},"samples":[`);
-    const samples = samplesOf[pi];
-    for (let i = 0; i < samples.length; i++) {
-      sink.push(i > 0 ? ',' + samples[i] : samples[i]);
-      if (sink.full) await sink.flush();
+    out.text((pi > 0 ? ',' : '') + `{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${sampleUnitOf(header, p.name).unit === 'nanoseconds' ? 'nanoseconds' : 'none'}","startValue":0,"endValue":${countText(p.total)},"samples":[`);
+    const { start, ids } = p;
+    for (let i = 0; i < p.size; i++) {
+      if (i > 0) out.byte(44); // ,
+      out.byte(91); // [
+      const end = start[i + 1];
+      for (let k = start[i]; k < end; k++) {
+        if (k > start[i]) out.byte(44);
+        out.int(ids[k]);
+        if (out.full) await out.flush();
+      }
+      out.byte(93); // ]
     }
-    samplesOf[pi] = [];
-    sink.push('],"weights":[');
-    let i = 0;
-    for (const [stack, v] of p.stacks) {
-      const w = stackCountText(p, stack, v);
-      sink.push(i++ > 0 ? ',' + w : w);
-      if (sink.full) await sink.flush();
+    out.text('],"weights":[');
+    for (let i = 0; i < p.size; i++) {
+      if (i > 0) out.byte(44);
+      const c = p.counts[i];
+      if (typeof c === 'number' && Number.isSafeInteger(c) && c >= 0) out.int(c);
+      else out.text(countText(c));
+      if (out.full) await out.flush();
     }
-    sink.push(']}');
+    out.text(']}');
   }
-  sink.push(']}\n');
+  out.text(']}\n');
+  await out.flush();
   await sink.flush();
 }
 

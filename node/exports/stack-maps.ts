@@ -3,7 +3,10 @@
 // — comm, pid — as root frames, identical stacks merged), so every export's totals agree with
 // the UI. Pure.
 import type { AggregateEvent, MapEvent } from '../../common/contract/index.js';
-import { frameName, isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../../common/profile/stacks.js';
+import { isStackMap, normalizeGroups, parseStackKey, StackFolder, type FlameTree } from '../../common/profile/stacks.js';
+import { EMPTY_STACK, foldedFrame, nameOf } from '../../common/export/folded-frame.js';
+
+export { EMPTY_STACK, foldedFrame } from '../../common/export/folded-frame.js';
 import { mapsDeclaredNotStacks } from './declared-stacks.js';
 import { ExportError } from '../../common/export/errors.js';
 import { addCounts, countText, readCount, type Count } from '../../common/import/exact-counts.js';
@@ -103,19 +106,6 @@ export function walkStacks(tree: FlameTree, visit: (names: readonly string[], de
   );
 }
 
-/**
- * Folded stack text as it must appear in folded/diff lines: no ';' or line breaks inside a
- * frame, and a blank frame as one space (an empty leaf frame would vanish in flamegraph.pl,
- * whose split drops empty fields at the end).
- */
-export function foldedFrame(name: string): string {
-  if (name === '' || name.trim() === '') return ' ';
-  return name.indexOf(';') < 0 && name.indexOf('\n') < 0 && name.indexOf('\r') < 0 ? name : name.replace(/;/g, ':').replace(/[\n\r]+/g, ' ');
-}
-
-/** The frame standing for a key with no frames at all (so the samples still count). */
-export const EMPTY_STACK = '[empty stack]';
-
 /** A stack map's folded stacks, and its total. */
 export interface FoldedProfile {
   name: string;
@@ -130,11 +120,16 @@ export interface FoldedProfile {
 
 export function foldedProfileOf(ev: MapEvent, prefix?: string): FoldedProfile {
   const counts = foldedCountsOfMap(ev, prefix);
-  const stacks = new Map<string, number>();
+  let allNumbers = true;
+  counts.forEach((c) => {
+    if (typeof c !== 'number') allNumbers = false;
+  });
+  // Every count a number (the usual case): the map is already what `stacks` holds.
+  const stacks = allNumbers ? (counts as Map<string, number>) : new Map<string, number>();
   let exact: Map<string, bigint> | undefined;
   let total: Count = 0;
   for (const [k, c] of counts) {
-    stacks.set(k, Number(c));
+    if (!allNumbers) stacks.set(k, Number(c));
     if (typeof c === 'bigint') (exact ??= new Map()).set(k, c);
     // Positive sums: addCounts fails only on a fraction beside a bigint; the float is then the best there is.
     total = addCounts(total, c) ?? Number(total) + Number(c);
@@ -154,20 +149,6 @@ export function stackCountText(p: FoldedProfile, stack: string, v: number): stri
 /** A profile's total as text, exact when it is beyond 2^53. */
 export function totalText(p: FoldedProfile): string {
   return p.exactTotal !== undefined ? p.exactTotal.toString() : countText(p.total);
-}
-
-/** frameName for the common "name+123" form without a regex; anything else goes to frameName. */
-function nameOf(raw: string): string {
-  const plus = raw.lastIndexOf('+');
-  if (plus <= 0) return raw;
-  let i = plus + 1;
-  const n = raw.length;
-  if (i === n) return raw;
-  for (; i < n; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 48 || c > 57) return frameName(raw);
-  }
-  return raw.slice(0, plus);
 }
 
 /**
@@ -191,23 +172,29 @@ export function foldedCountsOfMap(ev: MapEvent, prefix?: string): Map<string, Co
     const out = new Map<string, Count>();
     let fewest = Infinity;
     let most = 0;
+    const fast = new FastFold(pre);
     for (const e of eachEntry(ev)) {
       if (e.key === null) continue;
       const v = typeof e.value === 'number' ? e.value : readCount(e.value);
       if (v === null || v <= 0 || (typeof v === 'number' && !Number.isFinite(v))) continue;
-      const p = parseStackKey(e.key);
-      const g = p.groups.length;
+      // The usual key (ASCII frames "name+123", ASCII comm/pid) straight into one string;
+      // any other the general way, part by part.
+      let k = fast.fold(e.key, groupParts);
+      const g = fast.groupCount;
       if (g < fewest) fewest = g;
       if (g > most) most = g;
-      const parts: string[] = pre !== null ? [pre] : [];
-      const groups = g > groupParts ? normalizeGroups(p.groups, groupParts) : p.groups;
-      for (const x of groups) parts.push(foldedFrame(x));
-      for (let s = p.stacks.length - 1; s >= 0; s--) {
-        const frames = p.stacks[s];
-        for (let f = frames.length - 1; f >= 0; f--) parts.push(foldedFrame(nameOf(frames[f])));
+      if (k === null) {
+        const p = parseStackKey(e.key);
+        const parts: string[] = pre !== null ? [pre] : [];
+        const groups = g > groupParts ? normalizeGroups(p.groups, groupParts) : p.groups;
+        for (const x of groups) parts.push(foldedFrame(x));
+        for (let s = p.stacks.length - 1; s >= 0; s--) {
+          const frames = p.stacks[s];
+          for (let f = frames.length - 1; f >= 0; f--) parts.push(foldedFrame(nameOf(frames[f])));
+        }
+        // An empty stack (a kstack sampled in user space, no other parts): kept, so totals agree with the UI's root.
+        k = parts.length > 0 ? parts.join(';') : EMPTY_STACK;
       }
-      // An empty stack (a kstack sampled in user space, no other parts): kept, so totals agree with the UI's root.
-      const k = parts.length > 0 ? parts.join(';') : EMPTY_STACK;
       const prev = out.get(k);
       out.set(k, prev === undefined ? v : (addCounts(prev, v) ?? Number(prev) + Number(v)));
     }
@@ -216,4 +203,102 @@ export function foldedCountsOfMap(ev: MapEvent, prefix?: string): Map<string, Co
   const first = run(Infinity);
   // Keys with more parts than others: a comm held a comma. Fold again knowing the part count.
   return first.most > first.fewest ? run(first.fewest).out : first.out;
+}
+
+/**
+ * The folded text of a key whose frames and other parts are plain ASCII (no ';', no control
+ * characters) and whose frames are "name" or "name+digits": the frames' ranges are found by
+ * parseStackKey, then copied root first (offsets cut) into one byte buffer that becomes the
+ * stack's one string. Exactly what the part-by-part fold gives for such keys (foldedFrame
+ * changes none of them), without a string per frame, an array of parts or a join.
+ */
+class FastFold {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private ranges = new Int32Array(1 << 10);
+  private nRanges = 0;
+  private plain = true;
+  /** The key's other parts (comm, pid…) as parseStackKey counted them. */
+  groupCount = 0;
+  private readonly frameRange = (key: string, x: number, y: number): number => {
+    let plus = -1;
+    for (let i = x; i < y; i++) {
+      const c = key.charCodeAt(i);
+      if (c < 32 || c > 126 || c === 59) {
+        this.plain = false;
+        return 0;
+      }
+      if (c === 43) plus = i;
+    }
+    let end = y;
+    if (x === y) this.plain = false; // a blank frame: " "
+    else if (plus > x && plus + 1 < y) {
+      let i = plus + 1;
+      while (i < y) {
+        const c = key.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        i++;
+      }
+      if (i < y) this.plain = false; // "+0x1f", "+12 (/lib/x.so)": frameName's forms
+      end = plus;
+    }
+    if (this.nRanges + 2 > this.ranges.length) {
+      const r = new Int32Array(this.ranges.length * 2);
+      r.set(this.ranges);
+      this.ranges = r;
+    }
+    const id = this.nRanges >> 1;
+    this.ranges[this.nRanges++] = x;
+    this.ranges[this.nRanges++] = end;
+    return id;
+  };
+
+  constructor(private readonly pre: string | null) {
+    if (pre !== null && !isPlain(pre)) this.plain = false;
+  }
+
+  /** The folded stack, or null when the key needs the general fold (groupCount is set either way). */
+  fold(key: string, groupParts: number): string | null {
+    this.nRanges = 0;
+    this.plain = this.pre === null || isPlain(this.pre);
+    const p = parseStackKey(key, this.frameRange);
+    this.groupCount = p.groups.length;
+    if (!this.plain) return null;
+    const groups = p.groups.length > groupParts ? normalizeGroups(p.groups, groupParts) : p.groups;
+    for (const g of groups) if (!isPlain(g)) return null;
+    let need = this.pre !== null ? this.pre.length + 1 : 0;
+    for (const g of groups) need += g.length + 1;
+    for (let i = 0; i < this.nRanges; i += 2) need += this.ranges[i + 1] - this.ranges[i] + 1;
+    if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need * 2);
+    const buf = this.buf;
+    let n = 0;
+    if (this.pre !== null) n += buf.write(this.pre, n, 'latin1');
+    for (const g of groups) {
+      if (n > 0) buf[n++] = 59;
+      n += buf.write(g, n, 'latin1');
+    }
+    const stacks = p.stackIds!;
+    const ranges = this.ranges;
+    for (let s = stacks.length - 1; s >= 0; s--) {
+      const ids = stacks[s];
+      for (let f = ids.length - 1; f >= 0; f--) {
+        if (n > 0) buf[n++] = 59;
+        const a = ranges[2 * ids[f]];
+        const b = ranges[2 * ids[f] + 1];
+        for (let i = a; i < b; i++) buf[n++] = key.charCodeAt(i);
+      }
+    }
+    // An empty stack (a kstack sampled in user space, no other parts): kept, so totals agree with the UI's root.
+    return n > 0 ? buf.toString('latin1', 0, n) : EMPTY_STACK;
+  }
+}
+
+/** ASCII text foldedFrame leaves as it is (not blank, no ';' or control characters). */
+function isPlain(s: string): boolean {
+  let blank = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 59) return false;
+    if (c !== 32) blank = false;
+  }
+  return !blank;
 }

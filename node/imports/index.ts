@@ -11,7 +11,8 @@ import { RECORDING_FORMAT, type ImportFormat, type RecordingHeader, type TraceEv
 import { recordingFileName } from '../recordings/writer.js';
 import { BpftraceTextParser } from '../../common/import/bpftrace-text.js';
 import { LineSplitter, unreadableText, type ImportProblem, type LineParser, type ParseResult } from '../../common/import/common.js';
-import { FoldedParser } from '../../common/import/folded.js';
+import { FoldedParser, foldedSourceOf } from '../../common/import/folded.js';
+import { writeFoldedMapLine } from './folded-map-line.js';
 import { ImportTextDecoder } from './text-decoder.js';
 import { PerfScriptParser, type PerfImportOptions } from '../../common/import/perf-script.js';
 import { detectImportFormat } from '../../common/import/detect.js';
@@ -220,6 +221,12 @@ export function writeRecordingTo(file: string, header: RecordingHeader, events: 
  * string (and JSON.stringify over a batch is faster than over each entry).
  */
 function writeEventLine(out: BufferedWriter, e: TraceEvent): void {
+  const folded = e.type === 'map' ? foldedSourceOf(e) : null;
+  if (folded && e.type === 'map') {
+    // A folded import's entries not built yet: written from the folded texts (no key strings).
+    writeFoldedMapLine(e, folded, (b) => out.writeBytes(b));
+    return;
+  }
   if ((e.type === 'map' || e.type === 'hist' || e.type === 'stats') && e.entries.length > ENTRY_BATCH) {
     const shell = JSON.stringify({ ...e, entries: [] });
     const at = shell.indexOf('"entries":[]') + '"entries":['.length;
@@ -243,6 +250,12 @@ class BufferedWriter {
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= 1 << 20) this.flush();
+  }
+  /** Bytes after what was written before them. */
+  writeBytes(b: Uint8Array): void {
+    this.flush();
+    let off = 0;
+    while (off < b.length) off += fs.writeSync(this.fd, b, off);
   }
   flush(): void {
     if (this.parts.length === 0) return;
