@@ -5,6 +5,7 @@ import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from '../common/co
 import { defaultRecordingsDir } from '../node/recordings/writer.js';
 import { enforceLibraryCap } from '../node/recordings/cap-after-write.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from '../node/imports/index.js';
+import { foldedSourceOf } from '../common/import/folded.js';
 
 export const IMPORT_HELP = `  kscope import FILE [--as folded|perf|bpftrace-text] [--output REC.ndjson] [--name NAME]
                     [--count-samples] [--raw-frames]
@@ -35,7 +36,8 @@ function describeImport(r: ImportResult): string {
   const parts: string[] = [];
   const aggregates = r.events.filter((e): e is Extract<TraceEvent, { type: 'map' | 'hist' | 'stats' }> => e.type === 'map' || e.type === 'hist' || e.type === 'stats');
   const last = new Map<string, number>();
-  for (const a of aggregates) last.set(a.name, a.entries.length);
+  // A folded import's keys are built only when read: count its texts instead of building them.
+  for (const a of aggregates) last.set(a.name, (a.type === 'map' ? foldedSourceOf(a)?.size : undefined) ?? a.entries.length);
   if (last.size > 0) parts.push([...last].map(([n, k]) => `${n} (${k} ${k === 1 ? 'key' : 'keys'})`).join(', '));
   const prints = aggregates.length - last.size;
   if (prints > 0) parts.push(`${prints} earlier print${prints === 1 ? '' : 's'}`);
