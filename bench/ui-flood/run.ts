@@ -6,6 +6,10 @@
 // the end, Stop-to-exited latency. UI_FLOOD_BEFORE=DIR runs the same against an older build
 // (DIR/dist/electron/cli.cjs and its dist/renderer) in the same run, as the baseline.
 // Aim (issue 11): click p95 ≤ 100 ms at any line count, Stop ≤ 1 s, page heap flat.
+// UI_FLOOD_PROFILE=1 also takes a CPU profile of the page for the whole flood (CDP
+// Profiler) and prints where its CPU went (self time by function, and the share of the
+// page's main thread in script, layout and style from Performance.getMetrics); the
+// .cpuprofile goes to bench/output/ (open it in Chromium's DevTools).
 // Needs root and `npm run build`. Run: node scripts/bench.mjs ui-flood
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +24,47 @@ const SCRIPT = `tracepoint:raw_syscalls:sys_enter /comm == "${LOAD_COMM}"/ { pri
 if (process.getuid?.() !== 0) {
   console.error('bench ui-flood: needs root (bpftrace)');
   process.exit(2);
+}
+
+const PROFILE = process.env.UI_FLOOD_PROFILE === '1';
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self and total time by function (name, file:line), the heaviest first. */
+function summarize(profile: CpuProfile, top = 25): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const key = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  };
+  const selfBy = new Map<string, number>();
+  const totalBy = new Map<string, number>();
+  let all = 0;
+  for (const [id, us] of self) {
+    all += us;
+    selfBy.set(key(id), (selfBy.get(key(id)) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const k = key(at);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      totalBy.set(k, (totalBy.get(k) ?? 0) + us);
+    }
+  }
+  const fmt = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `${((100 * us) / all).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+  return [`sampled ${(all / 1e6).toFixed(1)} s`, '-- self --', ...fmt(selfBy), '-- total --', ...fmt(totalBy)];
 }
 
 interface Sample {
@@ -78,6 +123,14 @@ async function leg(name: string, root: string, loadBin: string): Promise<{ name:
     await page.keyboard.insertText(SCRIPT);
     await page.keyboard.press('Control+Enter');
     await page.waitForFunction(() => /running/i.test(document.querySelector('[data-testid="status-state"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    if (PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    await cdp.send('Performance.enable');
+    const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+    const m0 = await metrics();
     const t0 = performance.now();
     const toggle = page.locator('[data-testid="log-timestamps"]');
     for (let k = 1; k * 5 <= SECONDS; k++) {
@@ -90,6 +143,17 @@ async function leg(name: string, root: string, loadBin: string): Promise<{ name:
       const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       samples.push({ atS: k * 5, lines, clickMs, heapMB: heap.usedSize / 1e6, serveRssMB: rssMB(proc.pid!) });
       console.log(`${name}: ${k * 5}s ${lines.toLocaleString('en-US')} lines, click ${clickMs.toFixed(0)} ms, heap ${(heap.usedSize / 1e6).toFixed(0)} MB, serve RSS ${rssMB(proc.pid!).toFixed(0)} MB`);
+    }
+    const m1 = await metrics();
+    const wall = (performance.now() - t0) / 1000;
+    const share = (k: string) => `${((100 * (m1[k] - m0[k])) / wall).toFixed(0)} %`;
+    console.log(`${name}: page main thread over ${wall.toFixed(0)} s: tasks ${share('TaskDuration')}, script ${share('ScriptDuration')}, layout ${share('LayoutDuration')}, style ${share('RecalcStyleDuration')}`);
+    if (PROFILE) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      fs.mkdirSync('bench/output', { recursive: true });
+      const file = `bench/output/ui-flood-${name.replace(/\W+/g, '-')}.cpuprofile`;
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.log([`${name}: CPU profile of the page (${file})`, ...summarize(profile)].join('\n'));
     }
     const s0 = performance.now();
     await page.click('[data-testid="stop-button"]', { timeout: 60_000 });

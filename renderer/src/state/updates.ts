@@ -15,13 +15,17 @@ export function routeUpdate(u: SessionUpdate): void {
 /**
  * Subscribe the stores to a client's updates; returns the unsubscribe. Updates are batched
  * per animation frame (update-batch.ts): each is routed in order, and React renders the
- * stores' changes of one frame once.
+ * stores' changes of one frame once. After each frame's batch the client says `ready`
+ * (where its transport has flow control): the server then sends one merged update per
+ * frame the page has drawn, never more than it can draw (node/transport/update-pacer.ts).
  */
-export function subscribeUpdates(client: Pick<KscopeClient, 'on'>, opts: { frame?: (cb: () => void) => unknown } = {}): () => void {
+export function subscribeUpdates(client: Pick<KscopeClient, 'on' | 'ready'>, opts: { frame?: (cb: () => void) => unknown } = {}): () => void {
   const batch = updateBatcher<SessionUpdate>((us) => {
     for (const u of us) routeUpdate(u);
+    client.ready?.();
   }, opts);
   const off = client.on('session', (u) => batch.push(u));
+  client.ready?.();
   return () => {
     batch.flush();
     off();
