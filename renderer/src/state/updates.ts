@@ -19,15 +19,51 @@ export function routeUpdate(u: SessionUpdate): void {
  * (where its transport has flow control): the server then sends one merged update per
  * frame the page has drawn, never more than it can draw (node/transport/update-pacer.ts).
  */
-export function subscribeUpdates(client: Pick<KscopeClient, 'on' | 'ready'>, opts: { frame?: (cb: () => void) => unknown } = {}): () => void {
+export function subscribeUpdates(
+  client: Pick<KscopeClient, 'on' | 'ready'>,
+  opts: { frame?: (cb: () => void) => unknown; readyIntervalMs?: number; now?: () => number } = {},
+): () => void {
+  const ready = readyPacer(() => client.ready?.(), opts.readyIntervalMs ?? LIVE_UPDATE_INTERVAL_MS, opts.now);
   const batch = updateBatcher<SessionUpdate>((us) => {
     for (const u of us) routeUpdate(u);
-    client.ready?.();
+    ready.request();
   }, opts);
   const off = client.on('session', (u) => batch.push(u));
-  client.ready?.();
+  ready.request();
   return () => {
+    ready.cancel();
     batch.flush();
     off();
+  };
+}
+
+/**
+ * How often a live run redraws, at most: 20 times a second. A flood's log scrolls faster
+ * than anyone reads at any rate; each redraw is a parse, a render, style, layout and paint
+ * that a click would wait behind, so fewer of them keep clicks quick. Counts stay exact:
+ * the server merges what arrives in between (update-merge.ts).
+ */
+export const LIVE_UPDATE_INTERVAL_MS = 50;
+
+/** Say `ready` at most once per interval (the last request is never lost, only delayed). */
+export function readyPacer(send: () => void, intervalMs: number, now: () => number = () => performance.now()) {
+  let last = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const fire = () => {
+    timer = null;
+    last = now();
+    send();
+  };
+  return {
+    request() {
+      if (timer) return;
+      const wait = last + intervalMs - now();
+      if (wait <= 0) fire();
+      else timer = setTimeout(fire, wait);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
   };
 }
