@@ -28,6 +28,43 @@ if (process.getuid?.() !== 0) {
 }
 
 const PROFILE = process.env.UI_FLOOD_PROFILE === '1';
+/** UI_FLOOD_TRACE=1: a Chromium trace of the flood, summarized as the renderer main thread's self time by event. */
+const TRACE = process.env.UI_FLOOD_TRACE === '1';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+function traceSummary(trace: { traceEvents: TraceEvent[] }, top = 25): string[] {
+  const evs = trace.traceEvents;
+  const main = evs.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return ['no CrRendererMain thread in the trace'];
+  const xs = evs.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // Self time: an event's duration minus its direct children's (events nest by time on one thread).
+  const self = new Map<string, number>();
+  const stack: { e: TraceEvent; end: number; child: number }[] = [];
+  const pop = () => {
+    const s = stack.pop()!;
+    self.set(s.e.name, (self.get(s.e.name) ?? 0) + s.e.dur! - s.child);
+    if (stack.length) stack[stack.length - 1].child += s.e.dur!;
+  };
+  for (const e of xs) {
+    while (stack.length && stack[stack.length - 1].end <= e.ts) pop();
+    stack.push({ e, end: e.ts + e.dur!, child: 0 });
+  }
+  while (stack.length) pop();
+  const span = (xs.at(-1)!.ts - xs[0].ts) / 1000;
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([n, us]) => `${((100 * us) / 1000 / span).toFixed(1).padStart(5)} % of ${span.toFixed(0)} ms  ${(us / 1000).toFixed(0).padStart(7)} ms  ${n}`);
+}
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
@@ -154,6 +191,7 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
     await cdp.send('Performance.enable');
     const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
     const m0 = await metrics();
@@ -201,6 +239,7 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
       samples.push({ atS, lines, clickMs, heapMB: heap.usedSize / 1e6, serveRssMB: rssMB(proc.pid!) });
       console.log(`${name}: ${atS}s ${lines.toLocaleString('en-US')} lines, click-to-paint max of the last 5 s ${clickMs.toFixed(0)} ms (round trip ${Math.max(...recent.map((c) => c.roundTripMs)).toFixed(0)} ms), heap ${(heap.usedSize / 1e6).toFixed(0)} MB, serve RSS ${rssMB(proc.pid!).toFixed(0)} MB`);
     }
+    if (TRACE) console.log([`${name}: the page's main thread by trace event (self time)`, ...traceSummary(JSON.parse((await browser.stopTracing()).toString('utf8')))].join('\n'));
     const m1 = await metrics();
     const wall = (performance.now() - t0) / 1000;
     const share = (k: string) => `${((100 * (m1[k] - m0[k])) / wall).toFixed(0)} %`;
