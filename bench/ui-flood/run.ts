@@ -235,6 +235,8 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
       const recent = clicks.filter((c) => c.atS > atS - 5);
       const clickMs = Math.max(...recent.map((c) => c.inPageMs));
       const lines = await page.evaluate(() => Number((document.querySelector('.output-pane .count')?.textContent ?? '0').replace(/,/g, '')));
+      // The live heap: garbage collected first, so a sample measures what the page keeps, not when V8 last collected.
+      await cdp.send('HeapProfiler.collectGarbage');
       const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       samples.push({ atS, lines, clickMs, heapMB: heap.usedSize / 1e6, serveRssMB: rssMB(proc.pid!) });
       console.log(`${name}: ${atS}s ${lines.toLocaleString('en-US')} lines, click-to-paint max of the last 5 s ${clickMs.toFixed(0)} ms (round trip ${Math.max(...recent.map((c) => c.roundTripMs)).toFixed(0)} ms), heap ${(heap.usedSize / 1e6).toFixed(0)} MB, serve RSS ${rssMB(proc.pid!).toFixed(0)} MB`);
