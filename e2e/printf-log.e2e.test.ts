@@ -123,7 +123,7 @@ describe.skipIf(skip !== null)('printf log under a flood, paced to the page', ()
     const count = () => page.locator('.output-pane .count').innerText();
     await expect.poll(count, { timeout: 10_000 }).toBe(FLOOD_LINES.toLocaleString('en-US'));
     const skipped = await page.locator('[data-testid="printf-skipped"]').allInnerTexts();
-    console.log(`printf flood e2e: live stream: ${skipped.join("") || "none"} (paged back from the recording)`);
+    console.log(`printf flood e2e: live stream: ${skipped.join('') || 'none'} (paged back from the recording)`);
     const rowsMatch = async () => {
       const rows = await page.locator('[data-testid="printf-line"]').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-n')), e.querySelector('.printf-text')?.textContent ?? ''] as const));
       return rows.length > 0 && rows.every(([n, text]) => text.trim() === String(n));
