@@ -48,6 +48,8 @@ function traceSummary(trace: { traceEvents: TraceEvent[] }, top = 25): string[] 
   const xs = evs.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   // Self time: an event's duration minus its direct children's (events nest by time on one thread).
   const self = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const e of xs) count.set(e.name, (count.get(e.name) ?? 0) + 1);
   const stack: { e: TraceEvent; end: number; child: number }[] = [];
   const pop = () => {
     const s = stack.pop()!;
@@ -63,7 +65,7 @@ function traceSummary(trace: { traceEvents: TraceEvent[] }, top = 25): string[] 
   return [...self]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([n, us]) => `${((100 * us) / 1000 / span).toFixed(1).padStart(5)} % of ${span.toFixed(0)} ms  ${(us / 1000).toFixed(0).padStart(7)} ms  ${n}`);
+    .map(([n, us]) => `${((100 * us) / 1000 / span).toFixed(1).padStart(5)} % of ${span.toFixed(0)} ms  ${(us / 1000).toFixed(0).padStart(7)} ms  ${n} (${(count.get(n)! / (span / 1000)).toFixed(1)}/s)`);
 }
 
 interface CpuProfile {
@@ -119,6 +121,10 @@ interface Leg {
   clicks: Click[];
   stopMs: number;
   error?: string;
+  /** The page's main thread busy / in script, % of the flood's wall time (Performance.getMetrics). */
+  busy?: string;
+  /** serve's CPU (all its threads), % of one core over the flood. */
+  serveCpu?: string;
   /** 1-minute load average at the leg's start and end (the machine is shared). */
   load?: string;
 }
@@ -129,6 +135,16 @@ interface Sample {
   clickMs: number;
   heapMB: number;
   serveRssMB: number;
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 10 ms here). */
+function cpuS(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function rssMB(pid: number): number {
@@ -175,6 +191,8 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
   const samples: Sample[] = [];
   const clicks: Click[] = [];
   let stopMs = NaN;
+  let busy = '–';
+  let serveCpu = '–';
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const cdp = await page.context().newCDPSession(page);
@@ -195,6 +213,7 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
     await cdp.send('Performance.enable');
     const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
     const m0 = await metrics();
+    const cpu0 = cpuS(proc.pid!);
     const t0 = performance.now();
     // Clicks every UI_FLOOD_CLICK_MS (1 s): a mouse press and release at the toggle's place
     // (CDP input, as a user's click arrives; no waiting for the element to be "stable"). Two
@@ -245,6 +264,8 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
     const m1 = await metrics();
     const wall = (performance.now() - t0) / 1000;
     const share = (k: string) => `${((100 * (m1[k] - m0[k])) / wall).toFixed(0)} %`;
+    busy = `${share('TaskDuration')} / ${share('ScriptDuration')}`;
+    serveCpu = `${((100 * (cpuS(proc.pid!) - cpu0)) / wall).toFixed(0)} %`;
     console.log(`${name}: page main thread over ${wall.toFixed(0)} s: tasks ${share('TaskDuration')}, script ${share('ScriptDuration')}, layout ${share('LayoutDuration')}, style ${share('RecalcStyleDuration')}`);
     if (PROFILE) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
@@ -257,9 +278,9 @@ async function legRun(name: string, root: string, loadBin: string): Promise<Leg>
     await page.click('[data-testid="stop-button"]', { timeout: 60_000 });
     await page.waitForFunction(() => /exited/i.test(document.querySelector('[data-testid="status-state"]')?.textContent ?? ''), null, { timeout: 120_000, polling: 20 });
     stopMs = performance.now() - s0;
-    return { name, samples, clicks, stopMs };
+    return { name, samples, clicks, stopMs, busy, serveCpu };
   } catch (e) {
-    return { name, samples, clicks, stopMs, error: (e as Error).message.split('\n')[0] };
+    return { name, samples, clicks, stopMs, busy, serveCpu, error: (e as Error).message.split('\n')[0] };
   } finally {
     load.kill('SIGKILL');
     await browser.close();
@@ -280,8 +301,8 @@ try {
     return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
   };
   console.log(`\n${SECONDS} s flood, a click every ${CLICK_MS} ms, samples every 5 s; ${SCRIPT}\n`);
-  console.log('| build | lines at the end | click-to-paint p50 ms | p95 ms (aim ≤ 100) | max ms | p95 first / last 30 s | round trip p50 / p95 ms | Stop ms (aim ≤ 1,000) | page heap first → last (max) MB (aim flat) | serve RSS max MB | load average during the leg |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| build | lines at the end | click-to-paint p50 ms | p95 ms (aim ≤ 100) | max ms | p95 first / last 30 s | round trip p50 / p95 ms | Stop ms (aim ≤ 1,000) | page heap first → last (max) MB (aim flat) | serve RSS max MB | page main thread busy / script | serve CPU | load average during the leg |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const l of legs) {
     const c = l.clicks.map((x) => x.inPageMs);
     const r = l.clicks.map((x) => x.roundTripMs);
@@ -290,7 +311,7 @@ try {
     const f = (xs: number[], p: number) => (xs.length ? pct(xs, p).toFixed(0) : '–');
     const last = l.samples.at(-1);
     console.log(
-      `| ${l.name}${l.error ? ` (failed: ${l.error})` : ''} | ${last?.lines.toLocaleString('en-US') ?? '–'} | ${f(c, 50)} | ${f(c, 95)} | ${c.length ? Math.max(...c).toFixed(0) : '–'} | ${f(head, 95)} / ${f(tail, 95)} | ${f(r, 50)} / ${f(r, 95)} | ${Number.isNaN(l.stopMs) ? '–' : l.stopMs.toFixed(0)} | ${l.samples[0]?.heapMB.toFixed(0) ?? '–'} → ${last?.heapMB.toFixed(0) ?? '–'} (${Math.max(0, ...l.samples.map((x) => x.heapMB)).toFixed(0)}) | ${Math.max(0, ...l.samples.map((x) => x.serveRssMB)).toFixed(0)} | ${l.load} |`,
+      `| ${l.name}${l.error ? ` (failed: ${l.error})` : ''} | ${last?.lines.toLocaleString('en-US') ?? '–'} | ${f(c, 50)} | ${f(c, 95)} | ${c.length ? Math.max(...c).toFixed(0) : '–'} | ${f(head, 95)} / ${f(tail, 95)} | ${f(r, 50)} / ${f(r, 95)} | ${Number.isNaN(l.stopMs) ? '–' : l.stopMs.toFixed(0)} | ${l.samples[0]?.heapMB.toFixed(0) ?? '–'} → ${last?.heapMB.toFixed(0) ?? '–'} (${Math.max(0, ...l.samples.map((x) => x.heapMB)).toFixed(0)}) | ${Math.max(0, ...l.samples.map((x) => x.serveRssMB)).toFixed(0)} | ${l.busy} | ${l.serveCpu} | ${l.load} |`,
     );
   }
   fs.mkdirSync('bench/output', { recursive: true });
