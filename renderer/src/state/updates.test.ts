@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KscopeClient, SessionUpdate } from '../../../common/contract/index.js';
 import { useFlames } from './flame.js';
 import { useSession } from './session.js';
-import { readyPacer, subscribeUpdates } from './updates.js';
+import { LIVE_UPDATE_INTERVAL_MS, LIVE_UPDATE_MAX_INTERVAL_MS, readyInterval, readyPacer, subscribeUpdates } from './updates.js';
 
 const update = (over: Partial<SessionUpdate> = {}): SessionUpdate => ({
   sessionId: 's1',
@@ -85,6 +85,7 @@ describe('flow control: ready after each drawn batch, at most once per interval'
     c.emit(update({ seq: 1, printf: [{ t: 2, text: 'two' }] }));
     // Both applied at once (frames come at once here), the ready held back until 50 ms after the first.
     expect(useSession.getState().printf.map((l) => l.text)).toEqual(['hi', 'two']);
+    vi.advanceTimersByTime(0);
     expect(readies).toBe(1);
     vi.advanceTimersByTime(49);
     expect(readies).toBe(1);
@@ -93,7 +94,8 @@ describe('flow control: ready after each drawn batch, at most once per interval'
     vi.advanceTimersByTime(500);
     expect(readies).toBe(2); // nothing new drawn: no ready
     c.emit(update({ seq: 2 }));
-    expect(readies).toBe(3); // the interval has passed: at once
+    vi.advanceTimersByTime(0);
+    expect(readies).toBe(3); // the interval has passed: after the frame, at once
     off();
   });
 
@@ -115,5 +117,37 @@ describe('flow control: ready after each drawn batch, at most once per interval'
     p.cancel();
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual([0, 100]);
+  });
+});
+
+describe('readyInterval', () => {
+  it('is 50 ms for cheap frames, three times a slow frame, and never slower than 4 Hz', () => {
+    expect(readyInterval(0)).toBe(LIVE_UPDATE_INTERVAL_MS);
+    expect(readyInterval(10)).toBe(50);
+    expect(readyInterval(40)).toBe(120);
+    expect(readyInterval(5000)).toBe(LIVE_UPDATE_MAX_INTERVAL_MS);
+  });
+
+  it('paces a live subscription by what its last batch cost', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const c = fakeClient();
+    const sent: number[] = [];
+    useSession.getState().startRun();
+    // The batch's frame costs 40 ms of this clock: the next ready comes 3 × 40 = 120 ms after the last.
+    const off = subscribeUpdates({ on: c.on, ready: () => sent.push(t) } as unknown as Pick<KscopeClient, 'on' | 'ready'>, { frame: now, now: () => t });
+    expect(sent).toEqual([0]);
+    c.emit(update({ seq: 0 }));
+    t = 40;
+    vi.advanceTimersByTime(0);
+    expect(sent).toEqual([0]);
+    t = 119;
+    vi.advanceTimersByTime(79);
+    expect(sent).toEqual([0]);
+    t = 120;
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([0, 120]);
+    off();
+    vi.useRealTimers();
   });
 });
