@@ -159,6 +159,13 @@ describe('the contract over an in-memory channel pair', () => {
     served.emit('session', u(6, ['g']));
     await tick();
     expect(got.map((x) => x.seq)).toEqual([0, 1, 2, 5, 6]);
+    // No credit now; a change of the run's state is still sent at once (Stop is never held back).
+    served.emit('session', u(7, ['h']));
+    served.emit('session', { ...u(8, ['i']), status: { ...status, state: 'exited', elapsedMs: 8 } });
+    await tick();
+    expect(got.map((x) => x.seq)).toEqual([0, 1, 2, 5, 6, 8]);
+    expect(got.at(-1)!.printf.map((l) => l.text)).toEqual(['h', 'i']);
+    expect(got.at(-1)!.status.state).toBe('exited');
     expect(invalid).toEqual([]);
   });
 

@@ -14,6 +14,8 @@ export class UpdatePacer {
   private credit = false;
   /** Held updates, one per session (merged), in order of arrival. */
   private held = new Map<string, SessionUpdate>();
+  /** The run state last sent, per session. */
+  private stateSent = new Map<string, SessionUpdate['status']['state']>();
 
   constructor(
     private readonly send: (u: SessionUpdate) => void,
@@ -25,7 +27,10 @@ export class UpdatePacer {
     if (!this.paced) return this.send(u);
     const prev = this.held.get(u.sessionId);
     this.held.set(u.sessionId, prev ? mergeUpdates(prev, u, this.limits) : u);
-    if (this.credit) this.flush();
+    // A run that changes state (running, stopping, exited) is told at once: Stop must not
+    // wait for the page's next frame, and it happens a few times a run.
+    const stateChanged = this.stateSent.get(u.sessionId) !== u.status.state;
+    if (this.credit || stateChanged) this.flush();
   }
 
   /** The peer has drawn what it was sent: send what is held, or the next update when it comes. */
@@ -44,6 +49,9 @@ export class UpdatePacer {
     this.credit = false;
     const out = [...this.held.values()];
     this.held.clear();
-    for (const u of out) this.send(u);
+    for (const u of out) {
+      this.stateSent.set(u.sessionId, u.status.state);
+      this.send(u);
+    }
   }
 }
