@@ -51,6 +51,13 @@ export type EventMessage = z.infer<typeof EventMessage>;
 
 export const ServerMessage = z.union([ReplyMessage, EventMessage]);
 
+/**
+ * The one message a peer sends that is not a call: it has drawn the session updates it
+ * was sent and takes the next one (flow control; the server merges what arrives meanwhile).
+ * Compared as this exact text, so it costs the server no parse.
+ */
+export const READY_MESSAGE = '{"kind":"ready"}';
+
 /** An error that came back from the other side, with its code. */
 export class KscopeRpcError extends Error {
   constructor(
@@ -89,6 +96,12 @@ export type Subscribe = (listener: (event: string, payload: unknown) => void) =>
 
 export type KscopeClient = KscopeApi & {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Tell the server the session updates received so far are drawn (READY_MESSAGE): from the
+   * first call on, it sends one merged session update per call. Absent where the transport
+   * has no flow control (the Electron bridge): updates then come as the engine sends them.
+   */
+  ready?(): void;
 };
 
 /**
@@ -199,5 +212,13 @@ export function channelClient(channel: Channel, onInvalid?: (what: string) => vo
     listeners.add(l);
     return () => listeners.delete(l);
   };
-  return createClient(invoke, subscribe, onInvalid);
+  const client = createClient(invoke, subscribe, onInvalid);
+  client.ready = () => {
+    try {
+      channel.send(READY_MESSAGE);
+    } catch {
+      // closed: the close listeners report it
+    }
+  };
+  return client;
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { forwardEvents, MAX_MESSAGE_BYTES, type Channel, type EventSources, type KscopeImpl } from '../../common/contract/index.js';
+import { forwardEvents, MAX_MESSAGE_BYTES, READY_MESSAGE, type Channel, type EventSources, type KscopeImpl } from '../../common/contract/index.js';
 import { serveChannel, type ServedChannel } from '../transport/channel-server.js';
 import { resolveExportDownload } from '../recordings/index.js';
 import { checkUpgrade, exposureWarning, hostAllowed, isLoopback, tokensEqual, type Reach } from './access.js';
@@ -96,6 +96,9 @@ export function limitedServerChannel(ws: WebSocket, limit: RateLimit, log: (line
     onMessage: (l) =>
       base.onMessage((text) => {
         if (closing) return;
+        // Flow control is not a call: refusing a `ready` would stall the page's live updates,
+        // and it costs a string compare and at most the one update it was owed anyway.
+        if (text === READY_MESSAGE) return l(text);
         const v = verdict();
         if (v === 'accept') return l(text);
         if (v === 'close') return hangUp('rate limit exceeded');

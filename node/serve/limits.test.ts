@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { channelClient, MAX_MESSAGE_BYTES, type KscopeImpl } from '../../common/contract/index.js';
+import { channelClient, MAX_MESSAGE_BYTES, READY_MESSAGE, type KscopeImpl, type SessionUpdate } from '../../common/contract/index.js';
 import { checkUpgrade, exposureWarning, hostAllowed, originAllowed, splitHostHeader } from './access.js';
 import { startHost, wsChannel, type Host } from './host.js';
 import { peekCallId, rateLimiter, tokenBucket } from './rate-limit.js';
@@ -250,3 +250,58 @@ describe('what clients may cost', () => {
     }
   });
 });
+
+describe('flow control over the host', () => {
+  it('`ready` is not a call: 1,000 at once are not rate-limited, and the client then gets one merged update per ready', async () => {
+    let emit: (u: SessionUpdate) => void = () => {};
+    const h = await startHost({
+      impl,
+      rendererDir: dir,
+      events: {
+        session: (l) => {
+          emit = l;
+          return () => {};
+        },
+      },
+    });
+    try {
+      const ws = await open(h);
+      const got: { kind: string; payload?: SessionUpdate }[] = [];
+      ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+      const status = { state: 'running' as const, startedAt: new Date(0).toISOString(), elapsedMs: 1, attachedProbes: 1, events: 1, printfLines: 1, lostEvents: 0, exit: null };
+      const u = (seq: number, text: string): SessionUpdate => ({ sessionId: 's', seq, status, flames: [], printf: [{ t: seq, text }], printfSkipped: 0, maps: [], values: [], errors: [], warnings: [] });
+      for (let i = 0; i < 1000; i++) ws.send(READY_MESSAGE);
+      await expect.poll(() => versionsAfter(ws)).toBe('7.7.7'); // the connection still answers calls
+      emit(u(1, 'a'));
+      emit(u(2, 'b'));
+      emit(u(3, 'c'));
+      await expect.poll(() => got.filter((m) => m.kind === 'event').length).toBe(1);
+      ws.send(READY_MESSAGE);
+      await expect.poll(() => got.filter((m) => m.kind === 'event').length).toBe(2);
+      const events = got.filter((m) => m.kind === 'event').map((m) => m.payload!);
+      expect(events.map((e) => [e.seq, e.printf.map((l) => l.text).join('')])).toEqual([
+        [1, 'a'],
+        [3, 'bc'],
+      ]);
+      expect(got.some((m) => m.kind === 'reply' && JSON.stringify(m).includes('rate-limited'))).toBe(false);
+      ws.close();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+async function versionsAfter(ws: WebSocket): Promise<string> {
+  const reply = new Promise<string>((r) => {
+    const on = (d: WebSocket.RawData) => {
+      const m = JSON.parse(d.toString());
+      if (m.kind === 'reply' && m.id === 424242) {
+        ws.off('message', on);
+        r(m.ok ? m.result.kscope : m.error.code);
+      }
+    };
+    ws.on('message', on);
+  });
+  ws.send(JSON.stringify({ kind: 'call', id: 424242, method: 'version' }));
+  return reply;
+}

@@ -1,7 +1,8 @@
 // Serve the contract over any Channel (a WebSocket, an in-memory pair): calls in,
 // replies and events out. Events are validated before they leave.
-import { events, type Channel, type EventName, type EventPayload, type KscopeImpl } from '../../common/contract/index.js';
+import { events, READY_MESSAGE, type Channel, type EventName, type EventPayload, type KscopeImpl, type SessionUpdate } from '../../common/contract/index.js';
 import { createDispatch, handleText } from './dispatch.js';
+import { UpdatePacer } from './update-pacer.js';
 
 export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -14,7 +15,13 @@ export interface ServedChannel {
 export function serveChannel(channel: Channel, impl: KscopeImpl, log: (line: string) => void = () => {}): ServedChannel {
   const dispatch = createDispatch(impl, log);
   let open = true;
+  const sendEvent = (event: EventName, payload: unknown) => {
+    if (open) channel.send(JSON.stringify({ kind: 'event', event, payload }));
+  };
+  // Session updates go at the pace the peer draws, once it says `ready` (update-pacer.ts).
+  const pacer = new UpdatePacer((u: SessionUpdate) => sendEvent('session', u));
   const offMessage = channel.onMessage((text) => {
+    if (text === READY_MESSAGE) return pacer.ready();
     void handleText(dispatch, text).then((reply) => {
       if (open) channel.send(JSON.stringify(reply));
     });
@@ -30,7 +37,8 @@ export function serveChannel(channel: Channel, impl: KscopeImpl, log: (line: str
         log(`kscope: dropped an invalid ${event} event`);
         return;
       }
-      channel.send(JSON.stringify({ kind: 'event', event, payload: r.data }));
+      if (event === 'session') pacer.push(r.data as SessionUpdate);
+      else sendEvent(event, r.data);
     },
     close() {
       open = false;

@@ -129,6 +129,46 @@ describe('the contract over an in-memory channel pair', () => {
     expect(invalid).toEqual([]);
   });
 
+  it('paces session updates once the client says ready: one merged update per ready, every line counted', async () => {
+    const { served, client, invalid } = pair();
+    const got: SessionUpdate[] = [];
+    client.on('session', (u) => got.push(u));
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    const u = (seq: number, lines: string[], skipped = 0): SessionUpdate => ({ sessionId: 'abc', seq, status: { ...status, elapsedMs: seq }, flames: [], printf: lines.map((text) => ({ t: seq, text })), printfSkipped: skipped, maps: [], values: [], errors: [], warnings: [] });
+    // Not paced yet: every update goes out as it comes.
+    served.emit('session', u(0, ['a']));
+    served.emit('session', u(1, ['b']));
+    await tick();
+    expect(got.map((x) => x.seq)).toEqual([0, 1]);
+    client.ready!();
+    await tick();
+    served.emit('session', u(2, ['c'])); // the credit of that ready
+    served.emit('session', u(3, ['d']));
+    served.emit('session', u(4, ['e'], 2));
+    served.emit('session', u(5, ['f']));
+    await tick();
+    expect(got.map((x) => x.seq)).toEqual([0, 1, 2]);
+    client.ready!();
+    await tick();
+    // 3, 4 and 5 merged: d precedes 4's gap of 2, so it is counted as skipped; e and f carried.
+    expect(got.slice(3)).toEqual([{ ...u(5, []), printf: [{ t: 4, text: 'e' }, { t: 5, text: 'f' }], printfSkipped: 3 }]);
+    // Nothing held: the next ready's credit waits for the next update.
+    client.ready!();
+    await tick();
+    expect(got).toHaveLength(4);
+    served.emit('session', u(6, ['g']));
+    await tick();
+    expect(got.map((x) => x.seq)).toEqual([0, 1, 2, 5, 6]);
+    // No credit now; a change of the run's state is still sent at once (Stop is never held back).
+    served.emit('session', u(7, ['h']));
+    served.emit('session', { ...u(8, ['i']), status: { ...status, state: 'exited', elapsedMs: 8 } });
+    await tick();
+    expect(got.map((x) => x.seq)).toEqual([0, 1, 2, 5, 6, 8]);
+    expect(got.at(-1)!.printf.map((l) => l.text)).toEqual(['h', 'i']);
+    expect(got.at(-1)!.status.state).toBe('exited');
+    expect(invalid).toEqual([]);
+  });
+
   it('rejects pending calls when the channel closes', async () => {
     const impl = fakeImpl();
     impl.sessions = () => new Promise(() => {});

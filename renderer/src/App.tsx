@@ -164,11 +164,32 @@ function useGlobalShortcuts() {
   }, []);
 }
 
+// The panes' counts are components of their own: what changes with every live update (the
+// line count) or every keystroke (the problems) re-renders its badge, not the whole app.
+function ProblemCounts() {
+  const problems = useProblems();
+  const errorCount = problems.filter((p) => p.severity === 'error').length;
+  const warnCount = problems.length - errorCount;
+  return (
+    <>
+      {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
+      {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+    </>
+  );
+}
+
+function MapCount() {
+  const mapCount = useSession((s) => s.mapOrder.length);
+  return mapCount > 0 ? <span className="count">{mapCount}</span> : null;
+}
+
+function OutputCount() {
+  const printfSeen = useSession((s) => s.printfSeen);
+  return printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null;
+}
+
 export function App() {
   const connection = useUi((s) => s.connection);
-  const problems = useProblems();
-  const printfSeen = useSession((s) => s.printfSeen);
-  const mapCount = useSession((s) => s.mapOrder.length);
   const hasFlames = useFlames((s) => s.order.length > 0);
   useGlobalShortcuts();
   useEffect(() => {
@@ -179,9 +200,6 @@ export function App() {
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
-
-  const errorCount = problems.filter((p) => p.severity === 'error').length;
-  const warnCount = problems.length - errorCount;
 
   return (
     <div className="app">
@@ -207,8 +225,7 @@ export function App() {
           problems={
             <div className="pane problems-pane">
               <PaneHeader title="Problems">
-                {errorCount > 0 ? <span className="count count-error">{errorCount}</span> : null}
-                {warnCount > 0 ? <span className="count count-warning">{warnCount}</span> : null}
+                <ProblemCounts />
                 <span className="pane-header-spacer" />
                 <MaximizeButton pane="problems" label="the problems" />
               </PaneHeader>
@@ -219,7 +236,7 @@ export function App() {
           maps={
             <div className="pane maps-pane">
               <PaneHeader title="Maps">
-                {mapCount > 0 ? <span className="count">{mapCount}</span> : null}
+                <MapCount />
                 <span className="pane-header-spacer" />
                 <MaximizeButton pane="maps" label="the maps" />
               </PaneHeader>
@@ -229,7 +246,7 @@ export function App() {
           output={
             <div className="pane output-pane">
               <PaneHeader title="Output">
-                {printfSeen > 0 ? <span className="count">{formatNumber(printfSeen)}</span> : null}
+                <OutputCount />
                 <span className="pane-header-spacer" />
                 <MaximizeButton pane="output" label="the output" />
               </PaneHeader>

@@ -329,12 +329,15 @@ export function PrintfLog() {
             <div className="empty">No line matches.</div>
           ) : (
             <div className="printf-rows">
-              {win.numbers.map((n) => {
+              {win.numbers.map((n, slot) => {
                 const line = lineOf(n);
                 const selected = sel !== null && n >= sel[0] && n <= sel[1];
+                // Keyed by slot, not by line: following the tail, every update shows other
+                // lines in the same rows, and React then changes their text in place instead
+                // of removing and creating every row's elements.
                 return (
                   <div
-                    key={n}
+                    key={slot}
                     className={`printf-line${line ? '' : ' pending'}${n === currentN ? ' hit-current' : ''}${selected ? ' selected' : ''}${expanded.has(n) ? ' expanded' : ''}`}
                     data-testid="printf-line"
                     data-n={n}

@@ -5,11 +5,19 @@ import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
 import { formatRate } from './map-rows.js';
 
+/**
+ * The clock for a ticking elapsed time: a new value every `ms` while active, except when a
+ * status arrived within the last `ms` (live updates re-render the bar already; a tick then
+ * would only add a frame of its own for a click to wait behind).
+ */
 function useTick(active: boolean, ms: number): number {
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     if (!active) return;
-    const id = setInterval(() => setNow(performance.now()), ms);
+    const id = setInterval(() => {
+      const t = performance.now();
+      if (t - useSession.getState().statusAt >= ms) setNow(t);
+    }, ms);
     return () => clearInterval(id);
   }, [active, ms]);
   return active ? now : performance.now();

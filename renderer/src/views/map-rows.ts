@@ -2,6 +2,7 @@
 // with the per-second rate from the map's history. Pure; tested in map-rows.test.ts.
 import { compareInts, isExactInt, type ExactInt } from '../../../common/contract/index.js';
 import type { MapHistory } from '../state/history.js';
+import { formatNumber } from './format.js';
 
 export type SortColumn = 'key' | 'value' | 'rate';
 export interface Sort {
@@ -51,7 +52,7 @@ export function formatRate(r: number | null): string {
   if (a === 0) return '0';
   if (a >= 1e6) return `${(r / 1e6).toFixed(1)}M`;
   if (a >= 1e4) return `${(r / 1e3).toFixed(1)}k`;
-  if (a >= 100) return Math.round(r).toLocaleString('en-US');
+  if (a >= 100) return formatNumber(Math.round(r)); // a cached Intl format: toLocaleString builds one per call
   if (a >= 1) return r.toFixed(1);
   return r.toFixed(2);
 }
