@@ -35,6 +35,12 @@ export const SessionStatus = z.object({
   attachedProbes: z.number().nullable(),
   /** Events decoded from bpftrace so far (printf lines, map prints, ...). */
   events: z.number(),
+  /**
+   * What the script's probes emitted, as bpftrace reported it: printf lines, print() values
+   * and the script's own map prints; not kscope's periodic snapshots nor the exit dump
+   * (the status bar's events and rate). Absent from hosts that predate it.
+   */
+  outputEvents: z.number().optional(),
   printfLines: z.number(),
   lostEvents: z.number(),
   exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
