@@ -296,6 +296,8 @@ export const methods = {
         text: z.string().min(1).max(3_000_000),
         as: ImportFormat.optional(),
         name: z.string().max(200).optional(),
+        /** The file's name the text came from (absent: pasted), for the import's default name and note. */
+        from: z.string().min(1).max(255).optional(),
         /** perf script: weigh samples by period (default) or count them; tidy frames (default) or keep them. */
         perf: z.object({ weight: z.enum(['period', 'samples']), rawFrames: z.boolean() }).strict().optional(),
       })

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { KscopeImpl } from '../../common/contract/index.js';
 import { EXPORT_TYPES, diffRecordings, exportRecording } from '../exports/index.js';
 import { importText, writeRecording } from '../imports/index.js';
+import { distinctName, importName } from '../../common/import/import-name.js';
 import type { Engine } from '../engine/sessions.js';
 import { RecordingsLibrary } from './library.js';
 import { recordingIdOf } from './paths.js';
@@ -70,13 +71,16 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
       const r = await exportRecording(rec, format, out, { map });
       return { name, path: out, bytes: r.bytes, mime: r.mime, warnings: r.warnings };
     },
-    importText: async ({ text, as, name, perf }) => {
+    importText: async ({ text, as, name, from, perf }) => {
       const l = lib();
-      const r = importText(text, as, { name, perf });
+      const r = importText(text, as, { name, perf, ...(from ? { from } : {}) });
       const file = writeRecording(l.dir, r.header, r.events);
       const id = recordingIdOf(path.basename(file));
       if (!id) throw new Error(`the import was written to an unexpected name: ${file}`);
-      if (name?.trim()) await l.rename(id, name);
+      // Every import gets a name of its own: the user's, else file · format · time; never one the library has.
+      const taken = (await l.list()).items.filter((s) => s.id !== id).map((s) => s.name);
+      const wanted = name?.replace(/\s+/g, ' ').trim() || importName({ from, format: r.format, at: new Date(r.header.startedAt) });
+      await l.rename(id, distinctName(wanted, taken));
       await l.enforceCap(); // never removes the newest: this import
       return { summary: await l.summary(id), format: r.format, problems: r.problems.map((p) => ({ line: p.line, reason: p.reason })) };
     },

@@ -98,8 +98,8 @@ function ScriptNote() {
   const opened = useReplay((s) => s.opened);
   if (opened && opened.summary.origin !== 'run')
     return (
-      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor keeps what you had">
-        not the import&apos;s (it has none)
+      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor shows its note; closing the replay gives your script back">
+        the import&apos;s note (it has no script)
       </span>
     );
   if (!opened) return <span className="pane-note">bpftrace</span>;
