@@ -284,6 +284,11 @@ export const methods = {
     params: z.object({ id: RecordingId, t: z.number().min(0), printfLimit: z.number().int().min(0).max(5000).default(500) }).strict(),
     result: SessionUpdate,
   },
+  /** Lines [start, start+count) of a recording's printf log (a replay pages its whole log, as a live run does with readLog). */
+  readRecordingLog: {
+    params: z.object({ id: RecordingId, start: z.number().int().min(0), count: z.number().int().min(1).max(5000) }).strict(),
+    result: z.object({ total: z.number().int(), lines: z.array(z.object({ index: z.number().int(), t: z.number(), text: z.string() })) }),
+  },
   /** Export a recording into the exports folder; `map` picks a stack map or a map (default: all / the first stack map). */
   exportRecording: {
     params: z.object({ id: RecordingId, format: ExportFormat, map: z.string().max(256).optional() }).strict(),

@@ -8,10 +8,11 @@ import { importText, writeRecording } from '../imports/index.js';
 import { distinctName, importName } from '../../common/import/import-name.js';
 import type { Engine } from '../engine/sessions.js';
 import { RecordingsLibrary } from './library.js';
+import { RecordingLogs } from './recording-log.js';
 import { recordingIdOf } from './paths.js';
 import { exportsDirFor } from './settings.js';
 
-export type LibraryMethodName = 'recordings' | 'renameRecording' | 'deleteRecording' | 'openRecording' | 'recordingAt' | 'exportRecording' | 'importText' | 'diffRecordings';
+export type LibraryMethodName = 'recordings' | 'renameRecording' | 'deleteRecording' | 'openRecording' | 'recordingAt' | 'readRecordingLog' | 'exportRecording' | 'importText' | 'diffRecordings';
 
 export interface LibraryMethodsConfig {
   /** null: recordings are off (every method says so). */
@@ -41,6 +42,7 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
   const writing = () => engine.list().flatMap((s) => (s.status.state !== 'exited' && s.recordingPath ? [s.recordingPath] : []));
   const library = cfg.recordingsDir ? new RecordingsLibrary({ dir: cfg.recordingsDir, settingsPath: cfg.settingsPath, writing }) : null;
   const exportsDir = cfg.exportsDir ?? (cfg.recordingsDir ? exportsDirFor(cfg.recordingsDir) : null);
+  const logs = new RecordingLogs();
   const lib = (): RecordingsLibrary => {
     if (!library) throw new Error('recordings are off in this kscope (no recordings folder)');
     return library;
@@ -62,6 +64,7 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
     deleteRecording: ({ id }) => lib().remove(id),
     openRecording: ({ id }) => lib().open(id),
     recordingAt: ({ id, t, printfLimit }) => lib().at(id, t, printfLimit),
+    readRecordingLog: ({ id, start, count }) => logs.read(lib().existing(id), start, count),
     exportRecording: async ({ id, format, map }) => {
       const rec = lib().existing(id);
       if (!exportsDir) throw new Error('exports are off in this kscope (no exports folder)');
