@@ -123,6 +123,18 @@ describe.skipIf(skip !== null)('theme and chart units', () => {
       const tickFill = await us.locator('.recharts-cartesian-axis-tick-value').first().evaluate((el) => getComputedStyle(el).fill);
       expect(tickFill).toBe('rgb(87, 96, 106)');
       await page.screenshot({ path: path.join(OUTPUT_DIR, `theme-light-${width}.png`) });
+      // The dialogs in the light theme: the recordings library over a replay, the probe details.
+      await page.keyboard.press('Control+r');
+      await page.locator('[data-testid="library-open"]').first().click();
+      await page.locator('[data-testid="replay-bar"]').waitFor({ timeout: 15_000 });
+      await page.fill('[data-testid="probe-search"]', 'sys_enter_openat');
+      await page.locator('[data-testid="probe-result"]').first().click();
+      await page.locator('[data-testid="probe-details"]').waitFor();
+      await page.screenshot({ path: path.join(OUTPUT_DIR, `theme-light-replay-${width}.png`) });
+      await page.keyboard.press('Control+r');
+      await page.locator('[data-testid="library-row"]').first().waitFor();
+      await page.screenshot({ path: path.join(OUTPUT_DIR, `theme-light-library-${width}.png`) });
+      await page.keyboard.press('Escape');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -34,5 +34,6 @@ describe('StatusBar', () => {
     act(() => useSession.setState({ phase: 'exited', status: status({}), statusAt: 0, replay: null }));
     render(<StatusBar />);
     expect(screen.getByTestId('status-events').textContent).toBe('500');
+    expect(screen.getByTestId('status-events-what').textContent).toBe('all lines');
   });
 });

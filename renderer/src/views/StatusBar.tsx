@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import { elapsedNow, isActive, shownEvents, useSession } from '../state/session.js';
 import { OUTPUT_EVENTS_MEANING } from '../../../common/bpftrace/output-events.js';
+
+const ALL_EVENTS_MEANING = "Every line bpftrace printed in this recording: printf lines, map prints (kscope's snapshots included), bpftrace's messages. A replay does not tell the probes' output apart.";
 import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
 import { formatRate } from './map-rows.js';
@@ -36,6 +38,8 @@ export function StatusBar() {
   const rateText = rate === null || !status ? '–' : `${formatRate(rate)}/s`;
   const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
   const replay = useSession((s) => s.replay);
+  // A replay (and an older host) reports every line bpftrace printed, not the probes' output alone: say so.
+  const counted = status?.outputEvents !== undefined;
   const shownPhase = replay ? 'replay' : phase;
 
   return (
@@ -56,16 +60,16 @@ export function StatusBar() {
           {status ? formatDuration(elapsed) : '–'}
         </span>
       </span>
-      <span className="status-item" title={OUTPUT_EVENTS_MEANING} data-testid="status-events-item">
+      <span className="status-item" title={counted ? OUTPUT_EVENTS_MEANING : ALL_EVENTS_MEANING} data-testid="status-events-item">
         <span className="status-label">events</span>
         <span data-testid="status-events" className="mono">
           {status ? formatNumber(shownEvents(status)) : '–'}
         </span>
         <span className="status-label status-what" data-testid="status-events-what">
-          printf · print
+          {counted ? 'printf · print' : 'all lines'}
         </span>
       </span>
-      <span className="status-item" title={`Those events per second (over the last second; the run's average once it ended). ${OUTPUT_EVENTS_MEANING}`}>
+      <span className="status-item" title={`Those events per second (over the last second; the run's average once it ended). ${counted ? OUTPUT_EVENTS_MEANING : ALL_EVENTS_MEANING}`}>
         <span className="status-label">rate</span>
         <span data-testid="status-rate" className="mono">
           {rateText}
