@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { elapsedNow, isActive, shownEvents, useSession } from '../state/session.js';
 import { OUTPUT_EVENTS_MEANING } from '../../../common/bpftrace/output-events.js';
 
-const ALL_EVENTS_MEANING = "Every line bpftrace printed in this recording: printf lines, map prints (kscope's snapshots included), bpftrace's messages. A replay does not tell the probes' output apart.";
+const ALL_EVENTS_MEANING = "Every line bpftrace printed in this recording: printf lines, map prints (kscope's snapshots included), bpftrace's messages. This host does not tell the probes' output apart.";
 import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
 import { formatRate } from './map-rows.js';
@@ -38,7 +38,7 @@ export function StatusBar() {
   const rateText = rate === null || !status ? '–' : `${formatRate(rate)}/s`;
   const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
   const replay = useSession((s) => s.replay);
-  // A replay (and an older host) reports every line bpftrace printed, not the probes' output alone: say so.
+  // An older host reports every line bpftrace printed, not the probes' output alone: say so.
   const counted = status?.outputEvents !== undefined;
   const shownPhase = replay ? 'replay' : phase;
 
