@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { elapsedNow, isActive, shownEvents, useSession } from '../state/session.js';
 import { OUTPUT_EVENTS_MEANING } from '../../../common/bpftrace/output-events.js';
 
-const ALL_EVENTS_MEANING = "Every line bpftrace printed in this recording: printf lines, map prints (kscope's snapshots included), bpftrace's messages. This host does not tell the probes' output apart.";
+const ALL_EVENTS_MEANING = "Every line bpftrace printed: printf lines, map prints (kscope's snapshots included), bpftrace's messages. This host does not tell the probes' output apart.";
 import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
 import { formatRate } from './map-rows.js';
