@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type TraceEvent } from '../common/contract/index.js';
 import { defaultRecordingsDir } from '../node/recordings/writer.js';
 import { enforceLibraryCap } from '../node/recordings/cap-after-write.js';
+import { RecordingsLibrary } from '../node/recordings/library.js';
+import { distinctName, importName } from '../common/import/import-name.js';
 import { importFile, ImportError, importText, writeRecording, writeRecordingTo, type ImportResult } from '../node/imports/index.js';
 import { foldedSourceOf } from '../common/import/folded.js';
 
@@ -101,6 +103,8 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
   printProblems(io, label, r.problems);
   let out: string;
   try {
+    // Into the library: a name of its own (the user's, else file · format · time), never one it already has.
+    if (!values.output) await nameImport(r, file, values.name);
     out = values.output ? writeRecordingTo(values.output, r.header, r.events) : writeRecording(defaultRecordingsDir(), r.header, r.events);
     // Into the library: its size cap applies as after a run.
     if (!values.output) await enforceLibraryCap(defaultRecordingsDir(), undefined, (l) => io.err(l + '\n'));
@@ -117,4 +121,17 @@ export async function importCommand(argv: string[], io: CommandIo = processIo): 
 function printProblems(io: CommandIo, label: string, problems: readonly { line: number; reason: string }[]): void {
   for (const p of problems.slice(0, PRINTED_PROBLEMS)) io.err(`${label}:${p.line}: ${p.reason}\n`);
   if (problems.length > PRINTED_PROBLEMS) io.err(`${label}: … and ${problems.length - PRINTED_PROBLEMS} more problems\n`);
+}
+
+async function nameImport(r: ImportResult, file: string, given: string | undefined): Promise<void> {
+  const imported = (r.header.options as { imported?: { name?: string } } | null)?.imported;
+  if (!imported) return;
+  let taken: string[] = [];
+  try {
+    taken = (await new RecordingsLibrary({ dir: defaultRecordingsDir() }).list()).items.map((s) => s.name);
+  } catch {
+    // No library yet (or unreadable): nothing to tell apart from.
+  }
+  const wanted = given?.replace(/\s+/g, ' ').trim() || importName({ from: file, format: r.format, at: new Date(r.header.startedAt) });
+  imported.name = distinctName(wanted, taken);
 }

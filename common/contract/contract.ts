@@ -35,6 +35,12 @@ export const SessionStatus = z.object({
   attachedProbes: z.number().nullable(),
   /** Events decoded from bpftrace so far (printf lines, map prints, ...). */
   events: z.number(),
+  /**
+   * What the script's probes emitted, as bpftrace reported it: printf lines, print() values
+   * and the script's own map prints; not kscope's periodic snapshots nor the exit dump
+   * (the status bar's events and rate). Absent from hosts that predate it.
+   */
+  outputEvents: z.number().optional(),
   printfLines: z.number(),
   lostEvents: z.number(),
   exit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), result: StopResult.optional(), forced: z.boolean().optional() }).nullable(),
@@ -278,6 +284,11 @@ export const methods = {
     params: z.object({ id: RecordingId, t: z.number().min(0), printfLimit: z.number().int().min(0).max(5000).default(500) }).strict(),
     result: SessionUpdate,
   },
+  /** Lines [start, start+count) of a recording's printf log (a replay pages its whole log, as a live run does with readLog). */
+  readRecordingLog: {
+    params: z.object({ id: RecordingId, start: z.number().int().min(0), count: z.number().int().min(1).max(5000) }).strict(),
+    result: z.object({ total: z.number().int(), lines: z.array(z.object({ index: z.number().int(), t: z.number(), text: z.string() })) }),
+  },
   /** Export a recording into the exports folder; `map` picks a stack map or a map (default: all / the first stack map). */
   exportRecording: {
     params: z.object({ id: RecordingId, format: ExportFormat, map: z.string().max(256).optional() }).strict(),
@@ -290,6 +301,8 @@ export const methods = {
         text: z.string().min(1).max(3_000_000),
         as: ImportFormat.optional(),
         name: z.string().max(200).optional(),
+        /** The file's name the text came from (absent: pasted), for the import's default name and note. */
+        from: z.string().min(1).max(255).optional(),
         /** perf script: weigh samples by period (default) or count them; tidy frames (default) or keep them. */
         perf: z.object({ weight: z.enum(['period', 'samples']), rawFrames: z.boolean() }).strict().optional(),
       })

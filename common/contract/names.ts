@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'deleteRecording',
   'openRecording',
   'recordingAt',
+  'readRecordingLog',
   'exportRecording',
   'importText',
   'diffRecordings',

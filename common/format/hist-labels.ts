@@ -37,12 +37,24 @@ export function suffixed(x: ExactInt): string {
  * printed "[2, 4)", [4K, 8K-1] "[4K, 8K)", a one-value bucket "[1]"; a bucket without
  * min is the underflow "(..., max+1)", one without max the overflow "[min, ...)".
  */
-export function bucketLabel(b: Bucket): string {
+export function bucketLabel(b: Bucket, bound: (x: ExactInt) => string = suffixed): string {
   if (b.min === undefined && b.max === undefined) return '(..., ...)';
-  if (b.min === undefined) return `(..., ${suffixed(plusOne(b.max!))})`;
-  if (b.max === undefined) return `[${suffixed(b.min)}, ...)`;
-  if (b.max === b.min) return `[${suffixed(b.min)}]`;
-  return `[${suffixed(b.min)}, ${suffixed(plusOne(b.max))})`;
+  if (b.min === undefined) return `(..., ${bound(plusOne(b.max!))})`;
+  if (b.max === undefined) return `[${bound(b.min)}, ...)`;
+  if (b.max === b.min) return `[${bound(b.min)}]`;
+  return `[${bound(b.min)}, ${bound(plusOne(b.max))})`;
+}
+
+const IEC: Record<string, string> = { '': ' B', K: ' KiB', M: ' MiB', G: ' GiB', T: ' TiB', P: ' PiB', E: ' EiB' };
+
+/**
+ * A bound in bytes with its IEC name: bpftrace's K, M, G are already powers of 1024, so
+ * "4K" is exactly "4 KiB" (1000 stays "1000 B": not a multiple of 1024).
+ */
+export function iecBytes(x: ExactInt): string {
+  const s = suffixed(x);
+  const m = /^(-?\d+)([KMGTPE]?)$/.exec(s);
+  return m ? `${m[1]}${IEC[m[2]!]}` : s;
 }
 
 /** n + 1, exactly (a bucket's inclusive max to the bound bpftrace prints). */

@@ -33,6 +33,24 @@ describe('the live aggregate', () => {
     expect(s.events).toBe(1000);
   });
 
+  it("counts the probes' output as events: printf, print(), the script's map prints; not kscope's snapshots or the exit dump", () => {
+    const s = new LiveState(1);
+    s.apply([
+      { type: 'attached', t: 0, probes: 3 },
+      { type: 'printf', t: 1, text: 'a\n' },
+      { type: 'map', t: 2, name: '@c', entries: [{ key: null, value: 1 }], snapshot: true, by: 'kscope' },
+      { type: 'value', t: 3, value: 42 },
+      { type: 'map', t: 4, name: '@s', entries: [{ key: null, value: 9 }], snapshot: true, by: 'script' },
+      { type: 'hist', t: 5, name: '@h', entries: [{ key: null, buckets: [{ min: 0, max: 1, count: 2 }] }], snapshot: true, by: 'kscope' },
+      { type: 'printf', t: 6, text: 'b\n' },
+      { type: 'map', t: 7, name: '@c', entries: [{ key: null, value: 2 }], snapshot: false },
+      { type: 'exit', t: 8, code: 0, signal: null },
+    ]);
+    expect(s.counters().outputEvents).toBe(4);
+    // Every decoded event is still counted apart (the recording's line count).
+    expect(s.events).toBe(8);
+  });
+
   it('sums lost events and records the exit', () => {
     const s = new LiveState();
     s.apply([

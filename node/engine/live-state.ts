@@ -4,6 +4,7 @@
 // as FlameSnapshots, pruned; their raw entries go to the recording only.
 import type { AggregateEvent, ErrorEvent, FlameSnapshot, MapEvent, PrintfEvent, SessionStatus, TraceEvent, ValueEvent, WarningEvent } from '../../common/contract/index.js';
 import { FlameTree, keyPartsOf, pruneTree, StackFolder, isStackMap, type KeyPart, type PruneResult } from '../../common/profile/stacks.js';
+import { isOutputEvent } from '../../common/bpftrace/output-events.js';
 
 export interface PendingUpdate {
   printf: { t: number; text: string }[];
@@ -45,13 +46,15 @@ export class LiveState {
   private changedFlames = new Set<string>();
   attachedProbes: number | null = null;
   events = 0;
+  /** What the script's probes emitted (printf, print(), its own map prints): see outputEventOf. */
+  outputEvents = 0;
   printfLines = 0;
   lostEvents = 0;
   exit: { code: number | null; signal: string | null; result?: 'final' | 'partial' | 'last-snapshot'; forced?: boolean } | null = null;
 
   /** The run's counters as a SessionStatus carries them (a real session and the fake backend's alike). */
-  counters(): Pick<SessionStatus, 'attachedProbes' | 'events' | 'printfLines' | 'lostEvents' | 'exit'> {
-    return { attachedProbes: this.attachedProbes, events: this.events, printfLines: this.printfLines, lostEvents: this.lostEvents, exit: this.exit };
+  counters(): Pick<SessionStatus, 'attachedProbes' | 'events' | 'outputEvents' | 'printfLines' | 'lostEvents' | 'exit'> {
+    return { attachedProbes: this.attachedProbes, events: this.events, outputEvents: this.outputEvents, printfLines: this.printfLines, lostEvents: this.lostEvents, exit: this.exit };
   }
 
   private changed = new Set<string>();
@@ -122,6 +125,7 @@ export class LiveState {
   apply(events: readonly TraceEvent[]): void {
     for (const e of events) {
       if (e.type !== 'exit') this.events++;
+      if (isOutputEvent(e)) this.outputEvents++;
       switch (e.type) {
         case 'printf':
           this.printfLines++;

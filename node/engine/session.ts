@@ -14,6 +14,7 @@ import { attributePrints, planSnapshots, type SnapshotPlan } from './print-plan.
 import { LiveState } from './live-state.js';
 import { RecordingWriter, recordingFailureMessage, recordingFileName } from '../recordings/writer.js';
 import { PrintfIndex, readLog, type LogLine } from '../recordings/read-log.js';
+import { locateProbe } from './locate-probe.js';
 import { directSpawner, type BpftraceChild, type BpftraceSpawner } from './spawn-bpftrace.js';
 import { StopWatch, stopResult, stopResultMessage, stoppingMessage } from './stop-watch.js';
 
@@ -70,15 +71,6 @@ export interface SessionConfig {
   onUpdate: (u: SessionUpdate) => void;
   onEnd?: () => void;
   deadlines?: StopDeadlines;
-}
-
-export function locateInSource(source: string, needle: string): { line: number; column: number; endColumn: number } | null {
-  const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const c = lines[i].indexOf(needle);
-    if (c >= 0) return { line: i + 1, column: c + 1, endColumn: c + 1 + needle.length }; // end exclusive, like bpftrace
-  }
-  return null;
 }
 
 export function memlockIrrelevant(kernelRelease: string): boolean {
@@ -235,7 +227,7 @@ export class Session {
         if (ev.line === undefined) {
           // 0.17 quotes the probe ("Error attaching probe: 'kprobe:vfs_read'"), 0.23 does not.
           const probe = /probe:? '([^']+)'/.exec(ev.message)?.[1] ?? /attaching probe:? ([a-z_]+:[^\s']+)/i.exec(ev.message)?.[1];
-          const at = probe ? locateInSource(this.source, probe) : null;
+          const at = probe ? locateProbe(this.source, probe) : null;
           if (at) ev = { ...ev, ...at };
         }
         return ev;

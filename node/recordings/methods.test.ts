@@ -31,12 +31,28 @@ describe('recordings methods through the backend', () => {
     before = r.summary.id;
     const r2 = (await call(b, 'importText', { text: FOLDED_AFTER + 'garbage line\n', as: 'folded' })) as { summary: { id: string; name: string }; problems: { line: number }[] };
     expect(r2.problems.map((p) => p.line)).toEqual([4]);
-    expect(r2.summary.name).toMatch(/imported folded/);
+    expect(r2.summary.name).toMatch(/^pasted text · folded stacks · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     after = r2.summary.id;
     const list = (await call(b, 'recordings', {})) as { items: { id: string }[]; dir: string };
     expect(list.dir).toBe(dir);
     expect(list.items.map((s) => s.id).sort()).toEqual([before, after].sort());
     await expect(call(b, 'importText', { text: '\u0000\u0001binary', as: 'folded' })).rejects.toThrow();
+  });
+
+  it('names every import apart: file · format · time by default, never a name the library has', async () => {
+    const b = make();
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) names.push(((await call(b, 'importText', { text: FOLDED, from: 'out.folded' })) as { summary: { name: string } }).summary.name);
+    expect(names[0]).toMatch(/^out\.folded · folded stacks · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(new Set(names).size).toBe(3);
+    // A name the user gives twice is told apart too.
+    const mine = [];
+    for (let i = 0; i < 2; i++) mine.push(((await call(b, 'importText', { text: FOLDED, name: 'before the fix' })) as { summary: { name: string } }).summary.name);
+    expect(mine).toEqual(['before the fix (2)', 'before the fix (3)']);
+    // The header's note says where it came from.
+    const list = (await call(b, 'recordings', {})) as { items: { id: string; name: string; script: string }[] };
+    expect(list.items.find((s) => s.name === names[0])!.script).toMatch(/^\/\/ imported folded stacks from out\.folded/);
+    for (const s of list.items) if (s.id !== before && s.id !== after && s.name !== 'before the fix') await call(b, 'deleteRecording', { id: s.id });
   });
 
   it('exports into the exports folder, downloadable by name', async () => {

@@ -5,12 +5,14 @@ import path from 'node:path';
 import type { KscopeImpl } from '../../common/contract/index.js';
 import { EXPORT_TYPES, diffRecordings, exportRecording } from '../exports/index.js';
 import { importText, writeRecording } from '../imports/index.js';
+import { distinctName, importName } from '../../common/import/import-name.js';
 import type { Engine } from '../engine/sessions.js';
 import { RecordingsLibrary } from './library.js';
+import { RecordingLogs } from './recording-log.js';
 import { recordingIdOf } from './paths.js';
 import { exportsDirFor } from './settings.js';
 
-export type LibraryMethodName = 'recordings' | 'renameRecording' | 'deleteRecording' | 'openRecording' | 'recordingAt' | 'exportRecording' | 'importText' | 'diffRecordings';
+export type LibraryMethodName = 'recordings' | 'renameRecording' | 'deleteRecording' | 'openRecording' | 'recordingAt' | 'readRecordingLog' | 'exportRecording' | 'importText' | 'diffRecordings';
 
 export interface LibraryMethodsConfig {
   /** null: recordings are off (every method says so). */
@@ -40,6 +42,7 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
   const writing = () => engine.list().flatMap((s) => (s.status.state !== 'exited' && s.recordingPath ? [s.recordingPath] : []));
   const library = cfg.recordingsDir ? new RecordingsLibrary({ dir: cfg.recordingsDir, settingsPath: cfg.settingsPath, writing }) : null;
   const exportsDir = cfg.exportsDir ?? (cfg.recordingsDir ? exportsDirFor(cfg.recordingsDir) : null);
+  const logs = new RecordingLogs();
   const lib = (): RecordingsLibrary => {
     if (!library) throw new Error('recordings are off in this kscope (no recordings folder)');
     return library;
@@ -61,6 +64,7 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
     deleteRecording: ({ id }) => lib().remove(id),
     openRecording: ({ id }) => lib().open(id),
     recordingAt: ({ id, t, printfLimit }) => lib().at(id, t, printfLimit),
+    readRecordingLog: ({ id, start, count }) => logs.read(lib().existing(id), start, count),
     exportRecording: async ({ id, format, map }) => {
       const rec = lib().existing(id);
       if (!exportsDir) throw new Error('exports are off in this kscope (no exports folder)');
@@ -70,13 +74,16 @@ export function libraryMethods(cfg: LibraryMethodsConfig): LibraryMethods {
       const r = await exportRecording(rec, format, out, { map });
       return { name, path: out, bytes: r.bytes, mime: r.mime, warnings: r.warnings };
     },
-    importText: async ({ text, as, name, perf }) => {
+    importText: async ({ text, as, name, from, perf }) => {
       const l = lib();
-      const r = importText(text, as, { name, perf });
+      const r = importText(text, as, { name, perf, ...(from ? { from } : {}) });
       const file = writeRecording(l.dir, r.header, r.events);
       const id = recordingIdOf(path.basename(file));
       if (!id) throw new Error(`the import was written to an unexpected name: ${file}`);
-      if (name?.trim()) await l.rename(id, name);
+      // Every import gets a name of its own: the user's, else file · format · time; never one the library has.
+      const taken = (await l.list()).items.filter((s) => s.id !== id).map((s) => s.name);
+      const wanted = name?.replace(/\s+/g, ' ').trim() || importName({ from, format: r.format, at: new Date(r.header.startedAt) });
+      await l.rename(id, distinctName(wanted, taken));
       await l.enforceCap(); // never removes the newest: this import
       return { summary: await l.summary(id), format: r.format, problems: r.problems.map((p) => ({ line: p.line, reason: p.reason })) };
     },

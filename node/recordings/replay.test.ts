@@ -31,6 +31,9 @@ function syntheticRun(): TraceEvent[] {
     if (t % 2500 === 0) ev.push({ type: 'error', t, message: `runtime error ${t}` });
     if (t % 3000 === 0) ev.push({ type: 'warning', t, message: `warn ${t}` });
     if (t % 700 === 0) ev.push({ type: 'value', t, value: { n: t } });
+    // The script's own prints (print(@s), print(@sh)): the probes' output, unlike kscope's snapshots.
+    if (t % 1000 === 500) ev.push({ type: 'map', t, name: '@s', entries: [{ key: 'k', value: t }], snapshot: true, by: 'script' });
+    if (t % 2000 === 500) ev.push({ type: 'hist', t, name: '@sh', entries: [{ key: null, buckets: [{ min: 0, max: 1, count: t }] }], snapshot: true, by: 'script' });
   }
   ev.push({ type: 'map', t: 10_004, name: '@', entries: [{ key: 'final', value: 1 }], snapshot: false });
   ev.push({ type: 'exit', t: 10_005, code: 0, signal: 'SIGINT' });
@@ -53,7 +56,7 @@ describe('replay', async () => {
     const o = (await lib.open('run'));
     expect(o.frames).toEqual([...new Set(events.filter((e) => e.type === 'map' || e.type === 'hist').map((e) => e.t))]);
     expect(o).toMatchObject({ script: header().script, bpftraceVersion: '0.17.0', kernelRelease: '6.18', invalidLines: 0, torn: false });
-    expect(o.summary.maps).toEqual(['@', '@h', '@st']);
+    expect(o.summary.maps).toEqual(['@s', '@sh', '@', '@h', '@st']);
     expect(o.summary.stackMaps).toEqual(['@st']);
   });
 
@@ -68,6 +71,7 @@ describe('replay', async () => {
         elapsedMs: t,
         attachedProbes: live.attachedProbes,
         events: live.events,
+        outputEvents: live.outputEvents,
         printfLines: live.printfLines,
         lostEvents: live.lostEvents,
         exit: live.exit,
@@ -99,7 +103,7 @@ describe('replay', async () => {
     expect(o.torn).toBe(true);
     expect(o.summary.interrupted).toBe(true);
     expect(o.summary.exit).toBeNull();
-    expect(Math.max(...o.frames)).toBe(4000);
+    expect(Math.max(...o.frames)).toBe(4500); // the script's print(@s) at 4500 is the last whole print
     const parsed = parseRecording(text.slice(0, cut + 200));
     const u = (await lib.at('torn', 1e9, 10));
     expect(u.status.exit).toBeNull();

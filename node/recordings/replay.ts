@@ -132,6 +132,10 @@ export class Replay {
       const lostK = upperBound(ix.lostT.a, ix.lostT.length, t);
       const attK = upperBound(ix.attachedT.a, ix.attachedT.length, t);
       events += lostK + attK;
+      // The probes' output up to t (what a live run's status counts): printf lines, print()
+      // values, the script's own map prints. (A print over 16 MiB is read by its head only,
+      // so its `by` is not seen: such a print, if the script's, is not counted.)
+      const outputEvents = printf.count + ix.values.countUpTo(t) + upperBound(ix.scriptPrintT.a, ix.scriptPrintT.length, t);
       const injected = header.injected ? 1 : 0;
       const exited = sc.exit !== null && sc.exit.t <= t;
       return {
@@ -143,6 +147,7 @@ export class Replay {
           elapsedMs: t,
           attachedProbes: attK > 0 ? Math.max(0, ix.attachedProbes.a[attK - 1] - injected) : null,
           events,
+          outputEvents,
           printfLines: printf.count,
           lostEvents: lostK > 0 ? ix.lostSum.a[lostK - 1] : 0,
           exit: exited ? { code: sc.exit!.code, signal: sc.exit!.signal, ...(sc.exit!.result ? { result: sc.exit!.result } : {}), ...(sc.exit!.forced ? { forced: true } : {}) } : null,

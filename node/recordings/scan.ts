@@ -83,6 +83,15 @@ export class ReplayIndex {
   readonly lostSum = new F64s();
   readonly attachedT = new F64s();
   readonly attachedProbes = new F64s();
+  /** Times of the prints the script asked for (`by: "script"`): with printf and values, the probes' output. */
+  readonly scriptPrintT = new F64s();
+}
+
+/** The writer appends `by` last (attributePrints adds it after decoding): a script's print ends so. */
+const BY_SCRIPT_TAIL = Buffer.from(',"by":"script"}', 'latin1');
+
+function endsByScript(buf: Buffer, start: number, end: number): boolean {
+  return end - start > BY_SCRIPT_TAIL.length && buf.compare(BY_SCRIPT_TAIL, 0, BY_SCRIPT_TAIL.length, end - BY_SCRIPT_TAIL.length, end) === 0;
 }
 
 const HEAD = /^\{"type":"([a-z_]+)","t":(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:,"name":"((?:[^"\\]|\\.)*)")?/;
@@ -233,7 +242,7 @@ export class RecordingScanner {
       if (AGGREGATE.has(type) && m[3] !== undefined) {
         const name = JSON.parse(`"${m[3]}"`) as string;
         const known = this.mapInfo.get(name);
-        if (type !== 'map' || known?.stack != null) return this.onEvent(type, t, name, null, offset, len);
+        if (type !== 'map' || known?.stack != null) return this.onEvent(type, t, name, null, offset, len, endsByScript(buf, start, end));
       }
     }
     let parsed: TraceEvent;
@@ -249,10 +258,10 @@ export class RecordingScanner {
       return;
     }
     const name = 'name' in parsed ? parsed.name : null;
-    this.onEvent(parsed.type, parsed.t, name, parsed, offset, len);
+    this.onEvent(parsed.type, parsed.t, name, parsed, offset, len, 'by' in parsed && parsed.by === 'script');
   }
 
-  private onEvent(type: string, rawT: number, name: string | null, e: TraceEvent | null, offset: number, len: number): void {
+  private onEvent(type: string, rawT: number, name: string | null, e: TraceEvent | null, offset: number, len: number, byScript = false): void {
     if (this.firstT === null || rawT < this.firstT) this.firstT = rawT;
     if (this.lastT === null || rawT > this.lastT) this.lastT = rawT;
     this.maxT = Math.max(this.maxT, rawT);
@@ -283,6 +292,7 @@ export class RecordingScanner {
           }
           col.stack = info.stack;
           col.lines.push(offset, len, t);
+          if (byScript) ix.scriptPrintT.push(t);
         }
         return;
       }

@@ -41,6 +41,7 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     recordingAt: () => {
       throw new Error('not used');
     },
+    readRecordingLog: () => ({ total: 0, lines: [] }),
     exportRecording: () => {
       throw new Error('not used');
     },

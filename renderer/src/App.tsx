@@ -14,6 +14,7 @@ import { focusSearch, wireCatalog } from './probes/browser.js';
 import { ProbeBrowser } from './probes/ProbeBrowser.js';
 import { isActive, useSession } from './state/session.js';
 import { useUi } from './state/ui.js';
+import { useTheme } from './theme/store.js';
 import { MapTable } from './views/MapTable.js';
 import { FlamePanel } from './views/flame/FlamePanel.js';
 import { PrintfLog } from './views/PrintfLog.js';
@@ -97,8 +98,8 @@ function ScriptNote() {
   const opened = useReplay((s) => s.opened);
   if (opened && opened.summary.origin !== 'run')
     return (
-      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor keeps what you had">
-        not the import&apos;s (it has none)
+      <span className="pane-note" data-testid="script-not-from-import" title="An import has no bpftrace script: the editor shows its note; closing the replay gives your script back">
+        the import&apos;s note (it has no script)
       </span>
     );
   if (!opened) return <span className="pane-note">bpftrace</span>;
@@ -130,6 +131,12 @@ function useGlobalShortcuts() {
         if (layout.maximized) return layout.restore();
         const pane = target?.closest?.('[data-pane]')?.getAttribute('data-pane') as PaneId | null | undefined;
         layout.toggleMaximized(pane ?? (useFlames.getState().order.length > 0 ? 'flame' : 'editor'));
+        return;
+      }
+      // Alt+Shift+T: the next theme (system → light → dark), from anywhere, the editor included.
+      if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyT') {
+        e.preventDefault();
+        useTheme.getState().cycle();
         return;
       }
       if (target?.closest?.('.monaco-editor')) return;

@@ -165,7 +165,7 @@ export function CompareView() {
                 overlays.value.length === 0 ? (
                   <div className="cmp-note">No map or histogram of the same name and kind is in both (stack maps are compared above).</div>
                 ) : (
-                  <Overlays pairs={overlays.value} />
+                  <Overlays pairs={overlays.value} scriptA={sa?.script} scriptB={sb?.script} />
                 )
               ) : null}
             </>

@@ -4,11 +4,19 @@ import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistEvent, MapEvent, StatsEvent } from '../../../common/contract/index.js';
 import { useWidth } from '../views/charts.js';
+import { useChartPalette } from '../theme/palette.js';
+import { useTheme } from '../theme/store.js';
+import { histAxisLabel } from '../views/hist-stats.js';
+import { mapUnitsOf } from '../views/map-unit.js';
+import type { ValueUnit } from '../../../common/bpftrace/map-units.js';
 import { compactNumber, formatKey, formatNumber } from '../views/format.js';
 import { overlayHist, overlayRows, type OverlayBar, type OverlayPair } from './overlay.js';
 
 export const COLOR_A = '#8b95a7';
 export const COLOR_B = '#4f95ff';
+/** On white: A's grey and B's blue, darker so thin bars stay visible. */
+const LIGHT_A = '#8c959f';
+const LIGHT_B = '#0969da';
 
 function OverlayTip({ active, payload }: { active?: boolean; payload?: readonly { payload?: OverlayBar }[] }) {
   const d = active ? payload?.[0]?.payload : undefined;
@@ -26,8 +34,10 @@ function OverlayTip({ active, payload }: { active?: boolean; payload?: readonly 
   );
 }
 
-const OverlayChart = memo(function OverlayChart({ bars, mode, height }: { bars: OverlayBar[]; mode: 'share' | 'count'; height: number }) {
+const OverlayChart = memo(function OverlayChart({ bars, mode, height, unit }: { bars: OverlayBar[]; mode: 'share' | 'count'; height: number; unit: ValueUnit | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  const c = useChartPalette();
+  const light = useTheme((s) => s.resolved) === 'light';
   const data = useMemo(() => bars.map((b) => ({ ...b, A: mode === 'share' ? b.shareA * 100 : b.a, B: mode === 'share' ? b.shareB * 100 : b.b })), [bars, mode]);
   return (
     <div className="hist-chart" ref={ref} style={{ height }} data-testid="overlay-chart">
@@ -35,25 +45,35 @@ const OverlayChart = memo(function OverlayChart({ bars, mode, height }: { bars: 
         <div className="hist-empty">no samples on either side</div>
       ) : width > 0 ? (
         <BarChart width={width} height={height} data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} barCategoryGap={2} barGap={0}>
-          <XAxis dataKey="label" tick={{ fill: '#7d8594', fontSize: 10, fontFamily: 'var(--mono)' }} tickLine={false} axisLine={{ stroke: '#2a2f39' }} interval="preserveStartEnd" minTickGap={10} height={20} />
+          <XAxis
+            dataKey="label"
+            tick={{ fill: c.tick, fontSize: 10, fontFamily: 'var(--mono)' }}
+            tickLine={false}
+            axisLine={{ stroke: c.axis }}
+            interval="preserveStartEnd"
+            minTickGap={10}
+            height={32}
+            label={{ value: histAxisLabel(unit), position: 'insideBottom', offset: 0, fill: c.tick, fontSize: 10 }}
+          />
           <YAxis
-            tick={{ fill: '#7d8594', fontSize: 10 }}
+            tick={{ fill: c.tick, fontSize: 10 }}
             tickLine={false}
             axisLine={false}
             width={40}
             tickFormatter={(v: number) => (mode === 'share' ? `${Math.round(v)}%` : compactNumber(v))}
+            label={{ value: mode === 'share' ? '% of events' : 'events', angle: -90, position: 'insideLeft', offset: 10, fill: c.tick, fontSize: 10, dy: 30 }}
           />
-          <Tooltip content={<OverlayTip />} cursor={{ fill: '#ffffff0a' }} isAnimationActive={false} />
-          <Legend verticalAlign="top" height={18} iconSize={9} wrapperStyle={{ fontSize: 11, color: '#a9b0bd' }} formatter={(v: string) => (v === 'A' ? 'A (before)' : 'B (after)')} />
-          <Bar dataKey="A" fill={COLOR_A} isAnimationActive={false} />
-          <Bar dataKey="B" fill={COLOR_B} isAnimationActive={false} />
+          <Tooltip content={<OverlayTip />} cursor={{ fill: c.cursor }} isAnimationActive={false} />
+          <Legend verticalAlign="top" height={18} iconSize={9} wrapperStyle={{ fontSize: 11, color: c.legend }} formatter={(v: string) => (v === 'A' ? 'A (before)' : 'B (after)')} />
+          <Bar dataKey="A" fill={light ? LIGHT_A : COLOR_A} isAnimationActive={false} />
+          <Bar dataKey="B" fill={light ? LIGHT_B : COLOR_B} isAnimationActive={false} />
         </BarChart>
       ) : null}
     </div>
   );
 });
 
-function HistOverlay({ a, b }: { a: HistEvent; b: HistEvent }) {
+function HistOverlay({ a, b, unit }: { a: HistEvent; b: HistEvent; unit: ValueUnit | null }) {
   const [mode, setMode] = useState<'share' | 'count'>('share');
   const keyed = useMemo(() => overlayHist(a, b), [a, b]);
   const single = keyed.length === 1 && keyed[0].key === null;
@@ -70,7 +90,7 @@ function HistOverlay({ a, b }: { a: HistEvent; b: HistEvent }) {
         </span>
       </div>
       {single ? (
-        <OverlayChart bars={keyed[0].bars} mode={mode} height={180} />
+        <OverlayChart bars={keyed[0].bars} mode={mode} height={180} unit={unit} />
       ) : (
         <div className="hist-grid overlay-grid">
           {keyed.map((k) => (
@@ -81,7 +101,7 @@ function HistOverlay({ a, b }: { a: HistEvent; b: HistEvent }) {
                   A <b>{formatNumber(k.countA)}</b> B <b>{formatNumber(k.countB)}</b>
                 </span>
               </div>
-              <OverlayChart bars={k.bars} mode={mode} height={120} />
+              <OverlayChart bars={k.bars} mode={mode} height={120} unit={unit} />
             </div>
           ))}
         </div>
@@ -127,7 +147,13 @@ function TableOverlay({ a, b }: { a: MapEvent | StatsEvent; b: MapEvent | StatsE
   );
 }
 
-export function Overlays({ pairs }: { pairs: OverlayPair[] }) {
+/** A map's unit when both recordings' scripts say the same (else null: the axis says "value"). */
+function pairUnit(name: string, scriptA: string, scriptB: string): ValueUnit | null {
+  const ua = mapUnitsOf(scriptA).get(name) ?? null;
+  return ua !== null && ua === (mapUnitsOf(scriptB).get(name) ?? null) ? ua : null;
+}
+
+export function Overlays({ pairs, scriptA = '', scriptB = '' }: { pairs: OverlayPair[]; scriptA?: string; scriptB?: string }) {
   return (
     <>
       {pairs.map((p) => (
@@ -138,7 +164,7 @@ export function Overlays({ pairs }: { pairs: OverlayPair[] }) {
             <span className="map-meta">A vs B</span>
           </header>
           <div className="map-body">
-            {p.kind === 'hist' ? <HistOverlay a={p.a as HistEvent} b={p.b as HistEvent} /> : <TableOverlay a={p.a as MapEvent | StatsEvent} b={p.b as MapEvent | StatsEvent} />}
+            {p.kind === 'hist' ? <HistOverlay a={p.a as HistEvent} b={p.b as HistEvent} unit={pairUnit(p.name, scriptA, scriptB)} /> : <TableOverlay a={p.a as MapEvent | StatsEvent} b={p.b as MapEvent | StatsEvent} />}
           </div>
         </section>
       ))}

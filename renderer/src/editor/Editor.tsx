@@ -11,6 +11,8 @@ import { isActive, useSession } from '../state/session.js';
 import { DiagnoseScheduler, diagnosticMarkers } from './diagnostics.js';
 import { registerLanguageService } from './language.js';
 import { LANGUAGE_ID, setupMonaco, monaco } from './monaco.js';
+import { useTheme } from '../theme/store.js';
+import { monacoThemeName } from '../theme/monaco-light.js';
 
 const OWNER = 'bpftrace';
 /** Markers of the while-typing check, kept apart from the run's. */
@@ -42,7 +44,7 @@ export function Editor() {
     const model = monaco.editor.createModel(useEditor.getState().source, LANGUAGE_ID);
     const editor = monaco.editor.create(el, {
       model,
-      theme: 'kscope-dark',
+      theme: monacoThemeName(useTheme.getState().resolved),
       automaticLayout: true,
       fontFamily: "'JetBrains Mono', 'Fira Code', 'DejaVu Sans Mono', 'Liberation Mono', monospace",
       fontSize: 13,
@@ -196,6 +198,12 @@ export function Editor() {
   useEffect(() => {
     if (focusNonce > 0) editorRef.current?.focus();
   }, [focusNonce]);
+
+  // Monaco's theme follows the app's (one global setting for every Monaco editor).
+  const theme = useTheme((s) => s.resolved);
+  useEffect(() => {
+    monaco.editor.setTheme(monacoThemeName(theme));
+  }, [theme]);
 
   return <div className="editor-host" ref={host} data-testid="editor" />;
 }

@@ -19,6 +19,7 @@ import 'monaco-editor/features/folding/register';
 import 'monaco-editor/features/codicon/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { bpftraceLanguage, kscopeDarkTheme, languageConfiguration } from './bpftrace.js';
+import { kscopeLightTheme } from '../theme/monaco-light.js';
 
 self.MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
@@ -37,6 +38,7 @@ export function setupMonaco(): typeof monaco {
   );
   monaco.languages.setLanguageConfiguration(LANGUAGE_ID, languageConfiguration);
   monaco.editor.defineTheme('kscope-dark', kscopeDarkTheme);
+  monaco.editor.defineTheme('kscope-light', kscopeLightTheme);
   return monaco;
 }
 

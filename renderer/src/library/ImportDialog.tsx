@@ -17,6 +17,8 @@ export function ImportDialog() {
   const [text, setText] = useState('');
   const [as, setAs] = useState<ImportFormat | ''>('');
   const [name, setName] = useState('');
+  /** The file the text was read from (its name names the import; null: pasted). */
+  const [fromFile, setFromFile] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -42,7 +44,7 @@ export function ImportDialog() {
       // By its byte-order mark: UTF-16 files (Windows tools) are read too, not garbled.
       const t = decodeFileText(new Uint8Array(await f.arrayBuffer()));
       setText(t);
-      if (!name) setName(f.name.replace(/\.(txt|folded|out|perf|log)$/i, ''));
+      setFromFile(f.name);
       setProblem(null);
     } catch (e) {
       setProblem(`Could not read ${f.name}: ${errorMessage(e)}`);
@@ -63,7 +65,7 @@ export function ImportDialog() {
     setBusy(`Importing ${(text.length / 1000).toFixed(0)} k characters…`);
     try {
       const perf = isPerf ? { weight: countSamples ? ('samples' as const) : ('period' as const), rawFrames } : undefined;
-      const r = await importText(text, as || undefined, name.trim() || undefined, perf);
+      const r = await importText(text, as || undefined, name.trim() || undefined, perf, fromFile ?? undefined);
       if (r.problems.length === 0) {
         await openReplay(r.summary.id);
         return;
@@ -128,6 +130,7 @@ export function ImportDialog() {
             value={text}
             onChange={(e) => {
               setText(e.target.value);
+              if (!e.target.value) setFromFile(null);
               setResult(null);
               setProblem(null);
             }}
@@ -171,7 +174,7 @@ export function ImportDialog() {
             ) : null}
             <label className="import-field">
               <span>Name</span>
-              <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="(from the content)" data-testid="import-name" />
+              <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder={`(${fromFile ?? 'pasted text'} · format · time)`} data-testid="import-name" />
             </label>
             <div className="import-size">
               {text.length.toLocaleString('en-US')} of {IMPORT_MAX_CHARS.toLocaleString('en-US')} characters

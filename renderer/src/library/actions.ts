@@ -9,7 +9,7 @@ import { useUi } from '../state/ui.js';
 import { downloadHref, exportUrl } from './download.js';
 import { formatBytes } from './format.js';
 import { LatestOnly, sampleFrames, stepFrame } from './scrubber.js';
-import { useLibrary, useReplay, type Dialog } from './store.js';
+import { useLibrary, useReplay, type Dialog, type OpenedRecording } from './store.js';
 
 export function errorMessage(e: unknown): string {
   if (e instanceof KscopeRpcError) return e.message;
@@ -184,6 +184,17 @@ export function step(delta: number): void {
 }
 
 /**
+ * What the editor shows for a recording: a run's script, or an import's note (it has no
+ * script: "// imported perf script output from perf.txt" and what to do with it); null
+ * for a run without a script (the editor keeps what it has).
+ */
+export function editorTextFor(opened: OpenedRecording): string | null {
+  if (opened.summary.origin === 'run') return opened.script.trim() ? opened.script : null;
+  const note = opened.script.trim() || `// imported ${opened.summary.origin}`;
+  return `${note}\n//\n// ${opened.summary.name}\n// An import holds no bpftrace script: its stacks and maps are in the views.\n// Close the replay to get your script back.\n`;
+}
+
+/**
  * Open a recording into the views (the same ones a live run fills), at its last frame.
  * Refused while a run is going: the views show one thing at a time.
  */
@@ -199,9 +210,11 @@ export async function openReplay(id: string): Promise<boolean> {
     // Keep the user's own script to give back when the replay closes (the first replay's, when hopping between recordings).
     const previous = useReplay.getState().opened ? useReplay.getState().previous : { source: ed.source, exampleId: ed.exampleId };
     useReplay.getState().set({ opened, index: -1, t: 0, error: null, previous });
-    // The script it ran, in the editor: read it, or press Run to run it again.
-    // (An import's "script" is only a note of where it came from: the editor keeps the user's.)
-    if (opened.summary.origin === 'run' && opened.script.trim()) ed.setSource(opened.script, opened.summary.example ?? null);
+    // The script it ran, in the editor: read it, or press Run to run it again. An import
+    // has none: the editor shows its note (what was imported, from where), not the
+    // previous script as if it were the import's.
+    const shown = editorTextFor(opened);
+    if (shown !== null) ed.setSource(shown, opened.summary.origin === 'run' ? (opened.summary.example ?? null) : null);
     if (opened.torn || opened.invalidLines > 0) {
       const parts = [];
       if (opened.torn) parts.push('its last line was cut off (the run was interrupted)');
@@ -225,7 +238,7 @@ export function closeReplay(): void {
   if (!opened) return;
   // Give the user's script back, unless they edited the recording's script meanwhile.
   const ed = useEditor.getState();
-  if (previous && opened.summary.origin === 'run' && ed.source === opened.script) ed.setSource(previous.source, previous.exampleId);
+  if (previous && ed.source === editorTextFor(opened)) ed.setSource(previous.source, previous.exampleId);
   useReplay.getState().reset();
   if (useSession.getState().replay) useSession.getState().reset();
   useFlames.getState().reset();
@@ -273,8 +286,8 @@ export interface PerfImportChoice {
   rawFrames: boolean;
 }
 
-export async function importText(text: string, as: ImportFormat | undefined, name: string | undefined, perf?: PerfImportChoice): Promise<ImportResult> {
-  const r = await need().importText({ text, ...(as ? { as } : {}), ...(name ? { name } : {}), ...(perf ? { perf } : {}) });
+export async function importText(text: string, as: ImportFormat | undefined, name: string | undefined, perf?: PerfImportChoice, from?: string): Promise<ImportResult> {
+  const r = await need().importText({ text, ...(as ? { as } : {}), ...(name ? { name } : {}), ...(perf ? { perf } : {}), ...(from ? { from: from.slice(0, 255) } : {}) });
   void loadLibrary();
   return r;
 }

@@ -189,7 +189,7 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
     const added = flames.map((f) => f.name).filter((n) => !known.has(n));
     if (added.length > 0) next.flameNames = state.flameNames.concat([...new Set(added)]);
   }
-  const cur = { events: update.status.events, elapsedMs: update.status.elapsedMs };
+  const cur = { events: shownEvents(update.status), elapsedMs: update.status.elapsedMs };
   if (!state.rateBase) next.rateBase = cur;
   else if (cur.elapsedMs - state.rateBase.elapsedMs >= RATE_WINDOW_MS) {
     next.eventsRate = eventRate(state.rateBase, cur);
@@ -199,6 +199,11 @@ export function applyUpdate(state: SessionData, update: SessionUpdate, now = 0):
   if (update.errors.length > 0) next.errors = state.errors.concat(update.errors);
   if (update.warnings.length > 0) next.warnings = state.warnings.concat(update.warnings);
   return next;
+}
+
+/** The events the status bar counts: the probes' output (a host that predates the count: every decoded event). */
+export function shownEvents(status: { events: number; outputEvents?: number }): number {
+  return status.outputEvents ?? status.events;
 }
 
 /**

@@ -9,8 +9,11 @@ import type { MapEvent } from '../../../common/contract/index.js';
 import { intToNumber } from '../../../common/contract/index.js';
 import { downsample, pointsFor, topKeys, type MapHistory } from '../state/history.js';
 import { useSession } from '../state/session.js';
-import { SERIES_COLORS, useWidth } from './charts.js';
-import { compactNumber, formatKey, formatNumber } from './format.js';
+import { useWidth } from './charts.js';
+import { useChartPalette } from '../theme/palette.js';
+import { useMapUnit } from './map-unit.js';
+import { seriesAxisLabel, seriesTick } from './series-axis.js';
+import { formatKey, formatNumber } from './format.js';
 import { countRows, formatRate, type CountRow, type Sort, type SortColumn } from './map-rows.js';
 import './views.css';
 
@@ -28,8 +31,11 @@ function SortHeader({ column, sort, onSort, children, className }: { column: Sor
   );
 }
 
-const SeriesChart = memo(function SeriesChart({ history, version, filter = '' }: { history: MapHistory; version: number; filter?: string }) {
+const SeriesChart = memo(function SeriesChart({ history, version, filter = '', name }: { history: MapHistory; version: number; filter?: string; name: string }) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  const c = useChartPalette();
+  const unit = useMapUnit(name);
+  const yLabel = seriesAxisLabel(unit);
   const series = useMemo(() => {
     const n = pointsFor(width - 60);
     // The chart follows the table's filter (the same match: raw key, case-insensitive).
@@ -44,34 +50,41 @@ const SeriesChart = memo(function SeriesChart({ history, version, filter = '' }:
       {!enough ? (
         <div className="series-empty">the series starts with the second snapshot</div>
       ) : width > 0 ? (
-        <LineChart width={width} height={140} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#ffffff0c" vertical={false} />
+        <LineChart width={width} height={160} margin={{ top: 20, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke={c.grid} vertical={false} />
           <XAxis
             type="number"
             dataKey="t"
             domain={['dataMin', 'dataMax']}
-            tick={{ fill: '#7d8594', fontSize: 10 }}
-            tickFormatter={(t: number) => `${Math.round(t / 1000)}s`}
+            tick={{ fill: c.tick, fontSize: 10 }}
+            tickFormatter={(t: number) => `${Math.round(t / 1000)} s`}
             tickLine={false}
-            axisLine={{ stroke: '#2a2f39' }}
+            axisLine={{ stroke: c.axis }}
             allowDuplicatedCategory={false}
             height={18}
           />
-          <YAxis tick={{ fill: '#7d8594', fontSize: 10 }} tickFormatter={(v: number) => compactNumber(v)} tickLine={false} axisLine={false} width={44} />
+          <YAxis
+            tick={{ fill: c.tick, fontSize: 10 }}
+            tickFormatter={(v: number) => seriesTick(v, unit)}
+            tickLine={false}
+            axisLine={false}
+            width={48}
+            label={{ value: yLabel, position: 'top', offset: 9, fill: c.tick, fontSize: 10, 'data-testid': 'series-y-unit' } as object}
+          />
           <Tooltip
-            contentStyle={{ background: '#1d2027', border: '1px solid #353b47', borderRadius: 4, fontSize: 11, fontFamily: 'var(--mono)' }}
+            contentStyle={{ background: c.tooltipBg, border: `1px solid ${c.tooltipBorder}`, borderRadius: 4, fontSize: 11, fontFamily: 'var(--mono)' }}
             labelFormatter={(t) => `${(Number(t) / 1000).toFixed(1)} s`}
-            formatter={(v) => formatNumber(Number(v))}
+            formatter={(v) => `${formatNumber(Number(v))} ${yLabel}`}
             isAnimationActive={false}
           />
-          <Legend iconSize={8} wrapperStyle={{ fontSize: 11, fontFamily: 'var(--mono)', color: '#a9b0bd' }} />
+          <Legend iconSize={8} wrapperStyle={{ fontSize: 11, fontFamily: 'var(--mono)', color: c.legend }} />
           {series.map((s, i) => (
             <Line
               key={s.key}
               data={s.points}
               dataKey="v"
               name={formatKey(s.key) || '@'}
-              stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
+              stroke={c.series[i % c.series.length]}
               strokeWidth={1.5}
               dot={false}
               isAnimationActive={false}
@@ -113,7 +126,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
           </span>
           <span className="map-scalar-value">{formatNumber(v)}</span>
         </div>
-        {history ? <SeriesChart history={history} version={version} /> : null}
+        {history ? <SeriesChart history={history} version={version} name={map.name} /> : null}
       </div>
     );
   }
@@ -169,7 +182,7 @@ export const CountMap = memo(function CountMap({ map }: { map: MapEvent }) {
           })}
         </div>
       </div>
-      {history ? <SeriesChart history={history} version={version} filter={filter} /> : null}
+      {history ? <SeriesChart history={history} version={version} filter={filter} name={map.name} /> : null}
     </div>
   );
 });

@@ -4,8 +4,11 @@ import { memo, useMemo, useState } from 'react';
 import { Bar, BarChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Bucket, HistEvent } from '../../../common/contract/index.js';
 import { useWidth } from './charts.js';
+import { useChartPalette } from '../theme/palette.js';
+import { useMapUnit } from './map-unit.js';
+import type { ValueUnit } from '../../../common/bpftrace/map-units.js';
 import { compactNumber, formatKey, formatNumber } from './format.js';
-import { formatEstimate, histBars, openPrefix, percentiles, rankKeys, totalCount, type BarDatum } from './hist-stats.js';
+import { formatEstimateIn, histAxisLabel, histBars, openPrefix, percentiles, rankKeys, totalCount, type BarDatum } from './hist-stats.js';
 import './views.css';
 
 const TOP_KEYS = 12;
@@ -45,36 +48,38 @@ function HistTooltip({ active, payload }: { active?: boolean; payload?: readonly
     <div className="chart-tip">
       <div className="chart-tip-label">{d.label}</div>
       <div>
-        <b>{formatNumber(d.count)}</b> <span className="chart-tip-dim">({(d.share * 100).toFixed(1)}%)</span>
+        <b>{formatNumber(d.count)}</b> events <span className="chart-tip-dim">({(d.share * 100).toFixed(1)}%)</span>
       </div>
     </div>
   );
 }
 
-function Percentiles({ buckets }: { buckets: readonly Bucket[] }) {
+function Percentiles({ buckets, unit }: { buckets: readonly Bucket[]; unit: ValueUnit | null }) {
   const p = useMemo(() => percentiles(buckets), [buckets]);
   const n = totalCount(buckets);
   return (
     <div className="hist-stats" data-testid="hist-stats">
-      <span>
+      <span title="samples (events) in the histogram">
         n <b>{formatNumber(n)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p50 <b data-testid="hist-p50">{openPrefix(p.open.p50)}{formatEstimate(p.p50)}</b>
+        p50 <b data-testid="hist-p50">{openPrefix(p.open.p50)}{formatEstimateIn(p.p50, unit)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p90 <b data-testid="hist-p90">{openPrefix(p.open.p90)}{formatEstimate(p.p90)}</b>
+        p90 <b data-testid="hist-p90">{openPrefix(p.open.p90)}{formatEstimateIn(p.p90, unit)}</b>
       </span>
       <span title="estimated: linear within the bucket">
-        p99 <b data-testid="hist-p99">{openPrefix(p.open.p99)}{formatEstimate(p.p99)}</b>
+        p99 <b data-testid="hist-p99">{openPrefix(p.open.p99)}{formatEstimateIn(p.p99, unit)}</b>
       </span>
     </div>
   );
 }
 
-const HistChart = memo(function HistChart({ buckets, height, small }: { buckets: readonly Bucket[]; height: number; small?: boolean }) {
-  const data = useMemo(() => histBars(buckets), [buckets]);
+const HistChart = memo(function HistChart({ buckets, height, small, unit }: { buckets: readonly Bucket[]; height: number; small?: boolean; unit: ValueUnit | null }) {
+  const data = useMemo(() => histBars(buckets, unit), [buckets, unit]);
   const [ref, width] = useWidth<HTMLDivElement>();
+  const c = useChartPalette();
+  const fs = small ? 9 : 10;
   return (
     <div className="hist-chart" data-testid="hist-chart" ref={ref} style={{ height }}>
       {data.length === 0 ? (
@@ -82,25 +87,27 @@ const HistChart = memo(function HistChart({ buckets, height, small }: { buckets:
           no samples yet
         </div>
       ) : width > 0 ? (
-        <BarChart width={width} height={height} data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }} barCategoryGap={small ? 1 : 2}>
+        <BarChart width={width} height={height} data={data} margin={{ top: small ? 16 : 20, right: 8, bottom: 2, left: 0 }} barCategoryGap={small ? 1 : 2}>
           <XAxis
             dataKey="label"
-            tick={{ fill: '#7d8594', fontSize: small ? 9 : 10, fontFamily: 'var(--mono)' }}
+            tick={{ fill: c.tick, fontSize: fs, fontFamily: 'var(--mono)' }}
             tickLine={false}
-            axisLine={{ stroke: '#2a2f39' }}
+            axisLine={{ stroke: c.axis }}
             interval="preserveStartEnd"
-            minTickGap={small ? 6 : 10}
-            height={small ? 16 : 20}
+            minTickGap={small ? 8 : 14}
+            height={small ? 30 : 34}
+            label={{ value: histAxisLabel(unit), position: 'insideBottom', offset: 0, fill: c.tick, fontSize: fs, 'data-testid': 'hist-x-unit' } as object}
           />
           <YAxis
-            tick={{ fill: '#7d8594', fontSize: small ? 9 : 10 }}
+            tick={{ fill: c.tick, fontSize: fs }}
             tickLine={false}
             axisLine={false}
             width={small ? 30 : 40}
             tickFormatter={(v: number) => compactNumber(v)}
             allowDecimals={false}
+            label={{ value: 'events', position: 'top', offset: small ? 6 : 9, fill: c.tick, fontSize: fs, 'data-testid': 'hist-y-unit' } as object}
           />
-          <Tooltip content={<HistTooltip />} cursor={{ fill: '#ffffff0a' }} isAnimationActive={false} />
+          <Tooltip content={<HistTooltip />} cursor={{ fill: c.cursor }} isAnimationActive={false} />
           <Bar dataKey="count" shape={<HistBarShape />} isAnimationActive={false} />
         </BarChart>
       ) : null}
@@ -110,13 +117,14 @@ const HistChart = memo(function HistChart({ buckets, height, small }: { buckets:
 
 export const HistogramView = memo(function HistogramView({ map }: { map: HistEvent }) {
   const [all, setAll] = useState(false);
+  const unit = useMapUnit(map.name);
   const ranked = useMemo(() => rankKeys(map.entries), [map]);
   if (ranked.length === 0) return <div className="map-empty-note">no samples yet</div>;
   if (ranked.length === 1 && ranked[0].key === null) {
     return (
       <div className="hist-single" data-testid="map-row" data-kind="hist">
-        <Percentiles buckets={ranked[0].buckets} />
-        <HistChart buckets={ranked[0].buckets} height={170} />
+        <Percentiles buckets={ranked[0].buckets} unit={unit} />
+        <HistChart buckets={ranked[0].buckets} height={190} unit={unit} />
       </div>
     );
   }
@@ -130,9 +138,9 @@ export const HistogramView = memo(function HistogramView({ map }: { map: HistEve
               <span className="hist-cell-key" title={e.key ?? ''}>
                 {formatKey(e.key)}
               </span>
-              <Percentiles buckets={e.buckets} />
+              <Percentiles buckets={e.buckets} unit={unit} />
             </div>
-            <HistChart buckets={e.buckets} height={96} small />
+            <HistChart buckets={e.buckets} height={116} small unit={unit} />
           </div>
         ))}
       </div>

@@ -53,9 +53,10 @@ export function PrintfLog() {
   const skipped = useSession((s) => s.printfSkipped);
   const phase = useSession((s) => s.phase);
   const sessionId = useSession((s) => s.sessionId);
-  // A replay holds the newest lines up to its time; the ones before are not paged in.
-  const replaying = useSession((s) => s.replay !== null);
-  const base = replaying && lines.length > 0 ? lines[0].n - 1 : 0;
+  // A replay holds the newest lines up to its time and pages the ones before from its
+  // recording, as a live run does: every line of the run is there to scroll, search and copy.
+  const replayId = useSession((s) => s.replay?.id ?? null);
+  const base = 0;
   const viewport = useRef<HTMLDivElement>(null);
   const [rows, setRows] = useState(20);
   /** Index of the first row in the sequence; null follows the tail. */
@@ -72,13 +73,20 @@ export function PrintfLog() {
   const [, bump] = useReducer((x: number) => x + 1, 0);
 
   const fetchPage: FetchPage | null = useMemo(() => {
+    if (replayId) {
+      return async (s, count) => {
+        const c = getClient();
+        if (!c) throw new Error('not connected');
+        return (await c.readRecordingLog({ id: replayId, start: s, count })).lines;
+      };
+    }
     if (!sessionId) return null;
     return async (s, count) => {
       const c = getClient();
       if (!c) throw new Error('not connected');
       return (await c.readLog({ sessionId, start: s, count })).lines;
     };
-  }, [sessionId]);
+  }, [sessionId, replayId]);
   const pages = useMemo(() => (fetchPage ? new LogPages(fetchPage, bump) : null), [fetchPage]);
 
   // Rows that fit: measured, so a taller pane shows more (and costs more) — never the run's length.
@@ -292,11 +300,6 @@ export function PrintfLog() {
         ) : null}
         <span className="log-spacer" />
         {copied ? <span data-testid="log-copied">{copied}</span> : null}
-        {base > 0 ? (
-          <span className="status-dim" data-testid="printf-earlier" title="The replay shows the newest lines up to its time; export JSON for all of them">
-            {formatNumber(base)} earlier lines not shown
-          </span>
-        ) : null}
         {skipped > 0 ? (
           <span className="status-lost" data-testid="printf-skipped" title="lines not streamed during a flood; they are in the recording">
             {formatNumber(skipped)} skipped

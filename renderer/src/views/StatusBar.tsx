@@ -1,6 +1,9 @@
 // The bottom bar: run state, attached probes, elapsed time, events, lost events, exit.
 import { useEffect, useState } from 'react';
-import { elapsedNow, isActive, useSession } from '../state/session.js';
+import { elapsedNow, isActive, shownEvents, useSession } from '../state/session.js';
+import { OUTPUT_EVENTS_MEANING } from '../../../common/bpftrace/output-events.js';
+
+const ALL_EVENTS_MEANING = "Every line bpftrace printed: printf lines, map prints (kscope's snapshots included), bpftrace's messages. This host does not tell the probes' output apart.";
 import { useUi } from '../state/ui.js';
 import { formatDuration, formatNumber } from './format.js';
 import { formatRate } from './map-rows.js';
@@ -39,10 +42,12 @@ export function StatusBar() {
       : `exit ${exit.code ?? '?'}`
     : null;
   const eventsRate = useSession((s) => s.eventsRate);
-  const rate = phase === 'exited' && status && status.elapsedMs > 0 ? (status.events * 1000) / status.elapsedMs : eventsRate;
+  const rate = phase === 'exited' && status && status.elapsedMs > 0 ? (shownEvents(status) * 1000) / status.elapsedMs : eventsRate;
   const rateText = rate === null || !status ? '–' : `${formatRate(rate)}/s`;
   const exitBad = exit !== null && exit.signal === null && exit.code !== null && exit.code !== 0;
   const replay = useSession((s) => s.replay);
+  // An older host reports every line bpftrace printed, not the probes' output alone: say so.
+  const counted = status?.outputEvents !== undefined;
   const shownPhase = replay ? 'replay' : phase;
 
   return (
@@ -63,13 +68,16 @@ export function StatusBar() {
           {status ? formatDuration(elapsed) : '–'}
         </span>
       </span>
-      <span className="status-item" title="events decoded from bpftrace">
+      <span className="status-item" title={counted ? OUTPUT_EVENTS_MEANING : ALL_EVENTS_MEANING} data-testid="status-events-item">
         <span className="status-label">events</span>
         <span data-testid="status-events" className="mono">
-          {status ? formatNumber(status.events) : '–'}
+          {status ? formatNumber(shownEvents(status)) : '–'}
+        </span>
+        <span className="status-label status-what" data-testid="status-events-what">
+          {counted ? 'printf · print' : 'all lines'}
         </span>
       </span>
-      <span className="status-item" title="events per second (over the last second; the run's average once it ended)">
+      <span className="status-item" title={`Those events per second (over the last second; the run's average once it ended). ${counted ? OUTPUT_EVENTS_MEANING : ALL_EVENTS_MEANING}`}>
         <span className="status-label">rate</span>
         <span data-testid="status-rate" className="mono">
           {rateText}

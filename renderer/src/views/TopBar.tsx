@@ -10,6 +10,7 @@ import { useEditor } from '../state/editor.js';
 import { isActive, useSession } from '../state/session.js';
 import { useUi } from '../state/ui.js';
 import { Brand } from './Brand.js';
+import { ThemeSelect } from '../theme/ThemeSelect.js';
 
 const SNAPSHOTS: [number, string][] = [
   [250, '250 ms'],
@@ -36,6 +37,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Shift+H', 'Hosts: run the script on other machines over ssh'],
   ['← / →', 'Step a replay through its snapshots (Shift: bigger steps)'],
   ['Ctrl+Space', 'Suggest probes, fields, functions'],
+  ['Alt+Shift+T', 'Theme: system → light → dark'],
 ];
 
 export function TopBar() {
@@ -95,6 +97,7 @@ export function TopBar() {
             ))}
           </select>
         </label>
+        <ThemeSelect />
         <RunOptionsButton />
         {active ? (
           // Distinct keys: Run and Stop must be different DOM nodes, so a click aimed at

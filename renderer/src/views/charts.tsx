@@ -1,7 +1,5 @@
-// Small shared pieces of the chart views: a width-measuring hook and the chart palette.
+// Small shared pieces of the chart views: a width-measuring hook (the palette: theme/palette.ts).
 import { useLayoutEffect, useRef, useState } from 'react';
-
-export const SERIES_COLORS = ['#4f95ff', '#3fb950', '#e3b341', '#a371f7', '#ff7b72'];
 
 /** The element's content width, kept up to date (charts size themselves from it). */
 export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {

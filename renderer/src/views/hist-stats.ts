@@ -3,6 +3,9 @@
 import type { Bucket } from '../../../common/contract/index.js';
 import { intToNumber } from '../../../common/contract/index.js';
 import { bucketLabel, trimBuckets } from './format.js';
+import { iecBytes } from '../../../common/format/hist-labels.js';
+import { formatBytes } from '../../../common/format/bytes.js';
+import { unitLabel, type ValueUnit } from '../../../common/bpftrace/map-units.js';
 
 export function totalCount(buckets: readonly Bucket[]): number {
   let s = 0;
@@ -91,12 +94,12 @@ export interface BarDatum {
   edge: 'under' | 'over' | null;
 }
 
-/** The bars of one histogram: zero buckets trimmed at both ends (as bpftrace prints them). */
-export function histBars(buckets: readonly Bucket[]): BarDatum[] {
+/** The bars of one histogram: zero buckets trimmed at both ends (as bpftrace prints them); byte buckets named in IEC units. */
+export function histBars(buckets: readonly Bucket[], unit: ValueUnit | null = null): BarDatum[] {
   const trimmed = trimBuckets(buckets);
   const total = totalCount(trimmed);
   return trimmed.map((b) => ({
-    label: bucketLabel(b),
+    label: unit === 'bytes' ? bucketLabel(b, iecBytes) : bucketLabel(b),
     count: b.count,
     share: total > 0 ? b.count / total : 0,
     edge: b.min === undefined ? 'under' : b.max === undefined ? 'over' : null,
@@ -120,4 +123,16 @@ export function formatEstimate(v: number | null): string {
   if (a >= 10 * 1024) return `${(v / 1024).toFixed(1)}K`;
   if (a >= 100 || Number.isInteger(v)) return String(Math.round(v));
   return v.toFixed(1);
+}
+
+/** What a histogram's value axis measures ("ns", "bytes"), or "value" when the script does not say. */
+export function histAxisLabel(unit: ValueUnit | null): string {
+  return unit && unit !== 'events' ? unitLabel(unit) : 'value';
+}
+
+/** A percentile with its unit: bytes in IEC ("1.5 KiB"), times with theirs ("2.1K ns", K as bpftrace's 1024). */
+export function formatEstimateIn(v: number | null, unit: ValueUnit | null): string {
+  if (v === null || unit === null || unit === 'events') return formatEstimate(v);
+  if (unit === 'bytes') return v >= 1024 ? formatBytes(v) : `${formatEstimate(v)} B`;
+  return `${formatEstimate(v)} ${unitLabel(unit)}`;
 }

@@ -2,6 +2,8 @@
 // SVG with its computed styles inlined (the CSS does not travel with it), turn HTML labels
 // (d3-flame-graph draws them in <foreignObject>, which would taint the canvas) into SVG
 // <text>, draw it on a canvas, and encode. No server round trip, nothing leaves the page.
+import { CHART_PALETTES } from '../theme/palette.js';
+import { useTheme } from '../theme/store.js';
 
 /** A label cut to fit `widthPx` at ~`charPx` per character ("" when not even 3 fit). */
 export function fitLabel(text: string, widthPx: number, charPx = 7): string {
@@ -56,7 +58,8 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): { markup:
 
 /** Encode the SVG as a PNG (at `scale`× for sharpness). */
 export async function svgToPng(svg: SVGSVGElement, opts: { background?: string; scale?: number } = {}): Promise<Blob> {
-  const { markup, width, height } = standaloneSvg(svg, opts.background ?? '#14161b');
+  // The page's background by default: a PNG saved in the light theme is light, as on screen.
+  const { markup, width, height } = standaloneSvg(svg, opts.background ?? CHART_PALETTES[useTheme.getState().resolved].background);
   const scale = opts.scale ?? 2;
   // A data: URL, not blob: — the renderer's CSP allows data: images only.
   const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
