@@ -148,8 +148,15 @@ export function Editor() {
         editor.setPosition({ lineNumber: 1, column: 1 });
         editor.revealLine(1);
         // A new script starts at its left edge (the old horizontal scroll made it look blank).
+        // Again after the next frame: the edit's own cursor reveal (to the end of a long
+        // one-line script) is applied at render time, after these calls.
         editor.setScrollLeft(0);
         editor.setScrollTop(0);
+        requestAnimationFrame(() => {
+          if (model.isDisposed()) return;
+          editor.setScrollLeft(0);
+          editor.setScrollTop(0);
+        });
       }
     });
     editor.focus();
