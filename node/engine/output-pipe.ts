@@ -82,7 +82,18 @@ export class PipedChild extends EventEmitter {
  * spawn() with stdin ignored, stderr a Node pipe, and stdout a large kernel pipe when the
  * addon can make one (else Node's socketpair, as before). Throws what spawn throws.
  */
-export function spawnWithOutputPipe(cmd: string, argv: readonly string[], opts: Omit<SpawnOptions, 'stdio'>, maker: PipeMaker | null): PipedChild {
+export function spawnWithOutputPipe(
+  cmd: string,
+  argv: readonly string[],
+  opts: Omit<SpawnOptions, 'stdio'>,
+  maker: PipeMaker | null,
+  /**
+   * Offered the pipe's read end once the child runs (the privileged helper sends it to the
+   * engine); true: it was given away (we close our copy; stdout is then an empty stream),
+   * false: we read it as usual.
+   */
+  giveAway?: (readFd: number, pipeBytes: number) => boolean,
+): PipedChild {
   let p: { read: number; write: number; size: number } | null = null;
   if (maker) {
     try {
@@ -105,6 +116,10 @@ export function spawnWithOutputPipe(cmd: string, argv: readonly string[], opts: 
   }
   // The child has its copy (dup2'ed to fd 1); ours must go, or the pipe never reaches EOF.
   fs.closeSync(p.write);
+  if (giveAway?.(p.read, p.size)) {
+    fs.closeSync(p.read);
+    return new PipedChild(child, Readable.from([]), p.size);
+  }
   return new PipedChild(child, pipeReadable(p.read, p.size), p.size);
 }
 
