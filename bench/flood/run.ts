@@ -289,7 +289,7 @@ async function serveLeg(leg: string, tmp: string, seconds: number, everyS = 0): 
   const dataHome = fs.mkdtempSync(path.join(tmp, 'serve-'));
   const env = { ...process.env, BPFTRACE_COLOR: 'never', KSCOPE_BPFTRACE: BPFTRACE, KSCOPE_HELPER: 'never', XDG_DATA_HOME: dataHome, HOME: tmp, NODE_ENV: 'production' };
   const t0 = performance.now();
-  const serve = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serve = spawn(process.execPath, [...(process.env.FLOOD_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   serve.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -325,8 +325,15 @@ async function serveLeg(leg: string, tmp: string, seconds: number, everyS = 0): 
       }),
       ...pagePids().map((pid) => ({ role: 'page', pid })),
     ]);
-    // The page's own start-up (loading the renderer, Monaco) is not the flood's cost: the
-    // sampler subtracts what each process had used before the run.
+    // The page's own start-up is not the flood's cost: loading the renderer and Monaco, and
+    // serve building the probe catalog the page asks for (seconds of CPU with a cold cache,
+    // as here). Wait until serve is idle (< 5 % of a core over a second, at most 90 s), then
+    // the sampler subtracts what each process had used before the run.
+    for (let i = 0; i < 90; i++) {
+      const c0 = stat(serve.pid!)?.cpuTicks ?? 0;
+      await new Promise((r) => setTimeout(r, 1000));
+      if ((stat(serve.pid!)?.cpuTicks ?? 0) - c0 <= 5) break;
+    }
     const before = s.snapshot();
     load = startLoad();
     await page.keyboard.press('Control+Enter');
