@@ -132,6 +132,32 @@ interface Counts {
   lastNs: number;
 }
 
+/** The lines of a file, read 16 MiB at a time (a 10-minute flood's recording is over 1 GB: more than one string holds). */
+function* linesOf(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(16 * 1024 * 1024);
+  let rest = '';
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      // Cut at the last newline so no UTF-8 sequence (or line) is split between reads.
+      const cut = buf.lastIndexOf(10, n - 1) + 1;
+      if (cut === 0) {
+        rest += buf.toString('utf8', 0, n);
+        continue;
+      }
+      const parts = (rest + buf.toString('utf8', 0, cut)).split('\n');
+      rest = buf.toString('utf8', cut, n);
+      parts.pop(); // empty: the chunk ended with a newline
+      yield* parts;
+    }
+    if (rest) yield rest;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Counts printf lines and lost events in bpftrace's own -f json output (`kscope` false) or
  * in a kscope recording (one event a line), and the span of the lines' nsecs.
@@ -141,7 +167,7 @@ function count(file: string, kscope: boolean): Counts {
   const text = kscope ? '"text":"' : '"data": "';
   const lostPrefix = kscope ? '{"type":"lost"' : '{"type": "lost_events"';
   const c: Counts = { lines: 0, lost: 0, firstNs: 0, lastNs: 0 };
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+  for (const line of linesOf(file)) {
     if (line.startsWith(printf)) {
       c.lines++;
       const at = line.indexOf(text) + text.length;
