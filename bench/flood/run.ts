@@ -203,6 +203,8 @@ interface LegResult {
   consumerCpuMs: number | null;
   consumerPeakRssMB: number | null;
   wallMs: number;
+  /** Legs D: the helper's share of consumerCpuMs (a second Node process: its start-up, and relaying when it relays). */
+  helperCpuMs?: number;
   /** Leg E: the Chromium page's processes (browser, renderer, GPU/utility). */
   pageCpuMs?: number;
   pagePeakRssMB?: number;
@@ -269,10 +271,11 @@ async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI, 
   const cli = spawn(process.execPath, [cli_, 'record', '-e', script, '-o', rec, '--duration', String(DURATION_S)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   cli.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  // kscope's CPU is the CLI's plus the helper's (any other process of the tree but bpftrace).
   const s = sampler(() =>
     [cli.pid!, ...descendants(cli.pid!)].map((pid) => {
       const st = stat(pid);
-      return { role: st?.comm === 'bpftrace' ? 'bpftrace' : st?.comm === 'setpriv' ? 'bpftrace' : 'consumer', pid };
+      return { role: st?.comm === 'bpftrace' || st?.comm === 'setpriv' ? 'bpftrace' : pid === cli.pid ? 'consumer' : 'helper', pid };
     }),
   );
   await exited(cli);
@@ -290,8 +293,9 @@ async function kscopeLeg(leg: string, tmp: string, helper: boolean, cli_ = CLI, 
     printingS: (c.lastNs - c.firstNs) / 1e9,
     lost: c.lost,
     bpftraceCpuMs: cpu.bpftrace?.cpuMs ?? 0,
-    consumerCpuMs: cpu.consumer?.cpuMs ?? 0,
-    consumerPeakRssMB: cpu.consumer?.peakRssMB ?? 0,
+    consumerCpuMs: (cpu.consumer?.cpuMs ?? 0) + (cpu.helper?.cpuMs ?? 0),
+    consumerPeakRssMB: (cpu.consumer?.peakRssMB ?? 0) + (cpu.helper?.peakRssMB ?? 0),
+    ...(cpu.helper ? { helperCpuMs: cpu.helper.cpuMs } : {}),
     wallMs,
   };
 }
@@ -454,7 +458,11 @@ try {
   // Leg E's start-up is already left out (its CPU is counted from the page's Ctrl+Enter).
   for (const l of legs.filter((x) => x.consumerCpuMs !== null && x.leg.includes('kscope') && x.pageCpuMs === undefined)) {
     const steady = (l.consumerCpuMs! - startup.consumerCpuMs!) / (l.bpftraceCpuMs - startup.bpftraceCpuMs);
-    console.log(`${l.leg}: steady-state consumer / bpftrace CPU ${steady.toFixed(2)} (start-up: kscope ${(startup.consumerCpuMs! / 1000).toFixed(2)} s, bpftrace ${(startup.bpftraceCpuMs / 1000).toFixed(2)} s)`);
+    console.log(
+      `${l.leg}: steady-state consumer / bpftrace CPU ${steady.toFixed(2)} (start-up: kscope ${(startup.consumerCpuMs! / 1000).toFixed(2)} s, bpftrace ${(startup.bpftraceCpuMs / 1000).toFixed(2)} s)` +
+        `; ${((1e3 * l.consumerCpuMs!) / Math.max(1, l.lines)).toFixed(2)} µs of kscope CPU per line` +
+        (l.helperCpuMs !== undefined ? `; the helper's part ${(l.helperCpuMs / 1000).toFixed(2)} s` : ''),
+    );
   }
   const outDir = path.resolve('bench/output');
   fs.mkdirSync(outDir, { recursive: true });
