@@ -132,7 +132,7 @@ interface Counts {
   lastNs: number;
 }
 
-/** The lines of a file, read 16 MiB at a time (a 10-minute flood's recording is over 1 GB: more than one string holds). */
+/** The lines of a file, read 16 MiB at a time (a 10-minute flood's recording is larger than the longest string V8 holds). */
 function* linesOf(file: string): Generator<string> {
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(16 * 1024 * 1024);
