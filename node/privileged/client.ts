@@ -281,6 +281,8 @@ export class HelperClient {
   private gone(message: string): void {
     if (this.exited !== null) return;
     this.exited = message;
+    // Node destroys a child's own stdin when it exits; our socketpair end is ours to close.
+    if (this.stdin !== this.child.stdin) this.stdin.destroy();
     for (const p of this.pending.values()) p.reject(new HelperError(message, 'helper-gone'));
     this.pending.clear();
     for (const r of this.runs.values()) r.end({ code: null, signal: 'SIGKILL', error: message });
