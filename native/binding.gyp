@@ -8,7 +8,8 @@
         "src/elf_symbols.cc",
         "src/usdt.cc",
         "src/process.cc",
-        "src/prog_load.cc"
+        "src/prog_load.cc",
+        "src/fd_passing.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -46,6 +46,35 @@ describe('the native addon', () => {
   });
 });
 
+describe('passing a descriptor over a unix socket (the helper hands bpftrace stdout pipe over)', () => {
+  it('socketPair, sendFd with a tag, recvFd: the received fd is the same pipe; nothing waiting is an error at once', () => {
+    const n = loadNative();
+    const [a, b] = n.socketPair();
+    const p = n.pipe(65536);
+    try {
+      expect(n.isUnixSocket(a)).toBe(true);
+      expect(n.isUnixSocket(p.read)).toBe(false);
+      expect(() => n.recvFd(b)).toThrow(/recvmsg: Resource temporarily unavailable/);
+      n.sendFd(a, p.read, 0xfeedf00d);
+      const got = n.recvFd(b);
+      expect(got.tag).toBe(0xfeedf00d);
+      expect(got.fd).not.toBe(p.read);
+      fs.writeSync(p.write, 'through the passed pipe\n');
+      const buf = Buffer.alloc(64);
+      const len = fs.readSync(got.fd, buf, 0, 64, null);
+      expect(buf.subarray(0, len).toString()).toBe('through the passed pipe\n');
+      fs.closeSync(got.fd);
+      // Plain bytes with no descriptor are refused (a confused or hostile sender).
+      fs.writeSync(a, 'abcd');
+      expect(() => n.recvFd(b)).toThrow(/no descriptor/);
+      expect(() => n.sendFd(p.write, p.read, 1)).toThrow(/sendmsg/); // not a socket
+      expect(() => n.sendFd(-1 as number, p.read, 1)).toThrow(TypeError);
+    } finally {
+      for (const fd of [a, b, p.read, p.write]) fs.closeSync(fd);
+    }
+  });
+});
+
 describe('unpackBtfFunctions', () => {
   it('builds functions from the string table and indices', () => {
     const strings = ['f', 'int', 'a', 'const char *', 'g', 'void'].join('\0');

@@ -94,6 +94,13 @@ export interface NativeAddon {
    * `size` as far as the kernel allows; `size` is what it got. For bpftrace's stdout.
    */
   pipe(size: number): { read: number; write: number; size: number };
+  /** A connected AF_UNIX stream socket pair (O_CLOEXEC; the caller closes both). */
+  socketPair(): [number, number];
+  /** Sends a copy of `fd` over the unix socket `socket` (SCM_RIGHTS) with a u32 tag; throws on failure. */
+  sendFd(socket: number, fd: number, tag: number): void;
+  /** The next descriptor sent on `socket` and its tag; throws at once when none is waiting. */
+  recvFd(socket: number): { fd: number; tag: number };
+  isUnixSocket(fd: number): boolean;
   /**
    * Ask the kernel to load a two-instruction tracing program for `kind` at `target` (a kernel
    * function for fentry/fexit, a raw tracepoint for tp_btf); closed at once, never attached.

@@ -24,7 +24,7 @@ interface Sent {
 }
 
 /** A dispatcher behind a FrameReader, as the helper has it, with a counting fake spawner. */
-function harness(unsafeAllowed = false) {
+function harness(unsafeAllowed = false, outputFd = false) {
   const sent: Sent[] = [];
   const spawns: RunSpawnSpec[] = [];
   const sinks = new Map<number, RunSink>();
@@ -36,10 +36,12 @@ function harness(unsafeAllowed = false) {
       spawns.push(spec);
       const p = ++pid;
       sinks.set(p, sink);
-      return { pid: p, kill: (sig) => (kills.push({ pid: p, sig }), true) };
+      // A helper that can pass descriptors gives the pipe away whenever the spec asks.
+      return { pid: p, kill: (sig) => (kills.push({ pid: p, sig }), true), ...(spec.outputFd ? { outputPipeBytes: 1048576 } : {}) };
     },
     identity: () => ({ pid: 1, uid: 0, parentDeathSignal: 9 }),
     unsafeAllowed,
+    outputFd,
     send: (f) => {
       const r = new FrameReader(Infinity).push(f);
       for (const e of r) if (e.type === 'frame') sent.push({ kind: e.kind, id: e.id, body: e.kind === Kind.stdout || e.kind === Kind.stderr ? e.payload.toString() : JSON.parse(e.payload.toString()) });
@@ -65,7 +67,29 @@ describe('the helper dispatcher', () => {
   it('hello answers the protocol version and who it is', () => {
     const h = harness();
     h.push(encodeRequest(1, { v: 1, method: 'hello' }));
-    expect(h.replies()).toEqual([{ id: 1, ok: true, result: { protocol: 1, pid: 1, uid: 0, parentDeathSignal: 9, unsafe: false, bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' } } }]);
+    expect(h.replies()).toEqual([{ id: 1, ok: true, result: { protocol: 1, pid: 1, uid: 0, parentDeathSignal: 9, unsafe: false, outputFd: false, bpftrace: { path: '/usr/bin/bpftrace', version: '0.17.0' } } }]);
+  });
+
+  it("output 'fd': asked for and possible, the spec carries the run id as the tag and the reply says fd with the pipe's size; otherwise relayed", () => {
+    const can = harness(false, true);
+    can.push(encodeRequest(1, { v: 1, method: 'hello' }));
+    expect(can.replies()[0]).toMatchObject({ ok: true, result: { outputFd: true } });
+    can.push(encodeRequest(7, { v: 1, method: 'run', options: { output: 'fd' } }, script));
+    expect(can.spawns[0].outputFd).toEqual({ tag: 7 });
+    expect(can.replies(1)).toEqual([{ id: 7, ok: true, result: { run: 7, pid: 1001, output: 'fd', pipeBytes: 1048576 } }]);
+    // Not asked: relayed, even though it could.
+    can.push(encodeRequest(8, { v: 1, method: 'run', options: {} }, script));
+    expect(can.spawns[1].outputFd).toBeUndefined();
+    expect(can.replies(2)).toEqual([{ id: 8, ok: true, result: { run: 8, pid: 1002 } }]);
+    // Asked, but this helper cannot (no addon, or stdin is not a socket): relayed, and the reply says so by omission.
+    const cannot = harness(false, false);
+    cannot.push(encodeRequest(9, { v: 1, method: 'run', options: { output: 'fd' } }, script));
+    expect(cannot.spawns[0].outputFd).toBeUndefined();
+    expect(cannot.replies()).toEqual([{ id: 9, ok: true, result: { run: 9, pid: 1001 } }]);
+    // Anything else is refused before a spawn.
+    cannot.push(encodeRequest(10, { v: 1, method: 'run', options: { output: 'socket' } }, script));
+    expect(cannot.replies(1)).toMatchObject([{ id: 10, ok: false, error: { code: 'bad-request', message: expect.stringMatching(/options\.output/) } }]);
+    expect(cannot.spawns).toHaveLength(1);
   });
 
   it('run: the script as bytes, positional args after --, a clean environment; output relayed under the run id', () => {

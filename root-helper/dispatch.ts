@@ -12,6 +12,7 @@ import {
   type FrameEvent,
   type HelloResult,
   type HelperRunOptions,
+  type RunResult,
   type SignalName,
 } from './protocol.js';
 
@@ -24,6 +25,8 @@ export interface RunSpawnSpec {
   argv: string[];
   env: Record<string, string>;
   script: Buffer;
+  /** Asked to give the engine the stdout pipe (protocol.ts, output 'fd'), tagged with this run id. */
+  outputFd?: { tag: number };
 }
 export const SCRIPT_FILE = '\0script-file\0';
 
@@ -36,6 +39,8 @@ export interface RunSink {
 export interface RunHandle {
   pid: number;
   kill(sig: SignalName): boolean;
+  /** Set when the stdout pipe was sent to the engine (only if the spec asked and the helper could). */
+  outputPipeBytes?: number;
 }
 
 export interface HelperDeps {
@@ -43,6 +48,8 @@ export interface HelperDeps {
   /** Starts bpftrace (with a parent-death signal); throws when it cannot. */
   spawnRun(spec: RunSpawnSpec, sink: RunSink): RunHandle;
   identity(): { pid: number; uid: number; parentDeathSignal: number };
+  /** Can send a run's stdout pipe to the engine (addon present, stdin a unix socket). */
+  outputFd?: boolean;
   /**
    * This helper was started through the unsafe polkit action (which asks for authentication
    * every time; the installed kscope-helper-unsafe wrapper sets it, outside the caller's
@@ -104,7 +111,7 @@ export class Dispatcher {
     const req = p.request;
     switch (req.method) {
       case 'hello':
-        return this.reply(ev.id, { protocol: 1, bpftrace: this.deps.bpftrace(), ...this.deps.identity(), unsafe: this.deps.unsafeAllowed } satisfies HelloResult);
+        return this.reply(ev.id, { protocol: 1, bpftrace: this.deps.bpftrace(), ...this.deps.identity(), unsafe: this.deps.unsafeAllowed, outputFd: this.deps.outputFd === true } satisfies HelloResult);
       case 'run':
         return this.run(ev.id, req.options, p.body);
       case 'signal': {
@@ -126,7 +133,9 @@ export class Dispatcher {
     let handle: RunHandle;
     try {
       this.spawned++;
-      handle = this.deps.spawnRun(runSpec(options, script, this.deps.unsafeAllowed), {
+      const spec = runSpec(options, script, this.deps.unsafeAllowed);
+      if (options.output === 'fd' && this.deps.outputFd) spec.outputFd = { tag: id };
+      handle = this.deps.spawnRun(spec, {
         stdout: (b) => send(frameWith(Kind.stdout, id, b)),
         stderr: (b) => send(frameWith(Kind.stderr, id, b)),
         exit: (info) => {
@@ -138,7 +147,7 @@ export class Dispatcher {
       return this.refuse(id, 'failed', `could not start bpftrace: ${(e as Error).message}`);
     }
     this.runs.set(id, handle);
-    this.reply(id, { run: id, pid: handle.pid });
+    this.reply(id, { run: id, pid: handle.pid, ...(handle.outputPipeBytes !== undefined ? { output: 'fd', pipeBytes: handle.outputPipeBytes } : {}) } satisfies RunResult);
   }
 
   /** The engine is gone: nothing may stay attached. */

@@ -135,8 +135,24 @@ function main(): void {
     // The addon is optional here (the helper starts without it): then Node's socketpair.
     const pipes = native && typeof (native as Partial<NativeAddon>).pipe === 'function' ? native : null;
     let child: ReturnType<typeof spawnWithOutputPipe>;
+    // Output by descriptor: the pipe's read end goes to the engine over stdin (a unix socket),
+    // tagged with the run id, before the reply; we never see bpftrace's stdout. If sending
+    // fails we relay it as before (the reply then says so).
+    let givenPipeBytes: number | undefined;
+    const giveAway =
+      spec.outputFd && canPassFd && native
+        ? (fd: number, size: number) => {
+            try {
+              native!.sendFd(0, fd, spec.outputFd!.tag);
+              givenPipeBytes = size;
+              return true;
+            } catch {
+              return false;
+            }
+          }
+        : undefined;
     try {
-      child = spawnWithOutputPipe(setpriv, ['--pdeathsig', 'KILL', '--', bpftrace!, ...args], { env: spec.env, cwd: '/' }, pipes);
+      child = spawnWithOutputPipe(setpriv, ['--pdeathsig', 'KILL', '--', bpftrace!, ...args], { env: spec.env, cwd: '/' }, pipes, giveAway);
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw e;
@@ -164,10 +180,21 @@ function main(): void {
     return {
       pid: child.pid,
       kill: (sig) => child.exitCode === null && child.signalCode === null && child.kill(`SIG${sig}` as NodeJS.Signals),
+      ...(givenPipeBytes !== undefined ? { outputPipeBytes: givenPipeBytes } : {}),
     };
   };
 
+  // Our stdin is a unix socket when the engine made it one (node/privileged/client.ts): then
+  // a run's stdout pipe can be handed over instead of relayed byte by byte.
+  let canPassFd = false;
+  try {
+    canPassFd = native !== null && typeof native.sendFd === 'function' && native.isUnixSocket(0);
+  } catch {
+    canPassFd = false;
+  }
+
   const dispatcher = new Dispatcher({
+    outputFd: canPassFd,
     bpftrace: bpftraceFound,
     spawnRun,
     identity: () => ({ pid: process.pid, uid: process.getuid?.() ?? -1, parentDeathSignal: native ? native.getParentDeathSignal() : 0 }),

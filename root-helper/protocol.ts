@@ -9,6 +9,13 @@
 // reply to request `id` (id 0 when the frame was too broken to carry one), 'O'/'E' a run's
 // stdout/stderr bytes, 'X' its exit (JSON). A run's id is the id of its `run` request.
 //
+// Output by descriptor (hello's `outputFd`, a run's `output: 'fd'`): when the helper's stdin
+// is a unix socket and it has the native addon, it can give bpftrace's stdout pipe to the
+// engine instead of relaying it: it sends the pipe's read end over stdin (SCM_RIGHTS, tagged
+// with the run id) before its reply, which then says `output: 'fd'` and the pipe's size. No
+// 'O' frame follows for that run; stderr and the exit still come as frames. Otherwise (or
+// when the request does not ask) the output is relayed as before.
+//
 // The helper runs as root and is bundled on its own: no zod here (or anywhere it imports),
 // only the small validators below, so its bundle stays small enough to read.
 
@@ -38,6 +45,8 @@ export interface HelperRunOptions {
    * started through the unsafe polkit action (which always asks), for one run.
    */
   unsafe: boolean;
+  /** 'fd': give the engine bpftrace's stdout pipe (see above), when this helper can; default 'relay'. */
+  output?: 'relay' | 'fd';
 }
 export type HelperRunOptionsInput = Partial<HelperRunOptions>;
 
@@ -64,10 +73,16 @@ export interface HelloResult {
   parentDeathSignal: number;
   /** Started through the unsafe action: one run, which may use --unsafe. */
   unsafe: boolean;
+  /** Can pass a run's stdout pipe to the engine (absent from helpers before it). */
+  outputFd?: boolean;
 }
 export interface RunResult {
   run: number;
   pid: number;
+  /** 'fd': the pipe's read end was sent on stdin before this reply; absent or 'relay': 'O' frames. */
+  output?: 'relay' | 'fd';
+  /** The pipe's capacity (output 'fd'). */
+  pipeBytes?: number;
 }
 export type Reply = { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } };
 export interface ExitInfo {
@@ -99,7 +114,7 @@ function strict(o: Obj, allowed: readonly string[], at: string): void {
 function runOptions(x: unknown): HelperRunOptions {
   if (x === undefined) x = {};
   if (!isObj(x)) throw new Invalid('options', 'expected an object');
-  strict(x, ['format', 'args', 'mapKeysMax', 'unsafe', 'pid'], 'options');
+  strict(x, ['format', 'args', 'mapKeysMax', 'unsafe', 'pid', 'output'], 'options');
   const format = x.format === undefined ? 'json' : x.format; // null is not absent
   if (format !== 'json' && format !== 'text') throw new Invalid('options.format', 'expected "json" or "text"');
   const args = x.args === undefined ? [] : x.args;
@@ -112,7 +127,15 @@ function runOptions(x: unknown): HelperRunOptions {
   if (x.pid !== undefined && !isInt(x.pid, 1, 4_194_304)) throw new Invalid('options.pid', 'expected a process id from 1 to 4194304');
   const unsafe = x.unsafe === undefined ? false : x.unsafe;
   if (typeof unsafe !== 'boolean') throw new Invalid('options.unsafe', 'expected a boolean');
-  return { format, args: args as string[], ...(x.mapKeysMax !== undefined ? { mapKeysMax: x.mapKeysMax as number } : {}), ...(x.pid !== undefined ? { pid: x.pid as number } : {}), unsafe };
+  if (x.output !== undefined && x.output !== 'relay' && x.output !== 'fd') throw new Invalid('options.output', 'expected "relay" or "fd"');
+  return {
+    format,
+    args: args as string[],
+    ...(x.mapKeysMax !== undefined ? { mapKeysMax: x.mapKeysMax as number } : {}),
+    ...(x.pid !== undefined ? { pid: x.pid as number } : {}),
+    unsafe,
+    ...(x.output === 'fd' ? { output: 'fd' as const } : {}),
+  };
 }
 
 /** A request object (method already known to be in METHODS) → the request, or throws Invalid. */
@@ -146,8 +169,17 @@ function checker<T>(name: string, check: (x: unknown) => x is T) {
   };
 }
 const isBpftraceInfo = (x: unknown) => x === null || (isObj(x) && typeof x.path === 'string' && typeof x.version === 'string');
-export const HelloResult = checker<HelloResult>('hello', (x): x is HelloResult => isObj(x) && x.protocol === PROTOCOL_VERSION && isInt(x.pid, 0, 2 ** 32) && isInt(x.uid, -1, 2 ** 32) && isBpftraceInfo(x.bpftrace) && isInt(x.parentDeathSignal, 0, 64) && typeof x.unsafe === 'boolean');
-export const RunResult = checker<RunResult>('run reply', (x): x is RunResult => isObj(x) && isInt(x.run, 0, 2 ** 32) && isInt(x.pid, 0, 2 ** 32));
+export const HelloResult = checker<HelloResult>('hello', (x): x is HelloResult => isObj(x) && x.protocol === PROTOCOL_VERSION && isInt(x.pid, 0, 2 ** 32) && isInt(x.uid, -1, 2 ** 32) && isBpftraceInfo(x.bpftrace) && isInt(x.parentDeathSignal, 0, 64) && typeof x.unsafe === 'boolean' && (x.outputFd === undefined || typeof x.outputFd === 'boolean'));
+export const RunResult = checker<RunResult>(
+  'run reply',
+  (x): x is RunResult =>
+    isObj(x) &&
+    isInt(x.run, 0, 2 ** 32) &&
+    isInt(x.pid, 0, 2 ** 32) &&
+    (x.output === undefined || x.output === 'relay' || x.output === 'fd') &&
+    (x.pipeBytes === undefined || isInt(x.pipeBytes, 4096, 2 ** 31)) &&
+    (x.output !== 'fd' || x.pipeBytes !== undefined),
+);
 export const Reply = checker<Reply>('reply', (x): x is Reply => {
   if (!isObj(x)) return false;
   if (x.ok === true) return extraKeys(x, ['ok', 'result']).length === 0 && 'result' in x;

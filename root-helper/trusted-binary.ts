@@ -4,7 +4,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const TRUSTED_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/bin', '/sbin'];
+/**
+ * A test bundle (test/support/bundles.ts) may be built with other directories first (to run
+ * bpftrace builds unpacked under /opt); this is fixed when the bundle is built, never read
+ * at run time, and the shipped bundle (scripts/build.mjs) defines nothing.
+ */
+declare const __KSCOPE_TEST_TRUSTED_DIRS__: string[] | undefined;
+export const TRUSTED_DIRS = [
+  ...(typeof __KSCOPE_TEST_TRUSTED_DIRS__ !== 'undefined' ? __KSCOPE_TEST_TRUSTED_DIRS__ : []),
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/bin',
+  '/sbin',
+];
 
 export type StatFn = (p: string) => Pick<fs.Stats, 'uid' | 'mode' | 'isFile' | 'isDirectory'>;
 

@@ -111,4 +111,21 @@ struct PipePair {
 };
 PipePair MakePipe(int size);
 
+// fd_passing.cc: SCM_RIGHTS over a unix socket (the helper hands bpftrace's pipe to the engine).
+struct SocketPair {
+  int a = -1;
+  int b = -1;
+  int err = 0;
+};
+SocketPair MakeSocketPair();
+// 0, or the errno of sendmsg.
+int SendFd(int sock, int fd, uint32_t tag);
+struct ReceivedFd {
+  int fd = -1;  // O_CLOEXEC; the caller owns it
+  uint32_t tag = 0;
+  int err = 0;  // EAGAIN: nothing was sent; EPROTO: a message without exactly one descriptor
+};
+ReceivedFd RecvFd(int sock);
+bool IsUnixSocket(int fd);
+
 }  // namespace kscope

@@ -6,6 +6,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
@@ -214,6 +216,48 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// socketpair() -> [a, b]: a connected AF_UNIX stream pair, both O_CLOEXEC, the caller owns them.
+Napi::Value SocketPair(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  kscope::SocketPair p = kscope::MakeSocketPair();
+  if (p.a < 0) throw Napi::Error::New(env, std::string("socketpair: ") + strerror(p.err));
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(0u, p.a);
+  a.Set(1u, p.b);
+  return a;
+}
+
+int FdArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a file descriptor");
+  int fd = info[i].As<Napi::Number>().Int32Value();
+  if (fd < 0) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a file descriptor");
+  return fd;
+}
+
+// sendFd(socket, fd, tag): sends `fd` (the caller keeps its own copy) with a u32 tag.
+Napi::Value SendFd(const Napi::CallbackInfo& info) {
+  int sock = FdArg(info, 0, "socket");
+  int fd = FdArg(info, 1, "fd");
+  if (info.Length() < 3 || !info[2].IsNumber()) throw Napi::TypeError::New(info.Env(), "sendFd(socket, fd, tag): tag must be a number");
+  int err = kscope::SendFd(sock, fd, info[2].As<Napi::Number>().Uint32Value());
+  if (err != 0) throw Napi::Error::New(info.Env(), std::string("sendmsg: ") + strerror(err));
+  return info.Env().Undefined();
+}
+
+// recvFd(socket) -> { fd, tag }: the next descriptor sent on `socket`; throws at once when none is there.
+Napi::Value RecvFd(const Napi::CallbackInfo& info) {
+  kscope::ReceivedFd r = kscope::RecvFd(FdArg(info, 0, "socket"));
+  if (r.fd < 0) throw Napi::Error::New(info.Env(), std::string("recvmsg: ") + (r.err == EPROTO ? "no descriptor in the message" : strerror(r.err)));
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("fd", r.fd);
+  o.Set("tag", r.tag);
+  return o;
+}
+
+Napi::Value IsUnixSocket(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), kscope::IsUnixSocket(FdArg(info, 0, "fd")));
+}
+
 Napi::Value ProbeTracingLoad(const Napi::CallbackInfo& info) {
   kscope::ProgLoadProbe r = kscope::ProbeTracingLoad(StringArg(info, 0, "kind"), StringArg(info, 1, "target"));
   Napi::Object o = Napi::Object::New(info.Env());
@@ -237,6 +281,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probeHardwareCounters", Napi::Function::New(env, Guarded<ProbeHardwareCounters>));
   exports.Set("probeSoftwareCounter", Napi::Function::New(env, Guarded<ProbeSoftwareCounter>));
   exports.Set("pipe", Napi::Function::New(env, Guarded<Pipe>));
+  exports.Set("socketPair", Napi::Function::New(env, Guarded<SocketPair>));
+  exports.Set("sendFd", Napi::Function::New(env, Guarded<SendFd>));
+  exports.Set("recvFd", Napi::Function::New(env, Guarded<RecvFd>));
+  exports.Set("isUnixSocket", Napi::Function::New(env, Guarded<IsUnixSocket>));
   exports.Set("probeTracingLoad", Napi::Function::New(env, Guarded<ProbeTracingLoad>));
   return exports;
 }

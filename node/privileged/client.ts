@@ -3,8 +3,12 @@
 // like a child process to the session (stdout/stderr streams, kill, 'close').
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
+import fs from 'node:fs';
+import net from 'node:net';
+import { Readable, type Writable } from 'node:stream';
+import { pipeReadable } from '../engine/output-pipe.js';
 import type { BpftraceChild, BpftraceSignal, BpftraceSpawner } from '../engine/spawn-bpftrace.js';
+import { loadNative, type NativeAddon } from '../native.js';
 import {
   ExitInfo,
   FrameReader,
@@ -104,10 +108,17 @@ export class HelperRun extends EventEmitter implements BpftraceChild {
   id = 0;
   private queued: SignalName[] = [];
   private ended = false;
+  /** bpftrace's stdout pipe, when the helper handed it over (output 'fd'); null once it ended. */
+  private pipe: Readable | null = null;
+  /** How this run's stdout arrives (for tests and the bench). */
+  output: 'relay' | 'fd' = 'relay';
 
   constructor(private readonly client: HelperClient) {
     super();
-    this.out = new Relay(() => client.resume());
+    this.out = new Relay(() => {
+      this.drained();
+      client.resume();
+    });
     this.err = new Relay(() => client.resume());
     this.stdout = this.out.stream;
     this.stderr = this.err.stream;
@@ -126,6 +137,32 @@ export class HelperRun extends EventEmitter implements BpftraceChild {
     this.id = id;
     this.pid = pid;
     for (const s of this.queued.splice(0)) this.client.signal(id, s);
+  }
+
+  /**
+   * @internal The helper gave us bpftrace's stdout pipe: read it here (no relay through the
+   * helper). Its chunks go through the same Relay, so the session sees one stream either way.
+   */
+  attachPipe(fd: number, pipeBytes: number): void {
+    this.output = 'fd';
+    const pipe = pipeReadable(fd, pipeBytes);
+    this.pipe = pipe;
+    pipe.on('data', (b: Buffer) => {
+      if (!this.out.write(b)) pipe.pause();
+    });
+    const gone = () => {
+      if (this.pipe !== pipe) return;
+      this.pipe = null;
+      if (this.ended) this.out.end();
+    };
+    pipe.on('end', gone);
+    pipe.on('close', gone);
+    pipe.on('error', gone);
+  }
+
+  /** @internal The session read what was queued: a paused pipe may go on. */
+  drained(): void {
+    this.pipe?.resume();
   }
 
   /** @internal Output bytes; false when the reader is behind (the helper's pipe should wait). */
@@ -154,7 +191,8 @@ export class HelperRun extends EventEmitter implements BpftraceChild {
       if (s.readableEnded) done();
       else {
         s.once('end', done);
-        relay.end();
+        // A handed-over pipe ends by itself (EOF once bpftrace is gone): its relay ends then.
+        if (relay !== this.out || this.pipe === null) relay.end();
         if (s.listenerCount('data') === 0 && !s.readableFlowing) s.resume();
       }
     }
@@ -163,17 +201,49 @@ export class HelperRun extends EventEmitter implements BpftraceChild {
 
 export class HelperClient {
   private readonly child: ChildProcess;
+  /** Where requests go: the helper's stdin (our end of a socketpair when the addon made one). */
+  private readonly stdin: Writable;
+  /** Our end of the helper's stdin socket, on which it sends stdout pipes; null: relay only. */
+  private readonly fdSocket: number | null = null;
+  private readonly native: NativeAddon | null = null;
+  /** The helper can hand over stdout pipes and we can receive them. */
+  private outputFd = false;
   private readonly reader = new FrameReader(MAX_HELPER_FRAME);
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onResult?: (v: unknown) => void }>();
   private readonly runs = new Map<number, HelperRun>();
   private stderrTail = '';
   private exited: string | null = null;
   readonly hello: Promise<HelloResult>;
 
   constructor(readonly cmd: HelperCommand) {
-    this.child = spawn(cmd.command, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'], env: cmd.env ? { ...process.env, ...cmd.env } : process.env });
-    this.child.stdin!.on('error', () => {}); // EPIPE when the helper is gone: 'exit' says why
+    // The helper's stdin is a unix socketpair we make (the addon), so the helper can send us
+    // bpftrace's stdout pipe on it (SCM_RIGHTS; pkexec and sudo keep fds 0-2 only). Without
+    // the addon: Node's pipe, and output is relayed.
+    let pair: [number, number] | null = null;
+    try {
+      const native = loadNative();
+      if (typeof native.socketPair === 'function' && typeof native.recvFd === 'function') {
+        pair = native.socketPair();
+        this.native = native;
+      }
+    } catch {
+      pair = null;
+    }
+    const env = cmd.env ? { ...process.env, ...cmd.env } : process.env;
+    // KSCOPE_HELPER_OUTPUT=relay: relay even when the helper could pass the pipe (the fallback, for tests and benches).
+    const relayOnly = process.env.KSCOPE_HELPER_OUTPUT === 'relay';
+    try {
+      this.child = spawn(cmd.command, cmd.args, { stdio: [pair ? pair[1] : 'pipe', 'pipe', 'pipe'], env });
+    } finally {
+      if (pair) fs.closeSync(pair[1]); // the helper has its copy as fd 0
+    }
+    if (pair) {
+      this.fdSocket = pair[0];
+      // Written only: libuv never reads it, so the descriptors the helper sends wait for recvFd.
+      this.stdin = new net.Socket({ fd: pair[0], readable: false, writable: true });
+    } else this.stdin = this.child.stdin!;
+    this.stdin.on('error', () => {}); // EPIPE when the helper is gone: 'exit' says why
     this.child.stdout!.on('data', (b: Buffer) => this.onData(b));
     this.child.stderr!.on('data', (b: Buffer) => (this.stderrTail = (this.stderrTail + b.toString()).slice(-2000)));
     this.child.on('error', (e) => this.gone(`could not start the privileged helper (${cmd.command}): ${e.message}`));
@@ -181,6 +251,7 @@ export class HelperClient {
     this.hello = this.request({ v: PROTOCOL_VERSION, method: 'hello' }).then((r) => {
       const hello = HelloResult.parse(r);
       if (hello.uid !== 0) throw new HelperError(`the privileged helper runs as uid ${hello.uid}, not root (${cmd.via} did not elevate it)`, 'not-root');
+      this.outputFd = hello.outputFd === true && this.fdSocket !== null && !relayOnly;
       return hello;
     });
     this.hello.catch(() => {}); // callers see it through their own requests
@@ -210,6 +281,8 @@ export class HelperClient {
   private gone(message: string): void {
     if (this.exited !== null) return;
     this.exited = message;
+    // Node destroys a child's own stdin when it exits; our socketpair end is ours to close.
+    if (this.stdin !== this.child.stdin) this.stdin.destroy();
     for (const p of this.pending.values()) p.reject(new HelperError(message, 'helper-gone'));
     this.pending.clear();
     for (const r of this.runs.values()) r.end({ code: null, signal: 'SIGKILL', error: message });
@@ -238,7 +311,15 @@ export class HelperClient {
         if (!p) continue; // id 0: a frame the helper could not attribute; nothing waits for it
         this.pending.delete(ev.id);
         if (!r.success) p.reject(new HelperError('the helper sent an unreadable reply', 'malformed'));
-        else if (r.data.ok) p.resolve(r.data.result);
+        else if (r.data.ok) {
+          try {
+            // Before the next frame (which may be this run's exit): a handed-over pipe is attached first.
+            p.onResult?.(r.data.result);
+            p.resolve(r.data.result);
+          } catch (e) {
+            p.reject(e as Error);
+          }
+        }
         else p.reject(new HelperError(r.data.error.message, r.data.error.code));
         this.updateRef();
       }
@@ -253,7 +334,7 @@ export class HelperClient {
   /** An idle helper does not keep the app's event loop alive. */
   private updateRef(): void {
     const busy = this.pending.size > 0 || this.runs.size > 0;
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr] as unknown as { ref(): void; unref(): void }[]) {
+    for (const s of [this.stdin, this.child.stdout, this.child.stderr] as unknown as { ref(): void; unref(): void }[]) {
       if (busy) s.ref();
       else s.unref();
     }
@@ -261,11 +342,12 @@ export class HelperClient {
     else this.child.unref();
   }
 
-  request(req: HelperRequestInput, body?: Uint8Array): Promise<unknown> {
+  /** `onResult` runs synchronously on a successful reply, before any later frame is handled. */
+  request(req: HelperRequestInput, body?: Uint8Array, onResult?: (result: unknown) => void): Promise<unknown> {
     if (this.exited !== null) return Promise.reject(new HelperError(this.exited, 'helper-gone'));
     const id = this.nextId++;
-    const p = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.child.stdin!.write(encodeRequest(id, req, body));
+    const p = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject, onResult }));
+    this.stdin.write(encodeRequest(id, req, body));
     this.updateRef();
     return p;
   }
@@ -286,7 +368,10 @@ export class HelperClient {
     this.hello
       .then(() => {
         const id = this.nextId; // the run's id is its request's id
-        const started = this.request({ v: PROTOCOL_VERSION, method: 'run', options }, bytes);
+        const started = this.request({ v: PROTOCOL_VERSION, method: 'run', options: this.outputFd ? { ...options, output: 'fd' } : options }, bytes, (r) => {
+          const result = RunResult.parse(r);
+          if (result.output === 'fd') this.receivePipe(run, id, result.pipeBytes!);
+        });
         this.runs.set(id, run);
         this.updateRef();
         return started.then((r) => run.started(id, RunResult.parse(r).pid));
@@ -297,6 +382,26 @@ export class HelperClient {
         this.updateRef();
       });
     return run;
+  }
+
+  /**
+   * The helper sent run `id`'s stdout pipe on our socket before its reply, so it is waiting
+   * there. A missing or mislabelled descriptor is a broken helper: its run is killed.
+   */
+  private receivePipe(run: HelperRun, id: number, pipeBytes: number): void {
+    let got: { fd: number; tag: number };
+    try {
+      got = this.native!.recvFd(this.fdSocket!);
+    } catch (e) {
+      this.signal(id, 'KILL');
+      throw new HelperError(`the helper said it sent bpftrace's output pipe, but none arrived (${(e as Error).message})`, 'malformed');
+    }
+    if (got.tag !== id) {
+      fs.closeSync(got.fd);
+      this.signal(id, 'KILL');
+      throw new HelperError(`the helper sent the output pipe of run ${got.tag} for run ${id}`, 'malformed');
+    }
+    run.attachPipe(got.fd, pipeBytes);
   }
 
   /** A session spawner that runs bpftrace through this helper. */
@@ -316,7 +421,7 @@ export class HelperClient {
 
   /** Closes its stdin: the helper kills its bpftrace runs and exits (a root helper cannot be signalled by us). */
   close(): void {
-    this.child.stdin!.end();
+    this.stdin.end();
   }
 }
 

@@ -5,9 +5,11 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export async function bundleHelperInto(dir: string): Promise<string> {
+/** `trustedDirs`: searched for bpftrace before the system's directories (a test bundle only). */
+export async function bundleHelperInto(dir: string, opts: { trustedDirs?: string[] } = {}): Promise<string> {
   const outfile = path.join(dir, 'helper.cjs');
   await build({
+    ...(opts.trustedDirs ? { define: { __KSCOPE_TEST_TRUSTED_DIRS__: JSON.stringify(opts.trustedDirs) } } : {}),
     entryPoints: [path.resolve('root-helper/main.ts')],
     outfile,
     bundle: true,
