@@ -1,7 +1,8 @@
 // The probe catalog: reads the kernel once (lazily, cached on disk by kernel build),
 // indexes every probe name and answers listProbes / probeTree / describeProbe /
 // describeStruct. The readers take their roots as parameters so tests run on fixtures.
-import { userPatternBinary } from './user-pattern.js';
+import { parseUserGlob, restMatches, type UserGlob } from '../../common/bpftrace/user-glob.js';
+import { expandPathGlob } from './path-glob.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_TYPES, probeTypeOf, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../../common/contract/index.js';
@@ -14,7 +15,7 @@ import { readKprobeFunctions } from './kprobes.js';
 import { SearchIndex, type IndexEntry } from './search.js';
 import type { CatalogOptions, CatalogService, ListProbesQuery } from './service.js';
 import { readFormat, readTracepoints, type TracepointField } from './tracepoints.js';
-import { listBinary, listPid, UprobeError, type UserProbe, type UserProbeList } from './uprobes.js';
+import { listBinary, listMatching, listPid, UprobeError, type UserProbe, type UserProbeList } from './uprobes.js';
 import { ensureTracefs } from './tracefs.js';
 
 export interface CatalogRoots {
@@ -174,10 +175,12 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 500;
     const query = q.query ?? '';
-    // `uprobe:/bin/bash:read*` names its binary: list that binary's probes, as bpftrace -l does.
-    const named = q.binary === undefined && q.pid === undefined ? userPatternBinary(query) : null;
-    if (q.binary !== undefined || q.pid !== undefined || named) {
-      const u = userProbes(q.binary ?? named?.binary, q.pid);
+    // `uprobe:/bin/bash:read*`, `uprobe:/usr/lib/*/libc.so.6:malloc*` name their objects: list
+    // what bpftrace -l lists for them.
+    const named = q.binary === undefined && q.pid === undefined ? parseUserGlob(query) : null;
+    if (named) return { ...userPatternSearch(named, q, offset, limit, available), tookMs: performance.now() - t0 };
+    if (q.binary !== undefined || q.pid !== undefined) {
+      const u = userProbes(q.binary, q.pid);
       const types = (q.types?.length ? q.types : USER_TYPES).filter((t) => USER_TYPES.includes(t));
       const r = types.length ? u.index.search({ query, types, group: q.group, offset, limit, available }) : { mode: 'all' as const, total: 0, probes: [], suggestions: [], notes: [] };
       return { ...r, notes: [...u.list.notes, ...r.notes], tookMs: performance.now() - t0 };
@@ -185,6 +188,35 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const s = ensure();
     const r = s.index.search({ query, types: q.types, group: q.group, offset, limit, available });
     return { ...r, notes: [...catalogNotes(s), ...r.notes], tookMs: performance.now() - t0 };
+  }
+
+  /** The probes of a pattern's object(s) whose function or USDT name matches its rest. */
+  function userPatternMatches(g: UserGlob): UserProbeList {
+    if (g.pathHasGlob) return listMatching(expandPathGlob(g.path), g, native);
+    const u = userProbes(g.path, undefined);
+    const file = path.resolve(g.path);
+    const probes = u.list.probes.filter((p) => {
+      if (p.type !== g.type) return false;
+      const rest = p.name.slice(p.type.length + file.length + 2);
+      if (p.type !== 'usdt') return restMatches(g, { fn: rest });
+      const colon = rest.indexOf(':');
+      return restMatches(g, { provider: rest.slice(0, colon), name: rest.slice(colon + 1) });
+    });
+    return { probes, notes: u.list.notes };
+  }
+
+  function userPatternSearch(g: UserGlob, q: ListProbesQuery, offset: number, limit: number, available: (t: ProbeType) => boolean): Omit<ListProbesResult, 'tookMs'> {
+    if (q.types?.length && !q.types.includes(g.type)) return { mode: 'glob', total: 0, probes: [], suggestions: [], notes: [`the pattern names ${g.type} probes; the filter shows only ${q.types.join(', ')}`] };
+    let u = userPatternMatches(g);
+    const notes: string[] = [];
+    if (u.probes.length === 0 && g.rest !== '' && !g.rest.includes('*')) {
+      // bpftrace -l lists only the exact name; while typing, show what starts with it.
+      const prefix = userPatternMatches({ ...g, rest: `${g.rest}*` });
+      if (prefix.probes.length) notes.push(`no probe is named exactly '${q.query.trim()}'; showing probes that start with it`);
+      u = prefix.probes.length ? prefix : u;
+    }
+    const r = new SearchIndex(u.probes).search({ query: '', types: [g.type], offset, limit, available });
+    return { ...r, mode: 'glob', notes: [...u.notes, ...notes, ...r.notes] };
   }
 
   function probeTree(o: { binary?: string; pid?: number } = {}): ProbeTreeResult {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ElfSymbol, NativeAddon, UsdtNote } from '../native.js';
 import type { ProbeType } from '../../common/contract/index.js';
+import { restMatches, type UserGlob } from '../../common/bpftrace/user-glob.js';
+import { debugFileFor } from './debug-file.js';
 
 export class UprobeError extends Error {
   constructor(message: string) {
@@ -107,6 +109,15 @@ export function listBinary(file: string, native: () => NativeAddon): UserProbeLi
   }
   let usdt: UsdtNote[] = [];
   const notes: string[] = [];
+  const debug = debugFileFor(abs);
+  if (debug) {
+    try {
+      symbols = symbols.concat(addon.elfSymbols(debug));
+      notes.push(`${abs}: functions also from its debug file ${debug} (as bpftrace lists them)`);
+    } catch (e) {
+      notes.push(`${abs}: its debug file ${debug} could not be read: ${(e as Error).message}`);
+    }
+  }
   if (typeof addon.usdtNotes === 'function') {
     try {
       usdt = addon.usdtNotes(abs);
@@ -143,5 +154,51 @@ export function listPid(pid: number, native: () => NativeAddon, proc = '/proc'):
     }
   }
   notes.unshift(`process ${pid}: ${objects.length} mapped executable object(s)`);
+  return { probes, notes };
+}
+
+/**
+ * The probes of every file a path pattern matched whose function (or USDT provider:name)
+ * matches the pattern's rest, as `bpftrace -l` lists them. Files that are not ELF are skipped
+ * as bpftrace skips them (counted in a note); only what the type needs is read (USDT notes
+ * for usdt, symbols for uprobe/uretprobe).
+ */
+export function listMatching(files: string[], g: Pick<UserGlob, 'type' | 'rest'>, native: () => NativeAddon): UserProbeList {
+  const probes: UserProbe[] = [];
+  const notes: string[] = [];
+  let notElf = 0;
+  let failed = 0;
+  const fn = g.type === 'usdt' ? 'usdtNotes' : 'elfSymbols';
+  const addon = needNative(native, fn);
+  for (const file of files) {
+    try {
+      checkElf(file);
+    } catch {
+      notElf++;
+      continue;
+    }
+    try {
+      if (g.type === 'usdt') {
+        const seen = new Set<string>();
+        for (const n of addon.usdtNotes(file)) {
+          const name = `usdt:${file}:${n.provider}:${n.name}`;
+          if (seen.has(name) || !restMatches(g, { provider: n.provider, name: n.name })) continue;
+          seen.add(name);
+          probes.push({ name, type: 'usdt', group: file, usdtArgs: n.args });
+        }
+      } else {
+        const fns = new Set<string>();
+        const debug = debugFileFor(file);
+        const symbols = debug ? addon.elfSymbols(file).concat(addon.elfSymbols(debug)) : addon.elfSymbols(file);
+        for (const s of symbols) if (s.kind === 'func' && s.name && restMatches(g, { fn: s.name })) fns.add(s.name);
+        for (const s of [...fns].sort()) probes.push({ name: `${g.type}:${file}:${s}`, type: g.type, group: file });
+      }
+    } catch (e) {
+      failed++;
+      if (failed <= 3) notes.push(`${file}: ${(e as Error).message}`);
+    }
+  }
+  const skipped = notElf ? `; ${notElf.toLocaleString('en-US')} not ELF, skipped as bpftrace skips them` : '';
+  notes.unshift(`${files.length.toLocaleString('en-US')} file(s) matched the path${skipped}${failed ? `; ${failed} could not be read` : ''}`);
   return { probes, notes };
 }
