@@ -270,3 +270,28 @@ describe('cache', () => {
     }
   });
 });
+
+describe('uprobe/usdt search on a kernel without uprobes', () => {
+  const symbols = () => [
+    { name: 'readline', address: 1, size: 1, kind: 'func' as const, binding: 'global' as const },
+    { name: 'read_command', address: 2, size: 1, kind: 'func' as const, binding: 'global' as const },
+  ];
+  const noUprobes = { ...caps(false), 'probe:uprobe': cap(false, 'the kernel was built without uprobes', 'sample user stacks instead: profile:hz:99 { @[ustack] = count(); }'), 'probe:usdt': cap(false, 'the kernel was built without uprobes') };
+  it('a binary pattern lists its probes as unavailable (none ranked as runnable), and the tree says why and what instead', () => {
+    const c = createCatalog({ capabilities: () => noUprobes, cacheDir: null, roots: vmRoots, native: fakeNative({ elfSymbols: symbols }) });
+    const r = c.listProbes(q(`uprobe:${process.execPath}:read*`));
+    expect(r.probes.map((p) => p.name).sort()).toEqual([`uprobe:${process.execPath}:read_command`, `uprobe:${process.execPath}:readline`]);
+    expect(r.probes.every((p) => !p.available)).toBe(true);
+    expect(r.available).toBe(0);
+    const t = c.probeTree({ binary: process.execPath }).types.find((x) => x.type === 'uprobe')!;
+    expect(t).toMatchObject({ available: false, reason: 'the kernel was built without uprobes', count: 2 });
+    expect(t.alternative).toMatch(/profile:hz:99/);
+  });
+  it('with uprobes, every listed probe is available and counted so', () => {
+    const c = createCatalog({ capabilities: () => ({ ...caps(false), 'probe:uprobe': cap(true, 'uprobes are available') }), cacheDir: null, roots: vmRoots, native: fakeNative({ elfSymbols: symbols }) });
+    const r = c.listProbes(q(`uprobe:${process.execPath}:read*`));
+    expect(r.total).toBe(2);
+    expect(r.available).toBe(2);
+    expect(r.probes.every((p) => p.available)).toBe(true);
+  });
+});

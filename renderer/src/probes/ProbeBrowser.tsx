@@ -17,6 +17,8 @@ import {
   toggleType,
 } from './browser.js';
 import { ProbeDetails } from './ProbeDetails.js';
+import { ProbePicker, TargetBar } from './ProbePicker.js';
+import { useTarget } from './target.js';
 import './probes.css';
 import { leafLabel, resultSegments, treeRows, unavailableText, type Row } from './rows.js';
 
@@ -27,6 +29,7 @@ export function ProbeBrowser() {
   const tree = useCatalog((s) => s.tree);
   const query = useCatalog((s) => s.query);
   const selected = useCatalog((s) => s.selected);
+  const pickerOpen = useTarget((s) => s.pickerOpen);
   const total = useMemo(() => tree?.types.reduce((n, t) => n + (t.available ? t.count : 0), 0) ?? 0, [tree]);
 
   if (!open) {
@@ -65,10 +68,15 @@ export function ProbeBrowser() {
         </button>
       </div>
       <SearchBox />
-      <div className={`probe-list-wrap${selected ? ' with-details' : ''}`}>
-        {query.trim() ? <SearchResults /> : <ProbeTree />}
-      </div>
-      {selected ? <ProbeDetails /> : null}
+      <TargetBar />
+      {pickerOpen ? (
+        <ProbePicker />
+      ) : (
+        <>
+          <div className={`probe-list-wrap${selected ? ' with-details' : ''}`}>{query.trim() ? <SearchResults /> : <ProbeTree />}</div>
+          {selected ? <ProbeDetails /> : null}
+        </>
+      )}
     </aside>
   );
 }
