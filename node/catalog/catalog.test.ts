@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Capability } from '../../common/contract/index.js';
 import type { NativeAddon } from '../native.js';
 import { createCatalog, type CatalogRoots } from './catalog.js';
+import { listedFunction } from './uprobes.js';
 
 const FIX = path.resolve(__dirname, '../../test/fixtures/catalog');
 const vmRoots: CatalogRoots = { tracefs: `${FIX}/vm/tracing`, proc: `${FIX}/vm/proc`, btfDir: `${FIX}/vm/no-btf` };
@@ -293,5 +294,18 @@ describe('uprobe/usdt search on a kernel without uprobes', () => {
     expect(r.total).toBe(2);
     expect(r.available).toBe(2);
     expect(r.probes.every((p) => p.available)).toBe(true);
+  });
+});
+
+describe('listedFunction: the functions bpftrace -l lists', () => {
+  const f = (name: string, kind: 'func' | 'object' = 'func') => ({ name, address: 1, size: 1, kind, binding: 'local' as const });
+  it('leaves out partial-inlining pieces and their clones, keeps .cold and .constprop clones', () => {
+    expect(listedFunction(f('malloc'))).toBe(true);
+    expect(listedFunction(f('getchar.cold'))).toBe(true);
+    expect(listedFunction(f('getanswer_r.constprop.0'))).toBe(true);
+    expect(listedFunction(f('detach_arena.part.0'))).toBe(false);
+    expect(listedFunction(f('str_to_mpn.part.0.constprop.0'))).toBe(false);
+    expect(listedFunction(f('main_arena', 'object'))).toBe(false);
+    expect(listedFunction(f(''))).toBe(false);
   });
 });

@@ -75,9 +75,18 @@ function needNative(native: () => NativeAddon, fn: 'elfSymbols' | 'usdtNotes'): 
   return addon;
 }
 
+/**
+ * Is this symbol a function bpftrace lists? GCC's partial-inlining pieces (`detach_arena.part.0`)
+ * and their clones (`str_to_mpn.part.0.constprop.0`) are not entry points, and bpftrace -l (0.17 to 0.27) leaves them out; `.cold` and
+ * `.constprop` clones it lists.
+ */
+export function listedFunction(s: ElfSymbol): boolean {
+  return s.kind === 'func' && s.name !== '' && !/\.part\.\d+(\.|$)/.test(s.name);
+}
+
 /** Probes from already-read symbols and notes (pure). */
 export function userProbesFrom(file: string, symbols: ElfSymbol[], notes: UsdtNote[]): UserProbe[] {
-  const funcs = [...new Set(symbols.filter((s) => s.kind === 'func' && s.name).map((s) => s.name))].sort();
+  const funcs = [...new Set(symbols.filter(listedFunction).map((s) => s.name))].sort();
   const out: UserProbe[] = [];
   for (const s of funcs) out.push({ name: `uprobe:${file}:${s}`, type: 'uprobe', group: file });
   for (const s of funcs) out.push({ name: `uretprobe:${file}:${s}`, type: 'uretprobe', group: file });
@@ -190,7 +199,7 @@ export function listMatching(files: string[], g: Pick<UserGlob, 'type' | 'rest'>
         const fns = new Set<string>();
         const debug = debugFileFor(file);
         const symbols = debug ? addon.elfSymbols(file).concat(addon.elfSymbols(debug)) : addon.elfSymbols(file);
-        for (const s of symbols) if (s.kind === 'func' && s.name && restMatches(g, { fn: s.name })) fns.add(s.name);
+        for (const s of symbols) if (listedFunction(s) && restMatches(g, { fn: s.name })) fns.add(s.name);
         for (const s of [...fns].sort()) probes.push({ name: `${g.type}:${file}:${s}`, type: g.type, group: file });
       }
     } catch (e) {
