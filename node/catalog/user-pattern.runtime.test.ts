@@ -35,7 +35,7 @@ describe.skipIf(why !== null)('probe search on this machine', () => {
         expect(want.length, `${bt} -l ${pattern}: ${out.stderr}`).toBeGreaterThan(0);
         // Every page (libc has more functions than one page holds).
         const got: string[] = [];
-        let total = 0;
+        let total: number;
         do {
           const r = await backend.impl.listProbes({ query: pattern, limit: 5000, offset: got.length });
           total = r.total;
