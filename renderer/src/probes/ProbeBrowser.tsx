@@ -23,6 +23,7 @@ import './probes.css';
 import { leafLabel, resultSegments, treeRows, unavailableText, type Row } from './rows.js';
 
 const ROW_HEIGHT = 22;
+const USER_TAG: Partial<Record<string, string>> = { uprobe: 'uprobe', uretprobe: 'uret', usdt: 'usdt' };
 
 export function ProbeBrowser() {
   const open = useCatalog((s) => s.open);
@@ -282,6 +283,8 @@ function SearchResults() {
               }}
             >
               <span className={`type-dot type-${p.type}`} aria-hidden="true" title={p.type} />
+              {/* uprobe and uretprobe of one function differ only in their start, which a long path pushes out of sight. */}
+              {USER_TAG[p.type] ? <span className={`result-type-tag tag-${p.type}`}>{USER_TAG[p.type]}</span> : null}
               <span className="probe-name mono">
                 <span className="probe-name-inner">
                   {resultSegments(p).map((seg, i) =>

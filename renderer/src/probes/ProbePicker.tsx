@@ -14,8 +14,8 @@ export function TargetBar() {
   return (
     <div className="probe-target-bar" data-testid="probe-target-bar">
       {target ? (
-        <span className="probe-target-chip" data-testid="probe-target" title={`${target.binary ?? 'every object the process maps'}${target.pid !== null ? `\nInsert sets -p ${target.pid} in the run options` : ''}`}>
-          <span className="meta-dim">User probes of</span> <span className="mono">{targetLabel(target)}</span>
+        <span className="probe-target-chip" data-testid="probe-target" title={`User-space probes of ${target.binary ?? 'every object the process maps'}${target.pid !== null ? `\nInsert sets -p ${target.pid} in the run options` : ''}`}>
+          <span className="type-dot type-uprobe" aria-hidden="true" /> <span className="mono">{targetLabel(target)}</span>
           <button className="search-clear" data-testid="probe-target-clear" onClick={() => setTarget(null)} title="Back to every probe" aria-label="Clear the picked binary or process">
             ×
           </button>
