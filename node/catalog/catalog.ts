@@ -83,6 +83,7 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
   let state: State | null = null;
   const st: CatalogStats = { source: null, loadMs: 0, readMs: 0, indexMs: 0, probes: 0, cacheFile: null, cacheError: null };
   const userCache = new Map<string, { mtimeMs: number; list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> }>();
+  let pidCache: { key: string; entry: { list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> } } | null = null;
 
   const caps = (): Record<string, Capability> => {
     try {
@@ -150,8 +151,14 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
 
   function userProbes(binary: string | undefined, pid: number | undefined): { list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> } {
     if (pid !== undefined) {
-      const list = listPid(pid, native, getRoots().proc);
-      return { list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
+      // Each mapped object's list comes from the per-file cache; the process's index is kept
+      // while its objects are the same (every keystroke of a search asks again).
+      const list = listPid(pid, native, getRoots().proc, (f) => userProbes(f, undefined).list);
+      const key = `${pid}\0${list.probes.length}\0${list.notes.join('\0')}`;
+      if (pidCache?.key === key) return pidCache.entry;
+      const entry = { list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
+      pidCache = { key, entry };
+      return entry;
     }
     const abs = path.resolve(binary!);
     let mtimeMs = -1;
@@ -165,6 +172,8 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const list = listBinary(abs, native);
     const entry = { mtimeMs, list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
     userCache.set(abs, entry);
+    // Bounded: a few processes' libraries, not every file ever browsed.
+    while (userCache.size > 128) userCache.delete(userCache.keys().next().value!);
     return entry;
   }
 

@@ -140,7 +140,7 @@ export function listBinary(file: string, native: () => NativeAddon): UserProbeLi
 }
 
 /** The probes of every executable object a running process maps. Throws when the PID is gone. */
-export function listPid(pid: number, native: () => NativeAddon, proc = '/proc'): UserProbeList {
+export function listPid(pid: number, native: () => NativeAddon, proc = '/proc', list: (file: string) => UserProbeList = (f) => listBinary(f, native)): UserProbeList {
   let maps: string;
   try {
     maps = fs.readFileSync(path.join(proc, String(pid), 'maps'), 'utf8');
@@ -155,7 +155,7 @@ export function listPid(pid: number, native: () => NativeAddon, proc = '/proc'):
   const notes: string[] = [];
   for (const obj of objects) {
     try {
-      const r = listBinary(obj, native);
+      const r = list(obj);
       probes.push(...r.probes);
       notes.push(...r.notes);
     } catch (e) {
