@@ -133,7 +133,7 @@ export function onTargetChange(l: (t: ProbeTarget | null) => void): () => void {
 }
 
 export function setTarget(target: ProbeTarget | null): void {
-  const patch: Partial<TargetStore> = { target, pickerOpen: false };
+  const patch: Partial<TargetStore> = { target, pickerOpen: false, filter: '' };
   if (target?.binary) {
     patch.recent = withRecent(get().recent, target.binary);
     try {
