@@ -83,6 +83,7 @@ for (const width of [1280, 1920]) {
       await hit.waitFor({ timeout: 15_000 });
       await hit.click();
       await page.locator('[data-testid="probe-insert"]').waitFor({ timeout: 15_000 });
+      expect(await page.locator('[data-testid="probe-pid-hint"]').innerText()).toContain(`-p ${child!.pid}`);
       await page.screenshot({ path: path.join(SHOTS, `probe-target-${width}.png`) });
       await page.click('[data-testid="probe-insert"]');
       const runPid = () => page.evaluate<string>(`(JSON.parse(localStorage.getItem('kscope.runOptions') || '{}').pid) || ''`);

@@ -340,6 +340,11 @@ function Actions({ d }: { d: ProbeDescription }) {
           {measure.message}
         </div>
       ) : null}
+      {pid !== null ? (
+        <div className="pd-pid-hint" data-testid="probe-pid-hint">
+          Insert also sets <span className="mono">-p {pid}</span> in the run options: bpftrace traces {target?.comm ?? 'that process'} only.
+        </div>
+      ) : null}
     </div>
   );
 }
