@@ -94,9 +94,10 @@ export function listProcesses(proc = '/proc'): ListProcessesResult {
     if (processes.length < MAX_PROCESSES) processes.push(entry);
   }
   const notes: string[] = [];
-  if (kernelThreads) notes.push(`${kernelThreads} kernel threads not shown (they have no executable to put a uprobe in)`);
-  if (exited) notes.push(`${exited} exited processes (zombies) not shown`);
-  if (hidden) notes.push(`${hidden} processes' executables could not be read (another user's process: kscope needs root to see them)`);
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  if (kernelThreads) notes.push(`${n(kernelThreads, 'kernel thread', 'kernel threads')} not shown (no executable to put a uprobe in)`);
+  if (exited) notes.push(`${n(exited, 'exited process (zombie)', 'exited processes (zombies)')} not shown`);
+  if (hidden) notes.push(`${n(hidden, "process's executable", "processes' executables")} could not be read: the kernel refused (another user's process without root, or one that is not dumpable)`);
   if (processes.length === MAX_PROCESSES) notes.push(`only the first ${MAX_PROCESSES} processes are listed`);
   return { processes, notes };
 }
@@ -105,8 +106,14 @@ export function listProcesses(proc = '/proc'): ListProcessesResult {
 export function processObjects(pid: number, proc = '/proc'): ProcessObjects {
   const s = summary(proc, pid);
   if (!s) throw new UprobeError(`process ${pid} does not exist (it may have exited)`);
-  const maps = readText(path.join(proc, String(pid), 'maps'));
-  if (maps === null) throw new UprobeError(`cannot read the memory maps of process ${pid} (${s.comm}): it belongs to another user, and kscope needs root for that`);
+  let maps: string;
+  try {
+    maps = fs.readFileSync(path.join(proc, String(pid), 'maps'), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') throw new UprobeError(`process ${pid} (${s.comm}) has exited`);
+    throw new UprobeError(`cannot read the memory maps of process ${pid} (${s.comm}): ${code === 'EACCES' || code === 'EPERM' ? "the kernel refused (another user's process without root, or one that is not dumpable)" : (e as Error).message}`);
+  }
   const notes: string[] = [];
   const objects: ProcessObjects['objects'] = [];
   for (const raw of parseMaps(maps)) {

@@ -6,7 +6,7 @@ import { useCatalog, type Selection } from '../state/catalog.js';
 import { describeProbe, errorMessage, listProbes, probeTree } from './api.js';
 import { LEAF_PAGE, groupKey, probesParam, typeKey } from './rows.js';
 import { parseUserGlob } from '../../../common/bpftrace/user-glob.js';
-import { onTargetChange, targetParams, useTarget } from './target.js';
+import { onTargetChange, rememberBinary, targetParams, useTarget } from './target.js';
 
 const USER_TYPES: readonly ProbeType[] = ['uprobe', 'uretprobe', 'usdt'];
 /** The picked binary or process, for the calls that list user-space probes. */
@@ -84,10 +84,13 @@ export function setQuery(query: string): void {
   searchTimer = setTimeout(() => {
     searchTimer = null;
     // A pattern naming its own path (uprobe:/bin/bash:read*) wins over the picked target.
-    const scope = parseUserGlob(query) ? {} : target();
+    const named = parseUserGlob(query);
+    const scope = named ? {} : target();
     listProbes({ query: query.trim(), ...scope, limit: SEARCH_LIMIT })
       .then((result) => {
         if (seq !== searchSeq) return; // a newer query was typed: drop this answer
+        // A binary typed in a pattern that found probes joins the picker's recent binaries.
+        if (named && !named.pathHasGlob && result.total > 0) rememberBinary(named.path);
         set({ result, resultFor: query, searching: false, searchError: null, active: 0 });
       })
       .catch((e: unknown) => {

@@ -132,17 +132,20 @@ export function onTargetChange(l: (t: ProbeTarget | null) => void): () => void {
   return () => listeners.delete(l);
 }
 
-export function setTarget(target: ProbeTarget | null): void {
-  const patch: Partial<TargetStore> = { target, pickerOpen: false, filter: '' };
-  if (target?.binary) {
-    patch.recent = withRecent(get().recent, target.binary);
-    try {
-      localStorage.setItem(RECENT_KEY, JSON.stringify(patch.recent));
-    } catch {
-      // Not remembered; the pick still works.
-    }
+/** Put a binary first among the recent ones (picked, or named by a search that found probes). */
+export function rememberBinary(binary: string): void {
+  const recent = withRecent(get().recent, binary);
+  set({ recent });
+  try {
+    localStorage.setItem(RECENT_KEY, JSON.stringify(recent));
+  } catch {
+    // Not remembered; the pick still works.
   }
-  set(patch);
+}
+
+export function setTarget(target: ProbeTarget | null): void {
+  if (target?.binary) rememberBinary(target.binary);
+  set({ target, pickerOpen: false, filter: '' });
   for (const l of listeners) l(target);
 }
 
