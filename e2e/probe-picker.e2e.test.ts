@@ -103,5 +103,23 @@ for (const width of [1280, 1920]) {
       await expect.poll(() => page.locator('[data-testid="probe-picker"]').count()).toBe(0);
       expect(suite.errors).toEqual([]);
     });
+
+    it('a glob in the path lists what bpftrace -l lists, says how many files it read, and a too-broad one says how to narrow it', async () => {
+      const page = suite.page;
+      const pattern = 'usdt:/usr/lib/x86_64-linux-gnu/*:*';
+      await page.fill('[data-testid="probe-search"]', pattern);
+      const results = page.locator('[data-testid="probe-result"]');
+      await expect.poll(() => results.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('[data-testid="probe-search-notes"]').innerText(), { timeout: 15_000 }).toMatch(/files? matched the path/);
+      if (process.getuid?.() === 0) {
+        const listed = spawnSync('/usr/bin/bpftrace', ['-l', pattern], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+        expect(await page.locator('[data-testid="probe-result-count"]').innerText()).toBe(`${listed.length} matches`);
+      }
+      await page.screenshot({ path: path.join(SHOTS, `probe-glob-${width}.png`) });
+      await page.fill('[data-testid="probe-search"]', 'uprobe:/usr/*/*/*:malloc');
+      await expect.poll(() => page.locator('.probe-error').innerText(), { timeout: 30_000 }).toMatch(/Search failed: .*(narrow the path|put fewer \*)/);
+      await page.fill('[data-testid="probe-search"]', '');
+      expect(suite.errors).toEqual([]);
+    });
   });
 }

@@ -208,6 +208,6 @@ export function listMatching(files: string[], g: Pick<UserGlob, 'type' | 'rest'>
     }
   }
   const skipped = notElf ? `; ${notElf.toLocaleString('en-US')} not ELF, skipped as bpftrace skips them` : '';
-  notes.unshift(`${files.length.toLocaleString('en-US')} file(s) matched the path${skipped}${failed ? `; ${failed} could not be read` : ''}`);
+  notes.unshift(`${files.length.toLocaleString('en-US')} ${files.length === 1 ? 'file' : 'files'} matched the path${skipped}${failed ? `; ${failed} could not be read` : ''}`);
   return { probes, notes };
 }

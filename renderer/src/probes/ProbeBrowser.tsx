@@ -19,6 +19,7 @@ import {
 import { ProbeDetails } from './ProbeDetails.js';
 import { ProbePicker, TargetBar } from './ProbePicker.js';
 import { useTarget } from './target.js';
+import { parseUserGlob } from '../../../common/bpftrace/user-glob.js';
 import './probes.css';
 import { leafLabel, resultSegments, treeRows, unavailableText, type Row } from './rows.js';
 
@@ -132,6 +133,10 @@ function SearchBox() {
   };
 
   const shown = result && query.trim() && resultFor === query;
+  const target = useTarget((s) => s.target);
+  // What the host says about user-space listings (files matched, debug files read) is shown;
+  // the kernel catalog's own notes are not repeated under every search.
+  const userNotes = result !== null && result.notes.length > 0 && (target !== null || parseUserGlob(query) !== null);
   return (
     <div className="probe-search-wrap">
       <div className="probe-search-box">
@@ -173,6 +178,12 @@ function SearchBox() {
           ) : (
             <span className="meta-dim">{searching ? 'Searching…' : ' '}</span>
           )}
+        </div>
+      ) : null}
+      {shown && userNotes ? (
+        <div className="probe-search-notes" data-testid="probe-search-notes" title={result.notes.join('\n')}>
+          {result.notes[0]}
+          {result.notes.length > 1 ? ` (+${result.notes.length - 1} more)` : ''}
         </div>
       ) : null}
     </div>
