@@ -83,6 +83,15 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
   let state: State | null = null;
   const st: CatalogStats = { source: null, loadMs: 0, readMs: 0, indexMs: 0, probes: 0, cacheFile: null, cacheError: null };
   const userCache = new Map<string, { mtimeMs: number; list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> }>();
+  const globCache = new Map<string, { sig: string; list: UserProbeList }>();
+  const indexOf = new WeakMap<UserProbeList, SearchIndex>();
+  const mtimeOf = (f: string) => {
+    try {
+      return fs.statSync(f).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
   let pidCache: { key: string; entry: { list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> } } | null = null;
 
   const caps = (): Record<string, Capability> => {
@@ -201,7 +210,19 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
 
   /** The probes of a pattern's object(s) whose function or USDT name matches its rest. */
   function userPatternMatches(g: UserGlob): UserProbeList {
-    if (g.pathHasGlob) return listMatching(expandPathGlob(g.path), g, native);
+    if (g.pathHasGlob) {
+      // Paging (the CLI, a scrolled list) asks the same pattern again: reread only when the
+      // files it names, or their modification times, changed.
+      const files = expandPathGlob(g.path);
+      const sig = files.map((f) => `${f}\0${mtimeOf(f)}`).join('\n');
+      const key = `${g.type}\0${g.path}\0${g.rest}`;
+      const hit = globCache.get(key);
+      if (hit && hit.sig === sig) return hit.list;
+      const list = listMatching(files, g, native);
+      globCache.set(key, { sig, list });
+      while (globCache.size > 4) globCache.delete(globCache.keys().next().value!);
+      return list;
+    }
     const u = userProbes(g.path, undefined);
     const file = path.resolve(g.path);
     const probes = u.list.probes.filter((p) => {
@@ -224,7 +245,13 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
       if (prefix.probes.length) notes.push(`no probe is named exactly '${q.query.trim()}'; showing probes that start with it`);
       u = prefix.probes.length ? prefix : u;
     }
-    const r = new SearchIndex(u.probes).search({ query: '', types: [g.type], offset, limit, available });
+    // One index per listing, kept with it: the next page reuses it.
+    let index = indexOf.get(u);
+    if (!index) {
+      index = new SearchIndex(u.probes);
+      indexOf.set(u, index);
+    }
+    const r = index.search({ query: '', types: [g.type], offset, limit, available });
     return { ...r, mode: 'glob', notes: [...u.notes, ...notes, ...r.notes] };
   }
 

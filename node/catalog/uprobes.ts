@@ -56,17 +56,20 @@ function checkElf(file: string): void {
     throw new UprobeError(`${file}: cannot be read: ${(e as Error).message}`);
   }
   if (st.isDirectory()) throw new UprobeError(`${file} is a directory, not an executable or library`);
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(18);
   let fd: number | null = null;
   try {
     fd = fs.openSync(file, 'r');
-    fs.readSync(fd, head, 0, 4, 0);
+    fs.readSync(fd, head, 0, 18, 0);
   } catch (e) {
     throw new UprobeError(`${file}: cannot be read: ${(e as Error).message}`);
   } finally {
     if (fd !== null) fs.closeSync(fd);
   }
-  if (!head.equals(ELF_MAGIC)) throw new UprobeError(`${file} is not an ELF file (uprobes attach to ELF executables and shared libraries)`);
+  if (!head.subarray(0, 4).equals(ELF_MAGIC)) throw new UprobeError(`${file} is not an ELF file (uprobes attach to ELF executables and shared libraries)`);
+  // e_type: ET_EXEC (2) or ET_DYN (3) can be mapped and probed; bpftrace -l lists nothing else.
+  const type = head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16);
+  if (type !== 2 && type !== 3) throw new UprobeError(`${file} is an ELF ${type === 1 ? 'relocatable object (.o)' : type === 4 ? 'core file' : `file of type ${type}`}, not an executable or shared library: uprobes attach to those`);
 }
 
 function needNative(native: () => NativeAddon, fn: 'elfSymbols' | 'usdtNotes'): NativeAddon {
@@ -207,7 +210,7 @@ export function listMatching(files: string[], g: Pick<UserGlob, 'type' | 'rest'>
       if (failed <= 3) notes.push(`${file}: ${(e as Error).message}`);
     }
   }
-  const skipped = notElf ? `; ${notElf.toLocaleString('en-US')} not ELF, skipped as bpftrace skips them` : '';
+  const skipped = notElf ? `; ${notElf.toLocaleString('en-US')} not ELF executables or libraries, skipped as bpftrace skips them` : '';
   notes.unshift(`${files.length.toLocaleString('en-US')} ${files.length === 1 ? 'file' : 'files'} matched the path${skipped}${failed ? `; ${failed} could not be read` : ''}`);
   return { probes, notes };
 }
