@@ -5,6 +5,7 @@ import path from 'node:path';
 import { RunOptions, type Capability, type EventSources, type KscopeImpl } from '../common/contract/index.js';
 import { reasonCapabilities } from './catalog/capabilities.js';
 import { createCatalog } from './catalog/catalog.js';
+import { listProcesses, processObjects } from './catalog/processes.js';
 import { gatherEvidence, readKernelLog, SYSTEM_ROOTS } from './catalog/evidence.js';
 import type { CatalogService } from './catalog/service.js';
 import { checkBpftrace } from './engine/bpftrace-binary.js';
@@ -127,6 +128,8 @@ export function createBackend(opts: BackendOptions = {}): Backend {
     recordingTail: (p) => recordingTail((id) => engine.get(id), p),
     listProbes: (q) => catalog().listProbes(q),
     probeTree: (p) => catalog().probeTree(p ?? {}),
+    listProcesses: () => listProcesses(),
+    processObjects: ({ pid }) => processObjects(pid),
     describeProbe: ({ name, binary }) => catalog().describeProbe(name, binary),
     describeStruct: ({ name }) => catalog().describeStruct(name),
     measureRate: ({ probe, seconds }) => measureRate(engine, probe, seconds),

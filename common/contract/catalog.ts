@@ -105,6 +105,28 @@ export const ProbeTreeResult = z.object({
 });
 export type ProbeTreeResult = z.infer<typeof ProbeTreeResult>;
 
+/** A running process, for the probe browser's picker (read-only, from /proc). */
+export const ProcessSummary = z.object({
+  pid: z.number().int().positive(),
+  /** The kernel's name for it (/proc/PID/comm, at most 15 bytes). */
+  comm: z.string(),
+  /** Its executable (null when unreadable: another user's process without privilege). */
+  exe: z.string().nullable(),
+  cmdline: z.string(),
+  uid: z.number().int().nullable(),
+});
+export type ProcessSummary = z.infer<typeof ProcessSummary>;
+
+export const ListProcessesResult = z.object({ processes: z.array(ProcessSummary), notes: z.array(z.string()) });
+export type ListProcessesResult = z.infer<typeof ListProcessesResult>;
+
+/** One process's executable and the libraries it has mapped (its /proc/PID/maps). */
+export const ProcessObjects = ProcessSummary.extend({
+  objects: z.array(z.object({ path: z.string(), kind: z.enum(['executable', 'library']) })),
+  notes: z.array(z.string()),
+});
+export type ProcessObjects = z.infer<typeof ProcessObjects>;
+
 export const ProbeArg = z.object({
   name: z.string(),
   type: z.string(),

@@ -14,6 +14,8 @@ import {
 } from './events.js';
 import {
   Diagnostic,
+  ListProcessesResult,
+  ProcessObjects,
   ListProbesParams,
   ListProbesResult,
   ProbeDescription,
@@ -202,6 +204,16 @@ export const methods = {
   probeTree: {
     params: z.object({ binary: z.string().max(4096).optional(), pid: z.number().int().positive().optional() }).strict().optional(),
     result: ProbeTreeResult,
+  },
+  /** Running processes for the probe browser's picker (kernel threads left out). Read-only. */
+  listProcesses: {
+    params: NoParams,
+    result: ListProcessesResult,
+  },
+  /** A process's executable and mapped libraries, whose uprobes and USDT probes can be listed. */
+  processObjects: {
+    params: z.object({ pid: z.number().int().positive().max(4_194_304) }).strict(),
+    result: ProcessObjects,
   },
   describeProbe: {
     params: z.object({ name: z.string().min(1).max(4096), binary: z.string().max(4096).optional() }).strict(),

@@ -12,6 +12,8 @@ export const METHOD_NAMES = [
   'sessions',
   'listProbes',
   'probeTree',
+  'listProcesses',
+  'processObjects',
   'describeProbe',
   'describeStruct',
   'measureRate',

@@ -163,7 +163,8 @@ export function reasonCapabilities(ev: Evidence): Caps {
   for (const alias of ['probe:fexit', 'probe:kfunc', 'probe:kretfunc']) caps[alias] = { ...fentry, aliasOf: 'probe:fentry' };
 
   const uprobesCfg = configured(ev, 'CONFIG_UPROBE_EVENTS') ?? configured(ev, 'CONFIG_UPROBES');
-  const uprobe = uprobesCfg === false ? cap(false, 'the kernel was built without uprobes', [configLine(ev, 'CONFIG_UPROBES')]) : cap(true, 'uprobes are available', [configLine(ev, 'CONFIG_UPROBES'), ev.pmus.includes('uprobe') ? 'PMU uprobe present' : 'PMU uprobe absent']);
+  // Without uprobes, user functions can still be seen by sampling their stacks.
+  const uprobe = uprobesCfg === false ? cap(false, 'the kernel was built without uprobes', [configLine(ev, 'CONFIG_UPROBES')], null, 'sample user stacks instead: profile:hz:99 { @[ustack] = count(); } needs no uprobes') : cap(true, 'uprobes are available', [configLine(ev, 'CONFIG_UPROBES'), ev.pmus.includes('uprobe') ? 'PMU uprobe present' : 'PMU uprobe absent']);
   caps['probe:uprobe'] = uprobe;
   caps['probe:uretprobe'] = { ...uprobe };
   caps['probe:usdt'] = { ...uprobe, reason: uprobe.available ? 'USDT probes attach through uprobes' : uprobe.reason };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Capability } from '../../common/contract/index.js';
 import type { NativeAddon } from '../native.js';
 import { createCatalog, type CatalogRoots } from './catalog.js';
+import { listedFunction } from './uprobes.js';
 
 const FIX = path.resolve(__dirname, '../../test/fixtures/catalog');
 const vmRoots: CatalogRoots = { tracefs: `${FIX}/vm/tracing`, proc: `${FIX}/vm/proc`, btfDir: `${FIX}/vm/no-btf` };
@@ -268,5 +269,43 @@ describe('cache', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('uprobe/usdt search on a kernel without uprobes', () => {
+  const symbols = () => [
+    { name: 'readline', address: 1, size: 1, kind: 'func' as const, binding: 'global' as const },
+    { name: 'read_command', address: 2, size: 1, kind: 'func' as const, binding: 'global' as const },
+  ];
+  const noUprobes = { ...caps(false), 'probe:uprobe': cap(false, 'the kernel was built without uprobes', 'sample user stacks instead: profile:hz:99 { @[ustack] = count(); }'), 'probe:usdt': cap(false, 'the kernel was built without uprobes') };
+  it('a binary pattern lists its probes as unavailable (none ranked as runnable), and the tree says why and what instead', () => {
+    const c = createCatalog({ capabilities: () => noUprobes, cacheDir: null, roots: vmRoots, native: fakeNative({ elfSymbols: symbols }) });
+    const r = c.listProbes(q(`uprobe:${process.execPath}:read*`));
+    expect(r.probes.map((p) => p.name).sort()).toEqual([`uprobe:${process.execPath}:read_command`, `uprobe:${process.execPath}:readline`]);
+    expect(r.probes.every((p) => !p.available)).toBe(true);
+    expect(r.available).toBe(0);
+    const t = c.probeTree({ binary: process.execPath }).types.find((x) => x.type === 'uprobe')!;
+    expect(t).toMatchObject({ available: false, reason: 'the kernel was built without uprobes', count: 2 });
+    expect(t.alternative).toMatch(/profile:hz:99/);
+  });
+  it('with uprobes, every listed probe is available and counted so', () => {
+    const c = createCatalog({ capabilities: () => ({ ...caps(false), 'probe:uprobe': cap(true, 'uprobes are available') }), cacheDir: null, roots: vmRoots, native: fakeNative({ elfSymbols: symbols }) });
+    const r = c.listProbes(q(`uprobe:${process.execPath}:read*`));
+    expect(r.total).toBe(2);
+    expect(r.available).toBe(2);
+    expect(r.probes.every((p) => p.available)).toBe(true);
+  });
+});
+
+describe('listedFunction: the functions bpftrace -l lists', () => {
+  const f = (name: string, kind: 'func' | 'object' = 'func') => ({ name, address: 1, size: 1, kind, binding: 'local' as const });
+  it('leaves out partial-inlining pieces and their clones, keeps .cold and .constprop clones', () => {
+    expect(listedFunction(f('malloc'))).toBe(true);
+    expect(listedFunction(f('getchar.cold'))).toBe(true);
+    expect(listedFunction(f('getanswer_r.constprop.0'))).toBe(true);
+    expect(listedFunction(f('detach_arena.part.0'))).toBe(false);
+    expect(listedFunction(f('str_to_mpn.part.0.constprop.0'))).toBe(false);
+    expect(listedFunction(f('main_arena', 'object'))).toBe(false);
+    expect(listedFunction(f(''))).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 // The probe catalog: reads the kernel once (lazily, cached on disk by kernel build),
 // indexes every probe name and answers listProbes / probeTree / describeProbe /
 // describeStruct. The readers take their roots as parameters so tests run on fixtures.
-import { userPatternBinary } from './user-pattern.js';
 import { createBtfStructReader } from './btf-structs.js';
+import { parseUserGlob, restMatches, type UserGlob } from '../../common/bpftrace/user-glob.js';
+import { expandPathGlob } from './path-glob.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROBE_TYPES, probeTypeOf, type Capability, type ListProbesResult, type ProbeDescription, type ProbeTreeResult, type ProbeType, type StructLayout } from '../../common/contract/index.js';
@@ -15,7 +16,7 @@ import { readKprobeFunctions } from './kprobes.js';
 import { SearchIndex, type IndexEntry } from './search.js';
 import type { CatalogOptions, CatalogService, ListProbesQuery } from './service.js';
 import { readFormat, readTracepoints, type TracepointField } from './tracepoints.js';
-import { listBinary, listPid, UprobeError, type UserProbe, type UserProbeList } from './uprobes.js';
+import { listBinary, listMatching, listPid, UprobeError, type UserProbe, type UserProbeList } from './uprobes.js';
 import { ensureTracefs } from './tracefs.js';
 
 export interface CatalogRoots {
@@ -83,6 +84,16 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
   let state: State | null = null;
   const st: CatalogStats = { source: null, loadMs: 0, readMs: 0, indexMs: 0, probes: 0, cacheFile: null, cacheError: null };
   const userCache = new Map<string, { mtimeMs: number; list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> }>();
+  const globCache = new Map<string, { sig: string; list: UserProbeList }>();
+  const indexOf = new WeakMap<UserProbeList, SearchIndex>();
+  const mtimeOf = (f: string) => {
+    try {
+      return fs.statSync(f).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  let pidCache: { key: string; entry: { list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> } } | null = null;
 
   const caps = (): Record<string, Capability> => {
     try {
@@ -150,8 +161,14 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
 
   function userProbes(binary: string | undefined, pid: number | undefined): { list: UserProbeList; index: SearchIndex; byName: Map<string, UserProbe> } {
     if (pid !== undefined) {
-      const list = listPid(pid, native, getRoots().proc);
-      return { list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
+      // Each mapped object's list comes from the per-file cache; the process's index is kept
+      // while its objects are the same (every keystroke of a search asks again).
+      const list = listPid(pid, native, getRoots().proc, (f) => userProbes(f, undefined).list);
+      const key = `${pid}\0${list.probes.length}\0${list.notes.join('\0')}`;
+      if (pidCache?.key === key) return pidCache.entry;
+      const entry = { list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
+      pidCache = { key, entry };
+      return entry;
     }
     const abs = path.resolve(binary!);
     let mtimeMs = -1;
@@ -165,6 +182,8 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const list = listBinary(abs, native);
     const entry = { mtimeMs, list, index: new SearchIndex(list.probes), byName: new Map(list.probes.map((p) => [p.name, p])) };
     userCache.set(abs, entry);
+    // Bounded: a few processes' libraries, not every file ever browsed.
+    while (userCache.size > 128) userCache.delete(userCache.keys().next().value!);
     return entry;
   }
 
@@ -175,10 +194,12 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 500;
     const query = q.query ?? '';
-    // `uprobe:/bin/bash:read*` names its binary: list that binary's probes, as bpftrace -l does.
-    const named = q.binary === undefined && q.pid === undefined ? userPatternBinary(query) : null;
-    if (q.binary !== undefined || q.pid !== undefined || named) {
-      const u = userProbes(q.binary ?? named?.binary, q.pid);
+    // `uprobe:/bin/bash:read*`, `uprobe:/usr/lib/*/libc.so.6:malloc*` name their objects: list
+    // what bpftrace -l lists for them.
+    const named = q.binary === undefined && q.pid === undefined ? parseUserGlob(query) : null;
+    if (named) return { ...userPatternSearch(named, q, offset, limit, available), tookMs: performance.now() - t0 };
+    if (q.binary !== undefined || q.pid !== undefined) {
+      const u = userProbes(q.binary, q.pid);
       const types = (q.types?.length ? q.types : USER_TYPES).filter((t) => USER_TYPES.includes(t));
       const r = types.length ? u.index.search({ query, types, group: q.group, offset, limit, available }) : { mode: 'all' as const, total: 0, probes: [], suggestions: [], notes: [] };
       return { ...r, notes: [...u.list.notes, ...r.notes], tookMs: performance.now() - t0 };
@@ -186,6 +207,53 @@ export function createCatalog(opts: CatalogCreateOptions): Catalog {
     const s = ensure();
     const r = s.index.search({ query, types: q.types, group: q.group, offset, limit, available });
     return { ...r, notes: [...catalogNotes(s), ...r.notes], tookMs: performance.now() - t0 };
+  }
+
+  /** The probes of a pattern's object(s) whose function or USDT name matches its rest. */
+  function userPatternMatches(g: UserGlob): UserProbeList {
+    if (g.pathHasGlob) {
+      // Paging (the CLI, a scrolled list) asks the same pattern again: reread only when the
+      // files it names, or their modification times, changed.
+      const files = expandPathGlob(g.path);
+      const sig = files.map((f) => `${f}\0${mtimeOf(f)}`).join('\n');
+      const key = `${g.type}\0${g.path}\0${g.rest}`;
+      const hit = globCache.get(key);
+      if (hit && hit.sig === sig) return hit.list;
+      const list = listMatching(files, g, native);
+      globCache.set(key, { sig, list });
+      while (globCache.size > 4) globCache.delete(globCache.keys().next().value!);
+      return list;
+    }
+    const u = userProbes(g.path, undefined);
+    const file = path.resolve(g.path);
+    const probes = u.list.probes.filter((p) => {
+      if (p.type !== g.type) return false;
+      const rest = p.name.slice(p.type.length + file.length + 2);
+      if (p.type !== 'usdt') return restMatches(g, { fn: rest });
+      const colon = rest.indexOf(':');
+      return restMatches(g, { provider: rest.slice(0, colon), name: rest.slice(colon + 1) });
+    });
+    return { probes, notes: u.list.notes };
+  }
+
+  function userPatternSearch(g: UserGlob, q: ListProbesQuery, offset: number, limit: number, available: (t: ProbeType) => boolean): Omit<ListProbesResult, 'tookMs'> {
+    if (q.types?.length && !q.types.includes(g.type)) return { mode: 'glob', total: 0, probes: [], suggestions: [], notes: [`the pattern names ${g.type} probes; the filter shows only ${q.types.join(', ')}`] };
+    let u = userPatternMatches(g);
+    const notes: string[] = [];
+    if (u.probes.length === 0 && g.rest !== '' && !g.rest.includes('*')) {
+      // bpftrace -l lists only the exact name; while typing, show what starts with it.
+      const prefix = userPatternMatches({ ...g, rest: `${g.rest}*` });
+      if (prefix.probes.length) notes.push(`no probe is named exactly '${q.query.trim()}'; showing probes that start with it`);
+      u = prefix.probes.length ? prefix : u;
+    }
+    // One index per listing, kept with it: the next page reuses it.
+    let index = indexOf.get(u);
+    if (!index) {
+      index = new SearchIndex(u.probes);
+      indexOf.set(u, index);
+    }
+    const r = index.search({ query: '', types: [g.type], offset, limit, available });
+    return { ...r, mode: 'glob', notes: [...u.notes, ...notes, ...r.notes] };
   }
 
   function probeTree(o: { binary?: string; pid?: number } = {}): ProbeTreeResult {

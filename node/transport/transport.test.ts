@@ -20,6 +20,10 @@ function fakeImpl(): KscopeImpl & { runs: unknown[] } {
     sessions: () => [],
     listProbes: (q) => ({ mode: 'glob', total: 1, probes: [{ name: `tracepoint:x:${q.query}`, type: 'tracepoint', group: 'x', available: true }], suggestions: [], notes: [], tookMs: 0 }),
     probeTree: () => ({ types: [], notes: [] }),
+    listProcesses: () => ({ processes: [], notes: [] }),
+    processObjects: () => {
+      throw new Error('not used');
+    },
     describeProbe: () => {
       throw new Error('not used');
     },

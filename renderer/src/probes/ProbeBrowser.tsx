@@ -17,16 +17,21 @@ import {
   toggleType,
 } from './browser.js';
 import { ProbeDetails } from './ProbeDetails.js';
+import { ProbePicker, TargetBar } from './ProbePicker.js';
+import { useTarget } from './target.js';
+import { parseUserGlob } from '../../../common/bpftrace/user-glob.js';
 import './probes.css';
 import { leafLabel, resultSegments, treeRows, unavailableText, type Row } from './rows.js';
 
 const ROW_HEIGHT = 22;
+const USER_TAG: Partial<Record<string, string>> = { uprobe: 'uprobe', uretprobe: 'uret', usdt: 'usdt' };
 
 export function ProbeBrowser() {
   const open = useCatalog((s) => s.open);
   const tree = useCatalog((s) => s.tree);
   const query = useCatalog((s) => s.query);
   const selected = useCatalog((s) => s.selected);
+  const pickerOpen = useTarget((s) => s.pickerOpen);
   const total = useMemo(() => tree?.types.reduce((n, t) => n + (t.available ? t.count : 0), 0) ?? 0, [tree]);
 
   if (!open) {
@@ -65,10 +70,15 @@ export function ProbeBrowser() {
         </button>
       </div>
       <SearchBox />
-      <div className={`probe-list-wrap${selected ? ' with-details' : ''}`}>
-        {query.trim() ? <SearchResults /> : <ProbeTree />}
-      </div>
-      {selected ? <ProbeDetails /> : null}
+      <TargetBar />
+      {pickerOpen ? (
+        <ProbePicker />
+      ) : (
+        <>
+          <div className={`probe-list-wrap${selected ? ' with-details' : ''}`}>{query.trim() ? <SearchResults /> : <ProbeTree />}</div>
+          {selected ? <ProbeDetails /> : null}
+        </>
+      )}
     </aside>
   );
 }
@@ -123,6 +133,10 @@ function SearchBox() {
   };
 
   const shown = result && query.trim() && resultFor === query;
+  const target = useTarget((s) => s.target);
+  // What the host says about user-space listings (files matched, debug files read) is shown;
+  // the kernel catalog's own notes are not repeated under every search.
+  const userNotes = result !== null && result.notes.length > 0 && (target !== null || parseUserGlob(query) !== null);
   return (
     <div className="probe-search-wrap">
       <div className="probe-search-box">
@@ -164,6 +178,12 @@ function SearchBox() {
           ) : (
             <span className="meta-dim">{searching ? 'Searching…' : ' '}</span>
           )}
+        </div>
+      ) : null}
+      {shown && userNotes ? (
+        <div className="probe-search-notes" data-testid="probe-search-notes" title={result.notes.join('\n')}>
+          {result.notes[0]}
+          {result.notes.length > 1 ? ` (+${result.notes.length - 1} more)` : ''}
         </div>
       ) : null}
     </div>
@@ -274,6 +294,8 @@ function SearchResults() {
               }}
             >
               <span className={`type-dot type-${p.type}`} aria-hidden="true" title={p.type} />
+              {/* uprobe and uretprobe of one function differ only in their start, which a long path pushes out of sight. */}
+              {USER_TAG[p.type] ? <span className={`result-type-tag tag-${p.type}`}>{USER_TAG[p.type]}</span> : null}
               <span className="probe-name mono">
                 <span className="probe-name-inner">
                   {resultSegments(p).map((seg, i) =>

@@ -10,6 +10,8 @@ import { useUi } from '../state/ui.js';
 import { formatNumber } from '../views/format.js';
 import { errorMessage, measureRate } from './api.js';
 import { closeDetails } from './browser.js';
+import { useTarget } from './target.js';
+import { useRunOptions } from '../run-options/store.js';
 
 export const MEASURE_SECONDS = 5;
 
@@ -211,6 +213,9 @@ function Actions({ d }: { d: ProbeDescription }) {
   const [measure, setMeasure] = useState<Measure>({ phase: 'idle' });
   const menuRef = useRef<HTMLDivElement>(null);
   const name = d.name;
+  const target = useTarget((s) => s.target);
+  // The picked process's PID, for a probe in one of its objects.
+  const pid = target?.pid != null && (d.type === 'uprobe' || d.type === 'uretprobe' || d.type === 'usdt') ? target.pid : null;
 
   useEffect(() => {
     setMenu(false);
@@ -257,8 +262,10 @@ function Actions({ d }: { d: ProbeDescription }) {
           data-testid="probe-insert"
           onClick={() => {
             useEditor.getState().insertText(name);
+            // A probe of a picked process: trace that process only (bpftrace -p PID).
+            if (pid !== null) useRunOptions.getState().set({ pid: String(pid), command: '' });
           }}
-          title="Insert the probe name at the editor's cursor"
+          title={pid !== null ? `Insert the probe name at the editor's cursor, and set -p ${pid} in the run options` : "Insert the probe name at the editor's cursor"}
         >
           Insert
         </button>
@@ -331,6 +338,11 @@ function Actions({ d }: { d: ProbeDescription }) {
       {measure.phase === 'error' ? (
         <div className="measure measure-error" data-testid="probe-rate-error">
           {measure.message}
+        </div>
+      ) : null}
+      {pid !== null ? (
+        <div className="pd-pid-hint" data-testid="probe-pid-hint">
+          Insert also sets <span className="mono">-p {pid}</span> in the run options: bpftrace traces {target?.comm ?? 'that process'} only.
         </div>
       ) : null}
     </div>

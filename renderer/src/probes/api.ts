@@ -49,7 +49,9 @@ export function listProbes(params: ListProbesParams): Promise<ListProbesResult> 
   return client().listProbes(params);
 }
 
-export function probeTree(): Promise<ProbeTreeResult> {
+/** The tree; with a binary or PID, its uprobe/uretprobe/usdt counts are that target's. */
+export function probeTree(target: { binary?: string; pid?: number } = {}): Promise<ProbeTreeResult> {
+  if (target.binary !== undefined || target.pid !== undefined) return client().probeTree(target);
   if (!treePromise) {
     const p = client().probeTree();
     treePromise = p;

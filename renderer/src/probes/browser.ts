@@ -5,6 +5,12 @@ import { onConnected, onHashParams } from '../actions.js';
 import { useCatalog, type Selection } from '../state/catalog.js';
 import { describeProbe, errorMessage, listProbes, probeTree } from './api.js';
 import { LEAF_PAGE, groupKey, probesParam, typeKey } from './rows.js';
+import { parseUserGlob } from '../../../common/bpftrace/user-glob.js';
+import { onTargetChange, rememberBinary, targetParams, useTarget } from './target.js';
+
+const USER_TYPES: readonly ProbeType[] = ['uprobe', 'uretprobe', 'usdt'];
+/** The picked binary or process, for the calls that list user-space probes. */
+const target = () => targetParams(useTarget.getState().target);
 
 const set = useCatalog.setState;
 const get = useCatalog.getState;
@@ -15,7 +21,9 @@ export const SEARCH_DEBOUNCE_MS = 60;
 
 export async function loadTree(): Promise<void> {
   try {
-    const tree = await probeTree();
+    const t = useTarget.getState().target;
+    const tree = await probeTree(target());
+    if (t !== useTarget.getState().target) return; // picked another meanwhile
     set({ tree, treeError: null });
   } catch (e) {
     set({ treeError: errorMessage(e) });
@@ -30,7 +38,7 @@ export async function loadLeaves(type: ProbeType, group: string | null, offset =
     leaves: { ...s.leaves, [key]: { probes: prev?.probes ?? [], total: prev?.total ?? 0, loading: true, error: null } },
   }));
   try {
-    const r = await listProbes({ types: [type], ...(group !== null ? { group } : {}), limit: LEAF_PAGE, offset });
+    const r = await listProbes({ types: [type], ...(group !== null ? { group } : {}), ...(USER_TYPES.includes(type) ? target() : {}), limit: LEAF_PAGE, offset });
     set((s) => {
       const old = s.leaves[key]?.probes ?? [];
       return { leaves: { ...s.leaves, [key]: { probes: [...old.slice(0, offset), ...r.probes], total: r.total, loading: false, error: null } } };
@@ -75,9 +83,14 @@ export function setQuery(query: string): void {
   set({ searching: true });
   searchTimer = setTimeout(() => {
     searchTimer = null;
-    listProbes({ query: query.trim(), limit: SEARCH_LIMIT })
+    // A pattern naming its own path (uprobe:/bin/bash:read*) wins over the picked target.
+    const named = parseUserGlob(query);
+    const scope = named ? {} : target();
+    listProbes({ query: query.trim(), ...scope, limit: SEARCH_LIMIT })
       .then((result) => {
         if (seq !== searchSeq) return; // a newer query was typed: drop this answer
+        // A binary typed in a pattern that found probes joins the picker's recent binaries.
+        if (named && !named.pathHasGlob && result.total > 0) rememberBinary(named.path);
         set({ result, resultFor: query, searching: false, searchError: null, active: 0 });
       })
       .catch((e: unknown) => {
@@ -134,6 +147,16 @@ function applyUrl(): void {
   if (pattern && pattern !== get().query) openWithSearch(pattern);
 }
 
+/** With a target picked, its uprobe and usdt types open (and their group, when there is one). */
+function openTargetTypes(): void {
+  if (!useTarget.getState().target) return;
+  for (const t of get().tree?.types ?? []) {
+    if (t.type === 'uretprobe' || !USER_TYPES.includes(t.type) || t.count === 0) continue;
+    set((s) => ({ expanded: { ...s.expanded, [typeKey(t.type)]: true } }));
+    if (t.groups.length === 1) toggleGroup(t.type, t.groups[0]!.name);
+  }
+}
+
 let wired = false;
 /** Load the tree on every connection; honour probes=PATTERN. */
 export function wireCatalog(): void {
@@ -145,4 +168,11 @@ export function wireCatalog(): void {
     applyUrl();
   });
   onHashParams(applyUrl);
+  // A new target: its tree, and the search asked again within it.
+  onTargetChange(() => {
+    set({ tree: null, treeError: null, leaves: {}, expanded: {}, selected: null, details: null });
+    void loadTree().then(openTargetTypes);
+    const q = get().query;
+    if (q.trim()) setQuery(q);
+  });
 }

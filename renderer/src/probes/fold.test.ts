@@ -39,4 +39,19 @@ describe('folded search results', () => {
     const ok = { ...result, total: 2, available: 2, probes: result.probes.slice(0, 2) };
     expect(resultRows(ok, tree, false).every((r) => r.kind === 'probe')).toBe(true);
   });
+  it('uprobe/usdt results fold the same way, with the reason and the alternative (a kernel without uprobes)', () => {
+    const u = (name: string, type: 'uprobe' | 'usdt') => ({ name, type, group: '/bin/bash', available: false });
+    const r: ListProbesResult = { mode: 'glob', total: 2, available: 0, probes: [u('uprobe:/bin/bash:readline', 'uprobe'), u('usdt:/bin/bash:x:y', 'usdt')], suggestions: [], notes: [], tookMs: 1 };
+    const t = {
+      types: [
+        { type: 'uprobe', count: 1, available: false, reason: 'the kernel was built without uprobes', alternative: 'sample user stacks instead: profile:hz:99 { @[ustack] = count(); }', groups: [] },
+        { type: 'usdt', count: 1, available: false, reason: 'the kernel was built without uprobes', alternative: null, groups: [] },
+      ],
+      notes: [],
+    } as unknown as ProbeTreeResult;
+    const rows = resultRows(r, t, false);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'fold', count: 2, types: ['uprobe', 'usdt'], reason: 'the kernel was built without uprobes' });
+    expect((rows[0] as Extract<(typeof rows)[number], { kind: 'fold' }>).alternative).toMatch(/profile:hz:99/);
+  });
 });

@@ -4,6 +4,7 @@
 // code from the vm-no-kprobes kernel fixture, examples are the real gallery, the library
 // (list, rename, delete, replay, exports, imports, compare) is the real one over a
 // temporary folder; only the runs are simulated (runs.ts), through the real pipeline.
+import { listProcesses, processObjects } from '../../../node/catalog/processes.js';
 import { createRemoteService } from '../../../node/remote/remote-service.js';
 import { recordingTail } from '../../../node/remote/recording-tail.js';
 import fs from 'node:fs';
@@ -113,6 +114,9 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
     },
     listProbes: (q) => catalog.listProbes(q),
     probeTree: (p) => catalog.probeTree(p ?? {}),
+    // Processes are this machine's, read-only (the picker's listing needs no kernel feature).
+    listProcesses: () => listProcesses(),
+    processObjects: ({ pid }) => processObjects(pid),
     describeProbe: ({ name, binary }) => catalog.describeProbe(name, binary),
     describeStruct: ({ name }) => catalog.describeStruct(name),
     // A steady, made-up rate: measuring needs a kernel.
