@@ -12,6 +12,7 @@
 // so a re-fold costs a Map lookup per key plus one add per frame.
 import type { FlameNode } from '../contract/index.js';
 import { emptyStackName } from './empty-stack.js';
+import { RangeTable } from './frame-table.js';
 
 export type KeyPart = 'kstack' | 'ustack' | 'string' | 'number';
 
@@ -324,7 +325,7 @@ export class StackFolder {
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
   /** Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame. */
-  private readonly rawIds = new Map<string, number>();
+  private readonly rawIds = new RangeTable();
   private readonly frameIdOf = (key: string, x: number, y: number): number => this.frameIdAt(key, x, y);
   private keyCache = new Map<string, CachedKey>();
   /** Group parts per key the map really has (fewest seen), for comm strings with commas. */
@@ -349,12 +350,11 @@ export class StackFolder {
   }
 
   private frameIdAt(key: string, x: number, y: number): number {
-    // V8 hashes and compares the (sliced) frame text in C++: faster than doing it in JS.
-    const text = key.slice(x, y);
-    let id = this.rawIds.get(text);
-    if (id === undefined) {
-      id = this.intern(frameName(text));
-      this.rawIds.set(text, id);
+    // Looked up in place (no slice per frame): see frame-table.ts.
+    let id = this.rawIds.get(key, x, y);
+    if (id < 0) {
+      id = this.intern(frameName(key.slice(x, y)));
+      this.rawIds.addLast(key, x, y, id);
     }
     return id;
   }

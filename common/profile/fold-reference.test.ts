@@ -1,0 +1,162 @@
+// The fast fold (StackFolder: frames interned in place in the key, sorted paths, flat
+// arrays) against a straightforward reference fold (test/support/reference-fold.ts) on real
+// bpftrace output of every tested version and on keys built to break it. Trees are compared
+// whole (every node, name and count), children in a canonical order.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FlameNode, MapEvent, TraceEvent } from '../contract/index.js';
+import { StdoutDecoder } from '../../node/engine/decode-stdout.js';
+import { canonical, referenceFold } from '../../test/support/reference-fold.js';
+import { kstackKey, syntheticProfile } from '../../test/support/synthetic-profile.js';
+import { hashRange, RangeTable } from './frame-table.js';
+import { isStackMap, pruneTree, StackFolder, type KeyPart } from './stacks.js';
+
+const FIX = path.resolve(__dirname, '../../test/fixtures');
+type Entries = { key: string | null; value: unknown }[];
+
+const fast = (entries: Entries, folder = new StackFolder()): FlameNode => canonical(pruneTree(folder.fold(entries), 0).tree);
+const ref = (entries: Entries, keyParts?: readonly KeyPart[] | null): FlameNode =>
+  canonical(referenceFold(entries, keyParts === undefined ? {} : { emptyStacks: { keyParts } }));
+
+function countNodes(t: FlameNode): number {
+  return 1 + (t.c ?? []).reduce((a, c) => a + countNodes(c), 0);
+}
+
+/** Every stack map print in a bpftrace fixture, decoded as the engine decodes it. */
+function stackMaps(version: string, name: string): MapEvent[] {
+  const dir = path.join(FIX, `bpftrace-${version}`);
+  const d = new StdoutDecoder({ bpftraceVersion: fs.readFileSync(path.join(dir, 'VERSION.txt'), 'utf8').split('\n')[0] });
+  const evs: TraceEvent[] = [...d.push(fs.readFileSync(path.join(dir, `${name}.stdout.ndjson`), 'utf8'), 0), ...d.end(0)];
+  return evs.filter((e): e is MapEvent => e.type === 'map' && isStackMap(e.entries));
+}
+
+describe('fold = reference fold on real bpftrace output', () => {
+  for (const v of ['0.17', '0.23', '0.27']) {
+    for (const name of ['kstack', 'dup-stacks']) {
+      it(`bpftrace ${v} ${name}: every print, one folder across prints`, () => {
+        const maps = stackMaps(v, name);
+        expect(maps.length, 'stack map prints in the fixture').toBeGreaterThan(0);
+        const folder = new StackFolder();
+        for (const m of maps) {
+          const want = ref(m.entries);
+          expect(fast(m.entries, folder)).toEqual(want);
+          expect(countNodes(want)).toBeGreaterThan(1);
+        }
+      });
+    }
+  }
+
+  it('a recorded CPU profile with empty kstacks ([kstack, comm]), empty stacks named', () => {
+    const lines = fs.readFileSync(path.join(FIX, 'exports', 'profile-a.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name?: string; entries?: Entries });
+    const prints = lines.filter((l) => l.type === 'map' && l.name === '@stacks');
+    expect(prints.length).toBeGreaterThan(0);
+    const keyParts: KeyPart[] = ['kstack', 'string'];
+    const folder = new StackFolder({ emptyStacks: { keyParts } });
+    for (const p of prints) expect(fast(p.entries!, folder)).toEqual(ref(p.entries!, keyParts));
+  });
+
+  it('the bench profile (2,000 synthetic kstacks), then a second print with changed counts', () => {
+    const gen = syntheticProfile(7);
+    const stacks = gen.stacks(2000, 25);
+    const counts = gen.counts(stacks.length, 50_000);
+    const entries = stacks.map((s, i) => ({ key: kstackKey(s), value: counts[i] }));
+    const folder = new StackFolder();
+    expect(fast(entries, folder)).toEqual(ref(entries));
+    const later = entries.filter((_, i) => i % 3 !== 0).map((e, i) => ({ key: e.key, value: (e.value as number) + i }));
+    expect(fast(later, folder)).toEqual(ref(later));
+  });
+});
+
+describe('fold = reference fold on adversarial keys', () => {
+  const cases: Record<string, Entries> = {
+    'duplicate frames in a stack and duplicate keys in a print': [
+      { key: '\n    f+1\n    f+1\n    f+2\n    g+3\n', value: 2 },
+      { key: '\n    f+1\n    f+1\n    f+2\n    g+3\n', value: 5 },
+      { key: '\n    f+9\n    g+3\n', value: 1 },
+      { key: '\n    g+3\n    g+3\n', value: 4 },
+    ],
+    'UTF-8 restored from escapes, lone and paired surrogates, \\xNN bytes': [
+      { key: '\n    café_fn+1\n    中文+2\n    root+0\n', value: 3 },
+      { key: '\n    café_fn+2\n    中文+2\n    root+0\n', value: 1 },
+      { key: '\n    cafe_fn+1\n    中文+2\n    root+0\n', value: 1 },
+      { key: '\n    𝄞clef+1\n    \\xff\\xfe+3\n    root+0\n', value: 7 },
+      { key: '\n    \ud800+1\n    root+0\n', value: 1 },
+      { key: '\n    \ufffff0+1\n    root+0\n', value: 1 },
+    ],
+    'empty stacks in every layout, one-frame stacks': [
+      { key: '\n,chromium', value: 2 },
+      { key: ',chromium', value: 3 },
+      { key: '\n    f+1\n,chromium', value: 1 },
+      { key: '\n    only+1\n', value: 9 },
+      { key: '\n', value: 4 },
+      { key: '', value: 5 },
+      { key: '\n,\n    read+3\n,node', value: 1 },
+      { key: '\n    k+1\n,\n,node', value: 1 },
+    ],
+    'offsets of every form, blank and spaced frames, frames that differ in one char': [
+      { key: '\n    f+0x1f\n    f+12 (/lib/x.so)\n    [unknown]\n    +5\n    f+\n', value: 1 },
+      { key: '\n    foo bar+1\n          \n    a\n', value: 2 },
+      { key: '\n    abcdefghijklmnopqrstuvwxyz+1\n    abcdefghijklmnopqrstuvwxyZ+1\n    abcdefghijklmnopqrstuvwxy+1\n', value: 3 },
+      { key: '\n    x+1\n\n    y+2\n', value: 1 },
+    ],
+    'groups: comm with commas, numbers, stacks after groups, values as strings, skipped values': [
+      { key: '\n    f+1\n,a,b,7', value: 1 },
+      { key: '\n    f+1\n,bash,7', value: 2 },
+      { key: 'bash,\n    g+1\n    h+2\n', value: '3' },
+      { key: '\n    f+1\n,bash,7', value: '18446744073709551615' },
+      { key: '\n    f+1\n,zero,1', value: 0 },
+      { key: '\n    f+1\n,neg,1', value: -3 },
+      { key: null, value: 4 },
+      { key: '\n    f+1\n,nan,1', value: 'x' },
+    ],
+    'a frame longer than the pool and many distinct frames (table growth)': [
+      { key: `\n    ${'w'.repeat(20_000)}+1\n    root+0\n`, value: 1 },
+      ...Array.from({ length: 3000 }, (_, i) => ({ key: `\n    leaf_${i}+${i}\n    mid_${i % 37}+1\n    root+0\n`, value: 1 + (i % 5) })),
+    ],
+  };
+  for (const [name, entries] of Object.entries(cases)) {
+    it(name, () => {
+      expect(fast(entries)).toEqual(ref(entries));
+    });
+  }
+
+  it('empty stacks named from the declared key parts', () => {
+    const entries = cases['empty stacks in every layout, one-frame stacks'];
+    for (const keyParts of [null, ['kstack', 'string'], ['kstack', 'ustack', 'string'], ['ustack', 'string']] as (KeyPart[] | null)[]) {
+      expect(fast(entries, new StackFolder({ emptyStacks: { keyParts } }))).toEqual(ref(entries, keyParts));
+    }
+  });
+
+  it('frames whose 32-bit hashes collide are still told apart', () => {
+    // Find real collisions of hashRange among deterministic names of one length (the table
+    // compares lengths too): scrambled hex, birthday bound ~n²/2³³, 3 pairs by n ≈ 150 k.
+    // (Plain decimal names "fn_100000".."fn_999999" happen to have no FNV-1a collision.)
+    const seen = new Map<number, string>();
+    const pairs: [string, string][] = [];
+    for (let i = 100_000; pairs.length < 3 && i < 1_000_000; i++) {
+      const s = `f_${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
+      const h = hashRange(s, 0, s.length);
+      const o = seen.get(h);
+      if (o !== undefined) pairs.push([o, s]);
+      else seen.set(h, s);
+    }
+    expect(pairs.length).toBe(3);
+    const entries = pairs.flatMap(([a, b], i) => [
+      { key: `\n    ${a}+1\n    root+0\n`, value: 1 + i },
+      { key: `\n    ${b}+1\n    root+0\n`, value: 10 + i },
+    ]);
+    const tree = fast(entries);
+    expect(tree).toEqual(ref(entries));
+    expect(tree.c![0].c!.length).toBe(6);
+    // And the table on its own, looked up inside a longer string.
+    const t = new RangeTable(4);
+    pairs.flat().forEach((s, i) => {
+      const key = `<<${s}>>`;
+      expect(t.get(key, 2, 2 + s.length)).toBe(-1);
+      t.addLast(key, 2, 2 + s.length, i);
+    });
+    pairs.flat().forEach((s, i) => expect(t.get(`..${s}`, 2, 2 + s.length)).toBe(i));
+    expect(t.get('fn_', 0, 3)).toBe(-1);
+  });
+});
