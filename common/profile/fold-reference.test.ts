@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlameNode, MapEvent, TraceEvent } from '../contract/index.js';
 import { StdoutDecoder } from '../../node/engine/decode-stdout.js';
-import { canonical, referenceFold } from '../../test/support/reference-fold.js';
+import { canonical, referenceFold, referencePrune } from '../../test/support/reference-fold.js';
 import { kstackKey, syntheticProfile } from '../../test/support/synthetic-profile.js';
 import { hashRange, RangeTable } from './frame-table.js';
 import { isStackMap, pruneTree, StackFolder, type KeyPart } from './stacks.js';
@@ -65,6 +65,37 @@ describe('fold = reference fold on real bpftrace output', () => {
     expect(fast(entries, folder)).toEqual(ref(entries));
     const later = entries.filter((_, i) => i % 3 !== 0).map((e, i) => ({ key: e.key, value: (e.value as number) + i }));
     expect(fast(later, folder)).toEqual(ref(later));
+  });
+});
+
+describe('pruneTree = reference cut of the reference fold', () => {
+  const gen = syntheticProfile(11);
+  const stacks = gen.stacks(3000, 25);
+  const counts = gen.counts(stacks.length, 200_000);
+  const entries = stacks.map((s, i) => ({ key: kstackKey(s), value: counts[i] }));
+  const tree = new StackFolder().fold(entries);
+  const full = referenceFold(entries);
+  for (const f of [0, 1 / 2000, 1 / 200, 1 / 20]) {
+    it(`at ${f}`, () => {
+      const r = pruneTree(tree, f);
+      const want = referencePrune(full, f);
+      expect(canonical(r.tree)).toEqual(canonical(want));
+      expect(r.nodes).toBe(countNodes(want));
+      expect(r.total).toBe(200_000);
+    });
+  }
+  it('focused on a deep frame, and on a path that is not there', () => {
+    // The heaviest path three levels down.
+    const path = ['all'];
+    let n = full;
+    for (let d = 0; d < 3; d++) {
+      n = [...n.c!].sort((a, b) => b.v - a.v)[0];
+      path.push(n.n);
+    }
+    const r = pruneTree(tree, 1 / 100, path);
+    expect(r.total).toBe(n.v);
+    expect(canonical(r.tree)).toEqual(canonical(referencePrune(full, 1 / 100, path)));
+    expect(pruneTree(tree, 1 / 100, [...path, 'no such frame']).tree).toEqual({ n: 'no such frame', v: 0 });
   });
 });
 

@@ -176,7 +176,12 @@ export interface FoldResult {
   stacks: number;
 }
 
-/** A fold of one map, kept so it can be cut at any resolution or focus without re-folding. */
+/**
+ * A fold of one map, kept so it can be cut at any resolution or focus without re-folding.
+ * Nodes are in preorder (the fold adds them walking sorted paths): node i's subtree is the
+ * range i .. i + subtreeSizes()[i] − 1, and its children are i + 1, then each next one
+ * right after the previous one's subtree, in the order the fold made them.
+ */
 export class FlameTree {
   /** Node arrays (node 0 is the root "all"); a child's index is always above its parent's. */
   parent: Int32Array;
@@ -196,6 +201,20 @@ export class FlameTree {
 
   get total(): number {
     return this.value[0];
+  }
+
+  private sub: Int32Array | null = null;
+
+  /** Nodes in each node's subtree, itself included (computed once per tree size). */
+  subtreeSizes(): Int32Array {
+    const n = this.size;
+    if (this.sub && this.sub.length === n) return this.sub;
+    // Children come after parents, so one reverse pass adds each to its parent.
+    const sub = new Int32Array(n).fill(1);
+    const parent = this.parent;
+    for (let i = n - 1; i > 0; i--) sub[parent[i]] += sub[i];
+    this.sub = sub;
+    return sub;
   }
 
   private grow(): void {
@@ -241,13 +260,13 @@ export class FlameTree {
   find(path: readonly string[]): number {
     const p = path.length > 0 && path[0] === ROOT_NAME ? path.slice(1) : path;
     if (p.length === 0) return 0;
-    const { start, list } = this.children();
+    const sub = this.subtreeSizes();
     let node = 0;
     for (const want of p) {
       let found = -1;
-      for (let k = start[node]; k < start[node + 1]; k++) {
-        if (this.nodeName(list[k]) === want) {
-          found = list[k];
+      for (let c = node + 1, end = node + sub[node]; c < end; c += sub[c]) {
+        if (this.nodeName(c) === want) {
+          found = c;
           break;
         }
       }
@@ -275,11 +294,9 @@ export interface PruneResult {
 export function pruneTree(t: FlameTree, minFraction: number, focus: readonly string[] = []): PruneResult {
   const rootIdx = focus.length > 0 ? t.find(focus) : 0;
   if (rootIdx < 0) return { tree: { n: focus[focus.length - 1] ?? ROOT_NAME, v: 0 }, total: 0, nodes: 1, prunedNodes: 0 };
-  const n = t.size;
-  // Subtree sizes: children come after parents, so one reverse pass adds each to its parent.
-  const sub = new Int32Array(n).fill(1);
-  for (let i = n - 1; i > 0; i--) sub[t.parent[i]] += sub[i];
-  const { start, list } = t.children();
+  // Preorder (see FlameTree): children are walked by subtree sizes, no child lists to build
+  // over the whole tree (they cost more than the cut itself on a 1.9 M-node tree).
+  const sub = t.subtreeSizes();
   const rootValue = t.value[rootIdx];
   const threshold = minFraction > 0 ? minFraction * rootValue : 0;
   let nodes = 0;
@@ -287,14 +304,12 @@ export function pruneTree(t: FlameTree, minFraction: number, focus: readonly str
   const build = (i: number): FlameNode => {
     nodes++;
     const node: FlameNode = { n: t.nodeName(i), v: t.value[i] };
-    const s = start[i];
-    const e = start[i + 1];
-    if (e > s) {
+    const end = i + sub[i];
+    if (end > i + 1) {
       const kids: FlameNode[] = [];
       let prunedV = 0;
       let prunedN = 0;
-      for (let k = s; k < e; k++) {
-        const c = list[k];
+      for (let c = i + 1; c < end; c += sub[c]) {
         if (t.value[c] >= threshold && t.value[c] > 0) kids.push(build(c));
         else {
           prunedV += t.value[c];

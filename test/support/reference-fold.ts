@@ -5,7 +5,7 @@
 // normalizeGroups (commas inside a comm) and emptyStackName (what an empty stack is called).
 import type { FlameNode } from '../../common/contract/index.js';
 import { emptyStackName } from '../../common/profile/empty-stack.js';
-import { frameName, normalizeGroups, type KeyPart } from '../../common/profile/stacks.js';
+import { frameName, normalizeGroups, PRUNED_PREFIX, type KeyPart } from '../../common/profile/stacks.js';
 
 interface RefNode {
   v: number;
@@ -80,4 +80,32 @@ export function canonical(t: FlameNode): FlameNode {
   if (!t.c) return { n: t.n, v: t.v };
   const c = t.c.map(canonical).sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : a.v - b.v));
   return { n: t.n, v: t.v, c };
+}
+
+/** Nodes in a FlameNode tree. */
+function size(t: FlameNode): number {
+  return 1 + (t.c ?? []).reduce((a, c) => a + size(c), 0);
+}
+
+/**
+ * The reference cut of a full tree (as pruneTree cuts one): under each kept node, children
+ * narrower than minFraction × the root's value merge into one "(pruned N frames)" child.
+ */
+export function referencePrune(full: FlameNode, minFraction: number, focus: readonly string[] = []): FlameNode {
+  let root: FlameNode | undefined = full;
+  for (const name of focus[0] === 'all' ? focus.slice(1) : focus) root = root?.c?.find((c) => c.n === name);
+  if (!root) return { n: focus[focus.length - 1] ?? 'all', v: 0 };
+  const threshold = minFraction > 0 ? minFraction * root.v : 0;
+  const cut = (t: FlameNode): FlameNode => {
+    if (!t.c) return { n: t.n, v: t.v };
+    const kept = t.c.filter((c) => c.v >= threshold && c.v > 0);
+    const gone = t.c.filter((c) => !(c.v >= threshold && c.v > 0));
+    const c = kept.map(cut);
+    if (gone.length > 0) {
+      const n = gone.reduce((a, g) => a + size(g), 0);
+      c.push({ n: `${PRUNED_PREFIX} ${n} frame${n === 1 ? '' : 's'})`, v: gone.reduce((a, g) => a + g.v, 0) });
+    }
+    return { n: t.n, v: t.v, c };
+  };
+  return cut(root);
 }
