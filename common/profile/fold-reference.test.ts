@@ -66,6 +66,21 @@ describe('fold = reference fold on real bpftrace output', () => {
     const later = entries.filter((_, i) => i % 3 !== 0).map((e, i) => ({ key: e.key, value: (e.value as number) + i }));
     expect(fast(later, folder)).toEqual(ref(later));
   });
+
+  it('many prints with keys coming and going through one folder (cache and path pool compaction)', () => {
+    const gen = syntheticProfile(3);
+    const stacks = gen.stacks(12_000, 25);
+    const counts = gen.counts(stacks.length, 100_000);
+    const all = stacks.map((s, i) => ({ key: kstackKey(s), value: counts[i] }));
+    const folder = new StackFolder();
+    // Disjoint windows of 3,000 keys, then back to the first, then everything.
+    const prints = [0, 1, 2, 3, 0].map((w) => all.slice(w * 3000, w * 3000 + 3000));
+    prints.push(all);
+    for (const p of prints) expect(fast(p, folder)).toEqual(ref(p));
+    // A comm with a comma seen before a key that shows the map has fewer parts.
+    const withComm = [{ key: '\n    f+1\n,a,b,7', value: 1 }, ...all.slice(0, 50).map((e) => ({ key: `${e.key},bash,7`, value: e.value }))];
+    expect(fast(withComm, folder)).toEqual(ref(withComm));
+  });
 });
 
 describe('pruneTree = reference cut of the reference fold', () => {

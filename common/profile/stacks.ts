@@ -165,12 +165,6 @@ export function keyPartsOf(parsed: ParsedKey | null, hint?: KeyPart[] | null): K
   return parsed.layout.map((l) => (l === 'stack' ? 'kstack' : NUMERIC.test(parsed.groups[g++] ?? '') ? 'number' : 'string'));
 }
 
-interface CachedKey {
-  /** Node path ids: group name ids then frame name ids, root-first. */
-  path: Int32Array;
-  groupCount: number;
-}
-
 export interface FoldResult {
   total: number;
   stacks: number;
@@ -335,17 +329,30 @@ export function pruneTree(t: FlameTree, minFraction: number, focus: readonly str
 /**
  * Folds one stack map at a time. Keep one folder per map: it caches parsed keys across
  * prints of the same map, which is where a live re-fold spends its time otherwise.
+ *
+ * Performance (bench/flamegraph: 100 k keys, 2.5 M frames): frames are interned where they
+ * are in the key (RangeTable, no string per frame); a key is scanned straight into a
+ * scratch Int32Array (no per-key arrays), and its path (name ids, root first) is kept in one
+ * shared Int32Array pool, `[length, ids…]` at the offset the key cache holds, so a fold
+ * allocates nothing per key but its cache entry.
  */
 export class StackFolder {
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
   /** Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame. */
   private readonly rawIds = new RangeTable();
-  private readonly frameIdOf = (key: string, x: number, y: number): number => this.frameIdAt(key, x, y);
-  private keyCache = new Map<string, CachedKey>();
+  /** Printed key → offset of its path in `pool`. */
+  private keyCache = new Map<string, number>();
+  private pool = new Int32Array(1 << 16);
+  private poolEnd = 0;
+  /** One key's frame ids as printed (leaf first, stack parts one after another). */
+  private scratch = new Int32Array(256);
+  /** Where each stack part of the key being parsed starts in `scratch`. */
+  private readonly stackStarts: number[] = [];
   /** Group parts per key the map really has (fewest seen), for comm strings with commas. */
   private groupParts = Infinity;
-  lastParsed: ParsedKey | null = null;
+  /** The last key parsed (not taken from the cache), for keyPartsOf. */
+  private lastKey: string | null = null;
 
   /**
    * `emptyStacks`: draw a sample whose stacks are all empty as one named frame
@@ -353,6 +360,11 @@ export class StackFolder {
    * instead of leaving it as blank width under its parent.
    */
   constructor(private readonly opts: { emptyStacks?: { keyParts: readonly KeyPart[] | null } } = {}) {}
+
+  /** The last key this folder parsed, split (its layout tells the map's key parts). */
+  get lastParsed(): ParsedKey | null {
+    return this.lastKey === null ? null : parseStackKey(this.lastKey);
+  }
 
   private intern(name: string): number {
     let id = this.nameIds.get(name);
@@ -374,93 +386,189 @@ export class StackFolder {
     return id;
   }
 
-  private parse(key: string): CachedKey {
-    const parsed = parseStackKey(key, this.frameIdOf);
-    this.lastParsed = parsed;
-    if (parsed.groups.length < this.groupParts) {
+  private pushFrame(n: number, id: number): number {
+    if (n === this.scratch.length) {
+      const s = new Int32Array(n * 2);
+      s.set(this.scratch);
+      this.scratch = s;
+    }
+    this.scratch[n] = id;
+    return n + 1;
+  }
+
+  /**
+   * Parse a key into the pool; returns its offset. The same reading as parseStackKey (which
+   * stays the reference for the key's layout), with frame ids written to `scratch`.
+   */
+  private parse(key: string): number {
+    this.lastKey = key;
+    const starts = this.stackStarts;
+    starts.length = 0;
+    let groups: string[] | null = null;
+    let nIds = 0;
+    const n = key.length;
+    let p = 0;
+    while (p < n) {
+      if (key.charCodeAt(p) === 10) {
+        // A stack: from "\n" to a "\n" followed by "," or the end; a lone "\n" is empty.
+        let q = p + 1;
+        if (p + 1 >= n || key.charCodeAt(p + 1) === 44) q = p;
+        else for (;;) {
+          const nl = key.indexOf('\n', q);
+          if (nl < 0) {
+            q = n;
+            break;
+          }
+          if (nl === n - 1 || key.charCodeAt(nl + 1) === 44) {
+            q = nl;
+            break;
+          }
+          q = nl + 1;
+        }
+        starts.push(nIds);
+        let a = p + 1;
+        while (a < q) {
+          let b = key.indexOf('\n', a);
+          if (b < 0 || b > q) b = q;
+          let x = a;
+          while (x < b && key.charCodeAt(x) === 32) x++;
+          let y = b;
+          while (y > x && key.charCodeAt(y - 1) === 32) y--;
+          // A line of spaces only is a blank frame "" (an imported folded file can hold one).
+          if (y > x || b > a) nIds = this.pushFrame(nIds, this.frameIdAt(key, x, y));
+          a = b + 1;
+        }
+        p = q + 2; // past "\n,"
+      } else {
+        const nextStack = key.indexOf(',\n', p);
+        const end = nextStack < 0 ? n : nextStack;
+        for (const part of key.slice(p, end).split(',')) {
+          // An empty part is an empty stack (",comm"), not a group.
+          if (part === '') starts.push(nIds);
+          else (groups ??= []).push(part);
+        }
+        p = nextStack < 0 ? n : nextStack + 1;
+      }
+    }
+    const raw = groups ?? [];
+    if (raw.length < this.groupParts) {
       // A key with fewer parts: comm strings seen before may have been split wrongly.
       if (this.groupParts !== Infinity) this.keyCache = new Map();
-      this.groupParts = parsed.groups.length;
+      this.groupParts = raw.length;
     }
-    const groups = normalizeGroups(parsed.groups, this.groupParts);
-    const stackIds = parsed.stackIds!;
-    let len = groups.length;
-    for (const s of stackIds) len += s.length;
+    const g = normalizeGroups(raw, this.groupParts);
     // A key of stacks only, all empty, prints as "" (bpftrace 0.17: @[kstack] sampled in user space).
-    const empty = this.opts.emptyStacks && (stackIds.length > 0 || key === '') && len === groups.length ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, groups)) : -1;
-    const path = new Int32Array(empty >= 0 ? len + 1 : len);
-    let k = 0;
-    for (const g of groups) path[k++] = this.intern(g);
-    if (empty >= 0) path[k++] = empty;
-    // Several stacks in one key (kstack, ustack): user frames root-first above kernel's.
-    for (let si = stackIds.length - 1; si >= 0; si--) {
-      const ids = stackIds[si];
-      for (let f = ids.length - 1; f >= 0; f--) path[k++] = ids[f];
+    const empty = this.opts.emptyStacks && (starts.length > 0 || key === '') && nIds === 0 ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, g)) : -1;
+    const len = g.length + (empty >= 0 ? 1 : 0) + nIds;
+    if (this.poolEnd + len + 1 > this.pool.length) {
+      const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + len + 1));
+      bigger.set(this.pool.subarray(0, this.poolEnd));
+      this.pool = bigger;
     }
-    return { path, groupCount: groups.length };
+    const pool = this.pool;
+    const off = this.poolEnd;
+    let k = off;
+    pool[k++] = len;
+    for (const name of g) pool[k++] = this.intern(name);
+    if (empty >= 0) pool[k++] = empty;
+    // Several stacks in one key (kstack, ustack): user frames root-first above kernel's.
+    const ids = this.scratch;
+    for (let si = starts.length - 1; si >= 0; si--) {
+      const to = si + 1 < starts.length ? starts[si + 1] : nIds;
+      for (let f = to - 1; f >= starts[si]; f--) pool[k++] = ids[f];
+    }
+    this.poolEnd = k;
+    return off;
   }
 
   /** Fold a map's entries (key → count) into a new tree. Entries whose value is not a number are skipped. */
   fold(entries: readonly { key: string | null; value: unknown }[]): FlameTree {
-    const t = new FlameTree(this.names, Math.max(1024, entries.length * 4));
-    const seen = new Map<string, CachedKey>();
-    const paths: Int32Array[] = [];
-    const values: number[] = [];
+    const seen = new Map<string, number>();
+    const offs = new Int32Array(entries.length);
+    const values = new Float64Array(entries.length);
+    let m = 0;
+    let nodesBound = 1;
     for (const e of entries) {
       if (e.key === null) continue;
       const v = typeof e.value === 'number' ? e.value : Number(e.value);
       if (!Number.isFinite(v) || v <= 0) continue;
-      let ck = this.keyCache.get(e.key);
-      if (!ck) {
-        ck = this.parse(e.key);
-        this.keyCache.set(e.key, ck);
+      let off = this.keyCache.get(e.key);
+      if (off === undefined) {
+        off = this.parse(e.key);
+        this.keyCache.set(e.key, off);
       }
-      seen.set(e.key, ck);
-      paths.push(ck.path);
-      values.push(v);
+      seen.set(e.key, off);
+      offs[m] = off;
+      values[m] = v;
+      nodesBound += this.pool[off];
+      m++;
     }
+    const pool = this.pool;
+    const t = new FlameTree(this.names, Math.max(1024, Math.min(nodesBound, entries.length * 4)));
     // Sort the paths (name ids, root first): stacks that share a prefix become neighbours,
     // so each path reuses the nodes of the previous one up to their common prefix and
     // creates the rest. No (parent, name) → child lookup at all: a hash table of ~2M
     // nodes missed the cache on nearly every frame.
-    const order = new Int32Array(paths.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
+    const order = new Int32Array(m);
+    for (let i = 0; i < m; i++) order[i] = i;
     order.sort((a, b) => {
-      const pa = paths[a];
-      const pb = paths[b];
-      const n = Math.min(pa.length, pb.length);
-      for (let i = 0; i < n; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-      return pa.length - pb.length;
+      const pa = offs[a];
+      const pb = offs[b];
+      const la = pool[pa];
+      const lb = pool[pb];
+      const n = la < lb ? la : lb;
+      for (let i = 1; i <= n; i++) if (pool[pa + i] !== pool[pb + i]) return pool[pa + i] - pool[pb + i];
+      return la - lb;
     });
     let stack = new Int32Array(256); // node at each depth of the previous path
-    let prev: Int32Array | null = null;
-    for (let k = 0; k < order.length; k++) {
-      const path = paths[order[k]];
+    let prev = -1;
+    for (let k = 0; k < m; k++) {
+      const at = offs[order[k]] + 1;
+      const len = pool[at - 1];
       const v = values[order[k]];
       t.value[0] += v;
       let common = 0;
-      if (prev) {
-        const n = Math.min(prev.length, path.length);
-        while (common < n && prev[common] === path[common]) common++;
+      if (prev >= 0) {
+        const n = Math.min(pool[prev - 1], len);
+        while (common < n && pool[prev + common] === pool[at + common]) common++;
       }
-      if (path.length > stack.length) {
-        const bigger = new Int32Array(path.length * 2);
+      if (len > stack.length) {
+        const bigger = new Int32Array(len * 2);
         bigger.set(stack);
         stack = bigger;
       }
       let node = common === 0 ? 0 : stack[common - 1];
-      for (let i = 0; i < path.length; i++) {
+      for (let i = 0; i < len; i++) {
         if (i >= common) {
-          node = t.add(node, path[i]);
+          node = t.add(node, pool[at + i]);
           stack[i] = node;
         } else node = stack[i];
         t.value[node] += v;
       }
-      prev = path;
+      prev = at;
     }
-    // Keep the cache to this print's keys (bounded by the map's size).
+    // Keep the cache to this print's keys (bounded by the map's size), and the pool to
+    // their paths once dropped keys fill more than half of it.
     if (seen.size !== this.keyCache.size) this.keyCache = seen;
+    this.compact();
     return t;
+  }
+
+  private compact(): void {
+    let live = 0;
+    for (const off of this.keyCache.values()) live += this.pool[off] + 1;
+    if (this.poolEnd <= 2 * live + (1 << 16)) return;
+    const old = this.pool;
+    const pool = new Int32Array(Math.max(1 << 16, live * 2));
+    let end = 0;
+    for (const [key, off] of this.keyCache) {
+      const len = old[off] + 1;
+      pool.set(old.subarray(off, off + len), end);
+      this.keyCache.set(key, end);
+      end += len;
+    }
+    this.pool = pool;
+    this.poolEnd = end;
   }
 }
 
