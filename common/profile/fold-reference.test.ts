@@ -174,35 +174,42 @@ describe('fold = reference fold on adversarial keys', () => {
     }
   });
 
-  it('frames whose 32-bit hashes collide are still told apart', () => {
-    // Find real collisions of hashRange among deterministic names of one length (the table
-    // compares lengths too): scrambled hex, birthday bound ~n²/2³³, 3 pairs by n ≈ 150 k.
+  /** Names of one length whose hashRange collide: scrambled hex after `prefix`; ~n²/2³³ pairs, 3 by n ≈ 150 k. */
+  function collisions(prefix: string): [string, string][] {
     // (Plain decimal names "fn_100000".."fn_999999" happen to have no FNV-1a collision.)
     const seen = new Map<number, string>();
     const pairs: [string, string][] = [];
     for (let i = 100_000; pairs.length < 3 && i < 1_000_000; i++) {
-      const s = `f_${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
+      const s = `${prefix}${(Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
       const h = hashRange(s, 0, s.length);
       const o = seen.get(h);
       if (o !== undefined) pairs.push([o, s]);
       else seen.set(h, s);
     }
-    expect(pairs.length).toBe(3);
-    const entries = pairs.flatMap(([a, b], i) => [
-      { key: `\n    ${a}+1\n    root+0\n`, value: 1 + i },
-      { key: `\n    ${b}+1\n    root+0\n`, value: 10 + i },
-    ]);
-    const tree = fast(entries);
-    expect(tree).toEqual(ref(entries));
-    expect(tree.c![0].c!.length).toBe(6);
-    // And the table on its own, looked up inside a longer string.
-    const t = new RangeTable(4);
-    pairs.flat().forEach((s, i) => {
-      const key = `<<${s}>>`;
-      expect(t.get(key, 2, 2 + s.length)).toBe(-1);
-      t.addLast(key, 2, 2 + s.length, i);
+    return pairs;
+  }
+
+  // Short names are compared inside the table's slot; long ones there and then in its pool.
+  for (const prefix of ['f_', 'a_frame_name_longer_than_the_slot_holds_']) {
+    it(`frames whose 32-bit hashes collide are still told apart (${prefix.length + 8} chars)`, () => {
+      const pairs = collisions(prefix);
+      expect(pairs.length).toBe(3);
+      const entries = pairs.flatMap(([a, b], i) => [
+        { key: `\n    ${a}+1\n    root+0\n`, value: 1 + i },
+        { key: `\n    ${b}+1\n    root+0\n`, value: 10 + i },
+      ]);
+      const tree = fast(entries);
+      expect(tree).toEqual(ref(entries));
+      expect(tree.c![0].c!.length).toBe(6);
+      // And the table on its own, looked up inside a longer string.
+      const t = new RangeTable(4);
+      pairs.flat().forEach((s, i) => {
+        const key = `<<${s}>>`;
+        expect(t.get(key, 2, 2 + s.length)).toBe(-1);
+        t.addLast(key, 2, 2 + s.length, i);
+      });
+      pairs.flat().forEach((s, i) => expect(t.get(`..${s}`, 2, 2 + s.length)).toBe(i));
+      expect(t.get(prefix, 0, prefix.length)).toBe(-1);
     });
-    pairs.flat().forEach((s, i) => expect(t.get(`..${s}`, 2, 2 + s.length)).toBe(i));
-    expect(t.get('fn_', 0, 3)).toBe(-1);
-  });
+  }
 });

@@ -7,15 +7,20 @@
 // costs no allocation at all.
 //
 // Layout, for the cache (2.5 M lookups into ~140 k entries miss it on nearly every one):
-// open addressing with linear probing over ONE Int32Array, four ints a slot — the full hash,
-// the value + 1 (0 = empty), and the offset and length of the entry's text in one UTF-16
-// char pool — so a lookup touches one slot and one run of the pool, not a string object.
+// open addressing with linear probing over ONE Int32Array of 64-byte slots — the full hash,
+// the value + 1 (0 = empty), the text's offset in a UTF-16 char pool and its length, then
+// the text's first 24 chars, two an int — so a lookup of a frame up to 24 chars reads one
+// slot and nothing else (the pool only for the rest of a longer one). Against separate
+// hash/value/text arrays it halved the misses (CPU of the lookups ~0.7× in one run).
 
-const STRIDE = 4;
+const STRIDE = 16;
 const HASH = 0;
 const VALUE = 1;
 const OFF = 2;
 const LEN = 3;
+const TEXT = 4;
+/** Chars kept in the slot: 12 ints of two UTF-16 units. */
+const INLINE = (STRIDE - TEXT) * 2;
 
 /** FNV-1a over key[x, y) then a murmur3 finalizer, so the low bits used for the slot mix well. */
 export function hashRange(key: string, x: number, y: number): number {
@@ -60,7 +65,6 @@ export class RangeTable {
     this.lastHash = h;
     const len = y - x;
     const slots = this.slots;
-    const pool = this.pool;
     const mask = this.mask;
     let s = h & mask;
     for (;;) {
@@ -68,10 +72,18 @@ export class RangeTable {
       const v = slots[b + VALUE];
       if (v === 0) return -1;
       if (slots[b + HASH] === h && slots[b + LEN] === len) {
-        const off = slots[b + OFF] - x;
-        let j = x;
-        while (j < y && pool[off + j] === key.charCodeAt(j)) j++;
-        if (j === y) return v - 1;
+        // The first INLINE chars sit in the slot itself (the same cache line), two a slot int.
+        const head = len < INLINE ? len : INLINE;
+        let j = 0;
+        for (; j + 1 < head; j += 2) if (slots[b + TEXT + (j >> 1)] !== (key.charCodeAt(x + j) | (key.charCodeAt(x + j + 1) << 16))) break;
+        if (j + 1 >= head && (j >= head || slots[b + TEXT + (j >> 1)] === key.charCodeAt(x + j))) {
+          if (len <= INLINE) return v - 1;
+          const pool = this.pool;
+          const off = slots[b + OFF] - x;
+          let i = x + INLINE;
+          while (i < y && pool[off + i] === key.charCodeAt(i)) i++;
+          if (i === y) return v - 1;
+        }
       }
       s = (s + 1) & mask;
     }
@@ -89,8 +101,8 @@ export class RangeTable {
     for (let j = 0; j < len; j++) this.pool[off + j] = key.charCodeAt(x + j);
     this.poolEnd += len;
     this.count++;
-    // Keep the load at most 1/2.
-    if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    // Keep the load at most 3/4 (a slot is a cache line: a bigger table costs more misses than the probes).
+    if (this.count * 4 > (this.mask + 1) * 3) this.rehash((this.mask + 1) * 2);
     this.place(this.slots, this.mask, this.lastHash, value + 1, off, len);
   }
 
@@ -102,6 +114,9 @@ export class RangeTable {
     slots[b + VALUE] = v;
     slots[b + OFF] = off;
     slots[b + LEN] = len;
+    const pool = this.pool;
+    const head = len < INLINE ? len : INLINE;
+    for (let j = 0; j < head; j += 2) slots[b + TEXT + (j >> 1)] = pool[off + j] | (j + 1 < head ? pool[off + j + 1] << 16 : 0);
   }
 
   private rehash(cap: number): void {
