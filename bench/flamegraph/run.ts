@@ -12,6 +12,7 @@ import { StdoutDecoder } from '../../node/engine/decode-stdout.js';
 import { LiveState } from '../../node/engine/live-state.js';
 import { pruneTree, StackFolder } from '../../common/profile/stacks.js';
 import { kstackKey, syntheticProfile } from '../../test/support/synthetic-profile.js';
+import { BaselineStackFolder, baselinePruneTree } from './baseline-fold.js';
 
 const STACKS = 100_000;
 const SAMPLES = 1_000_000;
@@ -81,6 +82,26 @@ const full = pruneTree(ftree, 0);
 const fullJson = JSON.stringify(full.tree);
 fs.writeFileSync(path.join(work, 'pruned.json'), prunedJson);
 fs.writeFileSync(path.join(work, 'full.json'), fullJson);
+// The same decode → fold → cut with the fold as it was before issue 11 (baseline-fold.ts),
+// alternating with today's, twice each, every leg on freshly decoded entries (V8 caches a
+// string's hash in the string: a second fold of the same key strings would hash for free).
+const sideBySide: { leg: string; foldMs: number; foldCpuMs: number; pruneMs: number; pruneCpuMs: number }[] = [];
+for (let round = 0; round < 2; round++) {
+  for (const leg of ['today', 'baseline'] as const) {
+    const es = (new StdoutDecoder({ fence: null }).push(jsonLine, 0)[0] as { entries: { key: string | null; value: unknown }[] }).entries;
+    const w0 = performance.now();
+    const k0 = cpuMs();
+    const tr = leg === 'today' ? new StackFolder().fold(es) : new BaselineStackFolder().fold(es);
+    const w1 = performance.now();
+    const k1 = cpuMs();
+    const cut = leg === 'today' ? pruneTree(tr, MIN_FRACTION) : baselinePruneTree(tr, MIN_FRACTION);
+    const w2 = performance.now();
+    const k2 = cpuMs();
+    if (JSON.stringify(cut.tree) !== prunedJson) throw new Error(`${leg} fold gave another tree`);
+    sideBySide.push({ leg, foldMs: w1 - w0, foldCpuMs: k1 - k0, pruneMs: w2 - w1, pruneCpuMs: k2 - k1 });
+  }
+}
+const best = (leg: string, f: 'foldMs' | 'foldCpuMs' | 'pruneMs' | 'pruneCpuMs') => Math.min(...sideBySide.filter((x) => x.leg === leg).map((x) => x[f]));
 const engine = {
   decodeMs: e1 - e0,
   foldMs: e2 - e1,
@@ -89,6 +110,11 @@ const engine = {
   foldCpuMs: c2 - c1,
   pruneCpuMs: c3 - c2,
   loadAverage: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  sideBySide,
+  bestOf2: {
+    today: { foldMs: best('today', 'foldMs'), foldCpuMs: best('today', 'foldCpuMs'), pruneMs: best('today', 'pruneMs'), pruneCpuMs: best('today', 'pruneCpuMs') },
+    baseline: { foldMs: best('baseline', 'foldMs'), foldCpuMs: best('baseline', 'foldCpuMs'), pruneMs: best('baseline', 'pruneMs'), pruneCpuMs: best('baseline', 'pruneCpuMs') },
+  },
   serializeMs: e4 - e3,
   totalMs: e4 - e0,
   refoldMs,
@@ -102,6 +128,12 @@ const engine = {
   flameSnapshotNodes: flames[0]?.nodes,
 };
 console.log(`engine: decode ${engine.decodeMs.toFixed(0)} ms, fold ${engine.foldMs.toFixed(0)} ms, prune ${engine.pruneMs.toFixed(0)} ms → ${pruned.nodes} nodes (of ${full.nodes}); CPU ${engine.decodeCpuMs.toFixed(0)}+${engine.foldCpuMs.toFixed(0)}+${engine.pruneCpuMs.toFixed(0)} ms; load average ${engine.loadAverage}`);
+
+{
+  const b = engine.bestOf2;
+  const r = (x: number, y: number) => (x / y).toFixed(2);
+  console.log(`side by side, best of 2 (wall | CPU): fold today ${b.today.foldMs.toFixed(0)} | ${b.today.foldCpuMs.toFixed(0)} ms, before issue 11 ${b.baseline.foldMs.toFixed(0)} | ${b.baseline.foldCpuMs.toFixed(0)} ms (${r(b.today.foldMs, b.baseline.foldMs)}× | ${r(b.today.foldCpuMs, b.baseline.foldCpuMs)}×); prune today ${b.today.pruneMs.toFixed(0)} | ${b.today.pruneCpuMs.toFixed(0)} ms, before ${b.baseline.pruneMs.toFixed(0)} | ${b.baseline.pruneCpuMs.toFixed(0)} ms`);
+}
 
 if (process.env.FLAME_BENCH_ENGINE_ONLY) {
   console.log(JSON.stringify(engine));
