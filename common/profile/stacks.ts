@@ -504,7 +504,9 @@ export class StackFolder {
       m++;
     }
     const pool = this.pool;
-    const t = new FlameTree(this.names, Math.max(1024, Math.min(nodesBound, entries.length * 4)));
+    // Sized once for the most nodes these paths can make (no doubling and copying on the way):
+    // 16 bytes a printed frame, against the ≥ 40 the print's own key text takes per frame.
+    const t = new FlameTree(this.names, Math.max(1024, nodesBound));
     // Sort the paths (name ids, root first): stacks that share a prefix become neighbours,
     // so each path reuses the nodes of the previous one up to their common prefix and
     // creates the rest. No (parent, name) → child lookup at all: a hash table of ~2M
