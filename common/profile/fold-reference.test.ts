@@ -83,6 +83,63 @@ describe('fold = reference fold on real bpftrace output', () => {
   });
 });
 
+describe('a re-print of the same keys (counts only: no sort, no path walk)', () => {
+  const gen = syntheticProfile(5);
+  const stacks = gen.stacks(3000, 25);
+  const base = stacks.map((s, i) => ({ key: kstackKey(s), value: 1 + (i % 17) }));
+  const odd = [
+    { key: '\n,chromium', value: 2 },
+    { key: '', value: 5 },
+    { key: '\n    f+1\n,bash,7', value: 3 },
+    { key: '\n    f+2\n,bash,7', value: 4 }, // another key, the same path
+  ];
+
+  it('gives the reference tree for new counts, in another order, with a key twice, and shares the nodes', () => {
+    for (const keyParts of [undefined, ['kstack', 'string'] as KeyPart[]]) {
+      const folder = new StackFolder(keyParts ? { emptyStacks: { keyParts } } : {});
+      const first = [...base, ...odd.map((e) => ({ ...e, key: e.key === '' ? '' : e.key }))];
+      const t1 = folder.fold(first);
+      expect(canonical(pruneTree(t1, 0).tree)).toEqual(ref(first, keyParts));
+      // Fresh strings (as a new print's decode makes them), reversed, new counts, one key twice.
+      const again = first.map((e, i) => ({ key: (' ' + e.key).slice(1), value: String(7 + ((i * 13) % 101)) })).reverse();
+      again.push({ key: again[5].key, value: '1000' });
+      const t2 = folder.fold(again);
+      expect(t2.parent, 'the same nodes, shared').toBe(t1.parent);
+      expect(canonical(pruneTree(t2, 0).tree)).toEqual(ref(again, keyParts));
+      expect(pruneTree(t2, 1 / 500)).toEqual(pruneTree(new StackFolder(keyParts ? { emptyStacks: { keyParts } } : {}).fold(again), 1 / 500));
+      // The earlier tree is untouched by the re-print.
+      expect(canonical(pruneTree(t1, 0).tree)).toEqual(ref(first, keyParts));
+    }
+  });
+
+  it('folds again in full when a key is missing, new, or counts could round', () => {
+    const folder = new StackFolder();
+    const t1 = folder.fold(base);
+    const fewer = base.slice(1);
+    const t2 = folder.fold(fewer);
+    expect(t2.parent).not.toBe(t1.parent);
+    expect(canonical(pruneTree(t2, 0).tree)).toEqual(ref(fewer));
+    const more = [...fewer, base[0], { key: '\n    brand_new+1\n', value: 1 }];
+    const t3 = folder.fold(more);
+    expect(t3.parent).not.toBe(t2.parent);
+    expect(canonical(pruneTree(t3, 0).tree)).toEqual(ref(more));
+    // The same keys again, but beyond 2^53 in total: folded in full, in the fold's own order
+    // (multiples of 2^12 here, so every sum is exact and the reference agrees).
+    const huge = more.slice(0, 10).map((e, i) => ({ key: e.key, value: 2 ** 54 + 4096 * i }));
+    const t4 = folder.fold(huge);
+    expect(canonical(pruneTree(t4, 0).tree)).toEqual(ref(huge));
+    const t5 = folder.fold(huge.map((e) => ({ ...e })));
+    expect(t5.parent).not.toBe(t4.parent);
+    expect(canonical(pruneTree(t5, 0).tree)).toEqual(ref(huge));
+    // And non-integer counts (a sum() of fractions is not a bpftrace count, but do not round it differently).
+    const frac = huge.map((e, i) => ({ key: e.key, value: 0.1 * (i + 1) }));
+    const t6 = folder.fold(frac);
+    expect(folder.fold(frac).parent).not.toBe(t6.parent);
+    const zero = more.map((e, i) => ({ key: e.key, value: i === 0 ? 0 : 1 }));
+    expect(canonical(pruneTree(folder.fold(zero), 0).tree)).toEqual(ref(zero));
+  });
+});
+
 describe('pruneTree = reference cut of the reference fold', () => {
   const gen = syntheticProfile(11);
   const stacks = gen.stacks(3000, 25);

@@ -199,6 +199,20 @@ export class FlameTree {
 
   private sub: Int32Array | null = null;
 
+  /**
+   * @internal A tree of the same nodes as `shape` (its arrays shared: a folded tree is never
+   * changed) with other values: a re-print of the same keys.
+   */
+  static sameShape(shape: FlameTree, value: Float64Array): FlameTree {
+    const t = new FlameTree(shape.names, 1);
+    t.parent = shape.parent;
+    t.name = shape.name;
+    t.value = value;
+    t.size = shape.size;
+    t.sub = shape.sub;
+    return t;
+  }
+
   /** Nodes in each node's subtree, itself included (computed once per tree size). */
   subtreeSizes(): Int32Array {
     const n = this.size;
@@ -326,6 +340,9 @@ export function pruneTree(t: FlameTree, minFraction: number, focus: readonly str
   return { tree, total: rootValue, nodes, prunedNodes };
 }
 
+/** Ints before a path in StackFolder's pool: its length and its leaf node. */
+const HEADER = 2;
+
 /**
  * Folds one stack map at a time. Keep one folder per map: it caches parsed keys across
  * prints of the same map, which is where a live re-fold spends its time otherwise.
@@ -341,8 +358,9 @@ export class StackFolder {
   private readonly nameIds = new Map<string, number>();
   /** Raw frame text (with offset) → name id, so the offset regex runs once per distinct frame. */
   private readonly rawIds = new RangeTable();
-  /** Printed key → offset of its path in `pool`. */
+  /** Printed key → offset of its entry in `pool`. */
   private keyCache = new Map<string, number>();
+  /** Entries `[length, leaf node in lastTree or -1, name ids root first…]`. */
   private pool = new Int32Array(1 << 16);
   private poolEnd = 0;
   /** One key's frame ids as printed (leaf first, stack parts one after another). */
@@ -353,6 +371,8 @@ export class StackFolder {
   private groupParts = Infinity;
   /** The last key parsed (not taken from the cache), for keyPartsOf. */
   private lastKey: string | null = null;
+  /** The tree of the last fold, whose nodes the pool's leaf fields point at. */
+  private lastTree: FlameTree | null = null;
 
   /**
    * `emptyStacks`: draw a sample whose stacks are all empty as one named frame
@@ -460,8 +480,8 @@ export class StackFolder {
     // A key of stacks only, all empty, prints as "" (bpftrace 0.17: @[kstack] sampled in user space).
     const empty = this.opts.emptyStacks && (starts.length > 0 || key === '') && nIds === 0 ? this.intern(emptyStackName(this.opts.emptyStacks.keyParts, g)) : -1;
     const len = g.length + (empty >= 0 ? 1 : 0) + nIds;
-    if (this.poolEnd + len + 1 > this.pool.length) {
-      const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + len + 1));
+    if (this.poolEnd + len + HEADER > this.pool.length) {
+      const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + len + HEADER));
       bigger.set(this.pool.subarray(0, this.poolEnd));
       this.pool = bigger;
     }
@@ -469,6 +489,7 @@ export class StackFolder {
     const off = this.poolEnd;
     let k = off;
     pool[k++] = len;
+    pool[k++] = -1;
     for (const name of g) pool[k++] = this.intern(name);
     if (empty >= 0) pool[k++] = empty;
     // Several stacks in one key (kstack, ustack): user frames root-first above kernel's.
@@ -488,6 +509,9 @@ export class StackFolder {
     const values = new Float64Array(entries.length);
     let m = 0;
     let nodesBound = 1;
+    let misses = 0;
+    let total = 0;
+    let integers = true;
     for (const e of entries) {
       if (e.key === null) continue;
       const v = typeof e.value === 'number' ? e.value : Number(e.value);
@@ -496,12 +520,31 @@ export class StackFolder {
       if (off === undefined) {
         off = this.parse(e.key);
         this.keyCache.set(e.key, off);
+        misses++;
       }
       seen.set(e.key, off);
       offs[m] = off;
       values[m] = v;
       nodesBound += this.pool[off];
+      total += v;
+      if (!Number.isInteger(v)) integers = false;
       m++;
+    }
+    const last = this.lastTree;
+    // The same keys as the last print (every key cached, as many as the cache holds, and the
+    // cache holds exactly the last print's keys): the same paths, so the same nodes; only
+    // the counts change. Each key's count goes on its leaf and one reverse pass adds every
+    // node to its parent — no sort, no walk of the paths. Only when every partial sum is an
+    // exact integer, so the order of the additions cannot change a count.
+    if (last && misses === 0 && seen.size === this.keyCache.size && integers && total <= Number.MAX_SAFE_INTEGER) {
+      const pool = this.pool;
+      const value = new Float64Array(last.parent.length);
+      for (let k = 0; k < m; k++) value[pool[offs[k] + 1]] += values[k];
+      const parent = last.parent;
+      for (let i = last.size - 1; i > 0; i--) value[parent[i]] += value[i];
+      const t = FlameTree.sameShape(last, value);
+      this.lastTree = t;
+      return t;
     }
     const pool = this.pool;
     // Sized once for the most nodes these paths can make (no doubling and copying on the way):
@@ -519,19 +562,21 @@ export class StackFolder {
       const la = pool[pa];
       const lb = pool[pb];
       const n = la < lb ? la : lb;
-      for (let i = 1; i <= n; i++) if (pool[pa + i] !== pool[pb + i]) return pool[pa + i] - pool[pb + i];
+      for (let i = HEADER; i < n + HEADER; i++) if (pool[pa + i] !== pool[pb + i]) return pool[pa + i] - pool[pb + i];
       return la - lb;
     });
     let stack = new Int32Array(256); // node at each depth of the previous path
     let prev = -1;
+    let prevLen = 0;
     for (let k = 0; k < m; k++) {
-      const at = offs[order[k]] + 1;
-      const len = pool[at - 1];
+      const off = offs[order[k]];
+      const at = off + HEADER;
+      const len = pool[off];
       const v = values[order[k]];
       t.value[0] += v;
       let common = 0;
       if (prev >= 0) {
-        const n = Math.min(pool[prev - 1], len);
+        const n = Math.min(prevLen, len);
         while (common < n && pool[prev + common] === pool[at + common]) common++;
       }
       if (len > stack.length) {
@@ -547,24 +592,27 @@ export class StackFolder {
         } else node = stack[i];
         t.value[node] += v;
       }
+      pool[off + 1] = node; // the key's leaf (the root for an empty path), for a re-print
       prev = at;
+      prevLen = len;
     }
     // Keep the cache to this print's keys (bounded by the map's size), and the pool to
     // their paths once dropped keys fill more than half of it.
     if (seen.size !== this.keyCache.size) this.keyCache = seen;
+    this.lastTree = t;
     this.compact();
     return t;
   }
 
   private compact(): void {
     let live = 0;
-    for (const off of this.keyCache.values()) live += this.pool[off] + 1;
+    for (const off of this.keyCache.values()) live += this.pool[off] + HEADER;
     if (this.poolEnd <= 2 * live + (1 << 16)) return;
     const old = this.pool;
     const pool = new Int32Array(Math.max(1 << 16, live * 2));
     let end = 0;
     for (const [key, off] of this.keyCache) {
-      const len = old[off] + 1;
+      const len = old[off] + HEADER;
       pool.set(old.subarray(off, off + len), end);
       this.keyCache.set(key, end);
       end += len;
