@@ -125,4 +125,21 @@ async function dispatch(argv: string[]): Promise<number> {
 // Never a stack trace: one line that says what failed (KSCOPE_DEBUG=1 shows the stack).
 const internal = (e: unknown) => fail(`internal error: ${process.env.KSCOPE_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e))}`, 1);
 process.on('uncaughtException', internal);
-main(process.argv.slice(2)).then((code) => process.exit(code), internal);
+/**
+ * Exit once stdout and stderr have written everything: when they are pipes Node writes
+ * them asynchronously, and process.exit() right away cut `kscope catalog --json | wc -c`
+ * at 64 or 128 KiB. A reader that went away (EPIPE, `| head`) ends the wait too.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.destroyed || s.writableEnded) done();
+    else s.write('', () => done());
+  }
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, internal);
