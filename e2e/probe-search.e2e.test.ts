@@ -44,7 +44,9 @@ describe.skipIf(skip !== null)('probe search', () => {
     const at = lines.findIndex((l) => l.includes('tracepoint:sched:sched_switch'));
     expect(lines[0]).toMatch(/^\/\*/);
     expect(lines[at - 1].trim()).toMatch(/\*\/$/);
-    expect(lines[at]).toBe('tracepoint:sched:sched_switch');
+    // A probe of its own with an empty block, before the lesson's: a script bpftrace accepts.
+    expect(lines.slice(at, at + 4)).toEqual(['tracepoint:sched:sched_switch', '{', '}', '']);
+    expect(lines[at + 4]).toMatch(/^tracepoint:/);
   });
 
   it.skipIf(!noKprobes)('openat: the runnable tracepoints first, the rest folded under why', async () => {
