@@ -39,7 +39,7 @@ describe.skipIf(why !== null)('svg flame graph export in Chromium', () => {
     fs.mkdirSync(OUTPUT_DIR, { recursive: true });
     await exportRecording(REC_B, 'svg', svgPath);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1220, height: 900 } });
+    page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1220, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto('file://' + svgPath);
@@ -122,7 +122,7 @@ describe.skipIf(why !== null)('svg export of samples with no frame', () => {
     const browser = await launchChromium();
     try {
       for (const width of [1280, 1920]) {
-        const page = await browser.newPage({ viewport: { width, height: 300 } });
+        const page = await browser.newPage({ colorScheme: 'dark', viewport: { width, height: 300 } });
         await page.goto('file://' + svgPath);
         await page.waitForSelector('g.f');
         const frames = await framesOf(page);

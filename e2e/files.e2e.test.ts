@@ -25,7 +25,7 @@ describe.skipIf(skip !== null)('scripts as files', () => {
   beforeAll(async () => {
     served = await startServe();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     // Drive the fallbacks Playwright can answer (file input, download), not the native pickers.
     await context.addInitScript('delete window.showOpenFilePicker; delete window.showSaveFilePicker;');
     page = await context.newPage();

@@ -45,7 +45,7 @@ describe.skipIf(why !== null)('hosts: one lesson on two machines over ssh', () =
       serve.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
     });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}&example=lesson-4`);
     await page.waitForSelector('.monaco-editor', { timeout: 30_000 });

@@ -56,7 +56,7 @@ describe.skipIf(skip !== null)('layout', () => {
 
   for (const width of [1280, 1440, 1920]) {
     it(`fits ${width} px: no horizontal scroll, no clipped control`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 860 } });
+      const page = await browser.newPage({ colorScheme: 'dark', viewport: { width, height: 860 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(served.url);
@@ -83,7 +83,7 @@ describe.skipIf(skip !== null)('layout', () => {
   }
 
   it('splitters move, and the sizes are remembered after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1440, height: 900 } });
     await page.goto(served.url);
     await page.waitForSelector('.monaco-editor', { timeout: 30_000 });
     const mapsHeight = async () => (await page.locator('[data-pane="maps"]').boundingBox())!.height;
@@ -114,7 +114,7 @@ describe.skipIf(skip !== null)('layout', () => {
   });
 
   it('the flame graph fills the window when maximized, and comes back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     await page.waitForSelector('.monaco-editor', { timeout: 30_000 });
     // A profile to show: pasted folded stacks, imported and opened as a replay.

@@ -108,7 +108,9 @@ export async function openApp(viewport: { width: number; height: number }, ready
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
   const served = backend === 'fake' ? await startFakeServe() : await startServe();
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport });
+  // Playwright emulates a light system by default; the app follows it. Pages here are dark so
+  // the README's screenshots match; e2e/theme.e2e.test.ts shoots and checks both themes.
+  const page = await browser.newPage({ colorScheme: 'dark', viewport });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(served.url);
   await page.waitForSelector(readySelector, { timeout: 30_000 });

@@ -34,7 +34,7 @@ describe.skipIf(skip !== null)('tour', () => {
 
   for (const width of [1280, 1920]) {
     it(`at ${width} px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: width === 1280 ? 800 : 1080 } });
+      const page = await browser.newPage({ colorScheme: 'dark', viewport: { width, height: width === 1280 ? 800 : 1080 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(served.url);
