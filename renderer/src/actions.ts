@@ -131,9 +131,11 @@ export async function run(example?: RunOptions['example'], extra?: Pick<RunOptio
   if (form.problems.length > 0) {
     // Not a silent empty $1: say what is missing where it is filled in.
     useRunOptions.getState().setOpen(true);
-    ui.toast('error', form.problems[0]);
+    ui.toast('error', form.problems[0], 'run-form');
     return;
   }
+  // The form is complete now: what it said was missing no longer covers the output.
+  ui.dismissTopic('run-form');
   session.startRun();
   const client = getClient();
   useRunSource.setState({ source });

@@ -51,3 +51,17 @@ describe('markersFor', () => {
     expect(ms[0].message).toBe('no kprobes\n\nuse tracepoints');
   });
 });
+
+describe('the editor store and its example', () => {
+  it('keeps naming the example while it is edited, and forgets it once the editor is emptied', async () => {
+    const { useEditor } = await import('./editor.js');
+    useEditor.getState().setSource('tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }\n', 'lesson-4');
+    expect(useEditor.getState().exampleId).toBe('lesson-4');
+    useEditor.getState().setSource('tracepoint:raw_syscalls:sys_enter { @[pid] = count(); }\n');
+    expect(useEditor.getState().exampleId).toBe('lesson-4');
+    useEditor.getState().setSource('');
+    expect(useEditor.getState().exampleId).toBeNull();
+    useEditor.getState().setSource('BEGIN { exit(); }\n');
+    expect(useEditor.getState().exampleId).toBeNull();
+  });
+});

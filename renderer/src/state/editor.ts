@@ -108,7 +108,8 @@ export const useEditor = create<EditorStore>()((set) => ({
         : {
             source,
             version: s.version + 1,
-            exampleId: exampleId === undefined ? s.exampleId : exampleId,
+            // An emptied editor holds no example any more (the top bar stops naming it).
+            exampleId: exampleId !== undefined ? exampleId : source.trim() === '' ? null : s.exampleId,
             pristine: exampleId === undefined ? s.pristine : source,
           },
     ),

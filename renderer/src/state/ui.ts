@@ -12,6 +12,8 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   message: string;
+  /** What the toast is about, so it can go when that is settled (e.g. 'run-form'). */
+  topic?: string;
 }
 
 export interface UiStore {
@@ -27,8 +29,10 @@ export interface UiStore {
   setSnapshotMs(ms: number): void;
   setBpftrace(v: string | null): void;
   setBpftraceVersion(v: string | null): void;
-  toast(kind: Toast['kind'], message: string): void;
+  toast(kind: Toast['kind'], message: string, topic?: string): void;
   dismiss(id: number): void;
+  /** Take down the toasts about `topic` (their problem is solved). */
+  dismissTopic(topic: string): void;
 }
 
 let toastId = 0;
@@ -45,12 +49,13 @@ export const useUi = create<UiStore>()((set, get) => ({
   setSnapshotMs: (snapshotMs) => set({ snapshotMs }),
   setBpftrace: (bpftrace) => set({ bpftrace }),
   setBpftraceVersion: (bpftraceVersion) => set({ bpftraceVersion }),
-  toast: (kind, message) => {
+  toast: (kind, message, topic) => {
     const id = ++toastId;
-    set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] });
+    set({ toasts: [...get().toasts.slice(-3), { id, kind, message, ...(topic ? { topic } : {}) }] });
     setTimeout(() => get().dismiss(id), kind === 'error' ? 8000 : 4000);
   },
   dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+  dismissTopic: (topic) => set({ toasts: get().toasts.filter((t) => t.topic !== topic) }),
 }));
 
 /** Which example to open first: ?example=ID, then #…&example=ID, then lesson-4, then the first. */

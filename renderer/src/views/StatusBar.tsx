@@ -74,7 +74,7 @@ export function StatusBar() {
           {status ? formatNumber(shownEvents(status)) : '–'}
         </span>
         <span className="status-label status-what" data-testid="status-events-what">
-          {counted ? 'printf · print' : 'all lines'}
+          {!status ? '' : counted ? 'printf · print' : 'all lines'}
         </span>
       </span>
       <span className="status-item" title={`Those events per second (over the last second; the run's average once it ended). ${counted ? OUTPUT_EVENTS_MEANING : ALL_EVENTS_MEANING}`}>

@@ -35,6 +35,15 @@ describe('makeMatcher', () => {
     expect(makeMatcher('(', true)).toHaveProperty('error');
     expect((makeMatcher('x*', true) as Matcher).ranges('axxb')).toEqual([[1, 3]]);
   });
+  it('a regex\'s $ is the end of the line as shown, before printf\'s newline', () => {
+    const r = makeMatcher('^journey 2\\d\\d$', true) as Matcher;
+    expect(r.test('journey 201\n')).toBe(true);
+    expect(r.test('journey 201')).toBe(true);
+    expect(r.test('journey 2011\n')).toBe(false);
+    expect(r.ranges('journey 201\n')).toEqual([[0, 11]]);
+    // Only the last newline: a line that ends with an empty line still has one to match.
+    expect((makeMatcher('a\\n$', true) as Matcher).test('a\n\n')).toBe(true);
+  });
 });
 
 describe('FilterScan', () => {

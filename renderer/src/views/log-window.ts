@@ -32,9 +32,12 @@ export function makeMatcher(query: string, regex: boolean): Matcher | { error: s
     return { error: (e as Error).message };
   }
   const global = new RegExp(re.source, 'gu');
+  // A printf line ends with its "\n": `$` means the end of the text the user sees.
+  const body = (t: string): string => (t.endsWith('\n') ? t.slice(0, -1) : t);
   return {
-    test: (t) => re.test(t),
-    ranges: (t) => {
+    test: (t) => re.test(body(t)),
+    ranges: (whole) => {
+      const t = body(whole);
       const out: [number, number][] = [];
       global.lastIndex = 0;
       for (let m = global.exec(t); m; m = global.exec(t)) {
