@@ -78,6 +78,8 @@ export class MapDeltaEncoder {
   /** Full prints and deltas written (for the bench and tests). */
   fulls = 0;
   deltas = 0;
+  /** Per map: the share of its entries that changed (set, added or deleted) at its last print, when known. */
+  readonly changed = new Map<string, number>();
 
   /**
    * @param minFullBytes maps whose full print is shorter than this are always printed full
@@ -88,6 +90,7 @@ export class MapDeltaEncoder {
   /** The recording line (no newline) for this print. */
   line(e: Print): string {
     const st = this.maps.get(e.name);
+    this.changed.delete(e.name);
     if (st && st.type === e.type) {
       const d = this.delta(st, e);
       if (d !== null && st.since + d.length <= st.fullBytes) {
@@ -132,6 +135,8 @@ export class MapDeltaEncoder {
     const newKeys: Key[] = [];
     const newRest: string[] = [];
     let set = '';
+    let sets = 0;
+    let dels = 0;
     let add = '';
     let i = 0;
     for (const en of e.entries) {
@@ -150,6 +155,7 @@ export class MapDeltaEncoder {
         present[id] = 1;
         if (st.rest[id] !== r) {
           set += (set ? ',' : '') + id + ',' + r;
+          sets++;
           st.rest[id] = r;
         }
       }
@@ -163,6 +169,7 @@ export class MapDeltaEncoder {
       if (present[id]) pos[id] = b++;
       else {
         del += (del ? ',' : '') + id;
+        dels++;
         st.ids.delete(st.keys[id]);
       }
     }
@@ -178,6 +185,7 @@ export class MapDeltaEncoder {
       st.rest.push(newRest[k]);
     }
     st.order = now;
+    this.changed.set(e.name, (sets + dels + newKeys.length) / Math.max(1, now.length + dels));
     const inOrder = runs.length === 0 || (runs.length === 2 && runs[0] === 0);
     let text = `{"type":"${MAP_DELTA}","t":${JSON.stringify(e.t)},"name":${JSON.stringify(e.name)},"n":${now.length},"ev":${JSON.stringify({ ...e, entries: 0 })}`;
     if (set) text += `,"set":[${set}]`;

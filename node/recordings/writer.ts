@@ -58,6 +58,11 @@ export class RecordingWriter {
     this.writeBuf(buf);
   }
 
+  /** The share of a map's entries its last print changed (format 2, a map big enough for deltas), else null. */
+  changeFraction(name: string): number | null {
+    return this.deltas?.changed.get(name) ?? null;
+  }
+
   private writeRaw(text: string): void {
     this.writeBuf(Buffer.from(text));
   }
