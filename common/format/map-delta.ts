@@ -5,17 +5,29 @@
 //
 // A delta line:
 //   {"type":"mapdelta","t":MS,"name":"@x","n":ENTRIES,"ev":{…the print, "entries":0…},
-//    "set":[ID,{…entry without key…},…],"add":[{…entry…},…],"del":[ID,…],"order":[FROM,LEN,…]}
+//    "set":[ID,{…entry without key…},…],"pieces":["text",…],"add":[[PIECE,…],{…entry without key…},…],
+//    "del":[ID,…],"order":[FROM,LEN,…]}
 // IDs number a map's keys since its last full print: the full print's entries are 0..n-1,
 // each added key takes the next number. The print's order is the previous order without the
 // deleted keys, then the added keys (the "base"); `order` says which runs of the base, in
-// which sequence, make the new order (absent: the base as it is). A full print (an ordinary
+// which sequence, make the new order (absent: the base as it is). An added key is written as
+// the numbers of its '\n'-separated pieces (a stack's frames: a new stack mostly repeats
+// frames already seen): the pieces of the full print's keys are numbered in order of first
+// appearance, each delta's new `pieces` take the next numbers; joining them with '\n' gives
+// the key back byte for byte. A full print (an ordinary
 // format-1 map line) is written first, whenever the map's shape defeats a delta (a key
 // printed twice, an entry not led by its key), and as a checkpoint once the deltas since
-// the last one add up to its size: a reader rebuilds any print from at most ~2 full prints'
-// bytes, and a crash loses nothing (every line is whole on its own write).
+// the last one add up to twice its size (CHECKPOINT_EVERY): a reader rebuilds any print
+// from at most ~3 full prints' bytes, and a crash loses nothing (every line is whole on its
+// own write).
 
 export const MAP_DELTA = 'mapdelta';
+/**
+ * A full print once the changes since the last one add up to this many of its size: the
+ * file holds ≤ (1 + 1/K)× the changes' bytes, and a reader rebuilds a print from ≤ K + 1
+ * full prints' bytes (K = 2: a third more than the changes alone, a seek reads ≤ 3 prints).
+ */
+const CHECKPOINT_EVERY = 2;
 
 type Key = string | null;
 type Entry = { key: Key } & Record<string, unknown>;
@@ -35,7 +47,8 @@ export interface MapDelta {
   n: number;
   ev: Record<string, unknown>;
   set?: unknown[];
-  add?: Entry[];
+  pieces?: string[];
+  add?: unknown[];
   del?: number[];
   order?: number[];
 }
@@ -67,6 +80,8 @@ interface EncState {
   keys: Key[];
   rest: string[];
   order: number[];
+  /** Key pieces (frames) by text: their numbers. */
+  pieces: Map<string, number>;
   /** Bytes of the last full print, and of the deltas written since. */
   fullBytes: number;
   since: number;
@@ -93,7 +108,7 @@ export class MapDeltaEncoder {
     this.changed.delete(e.name);
     if (st && st.type === e.type) {
       const d = this.delta(st, e);
-      if (d !== null && st.since + d.length <= st.fullBytes) {
+      if (d !== null && st.since + d.length <= CHECKPOINT_EVERY * st.fullBytes) {
         st.since += d.length;
         this.deltas++;
         return d;
@@ -109,7 +124,7 @@ export class MapDeltaEncoder {
       this.maps.delete(e.name);
       return text;
     }
-    const st: EncState = { type: e.type, ids: new Map(), keys: [], rest: [], order: [], fullBytes: text.length, since: 0 };
+    const st: EncState = { type: e.type, ids: new Map(), keys: [], rest: [], order: [], pieces: new Map(), fullBytes: text.length, since: 0 };
     for (const en of e.entries) {
       const r = restText(en);
       if (r === null || st.ids.has(en.key)) {
@@ -122,6 +137,7 @@ export class MapDeltaEncoder {
       st.keys.push(en.key);
       st.rest.push(r);
       st.order.push(id);
+      if (en.key !== null) for (const p of en.key.split('\n')) if (!st.pieces.has(p)) st.pieces.set(p, st.pieces.size);
     }
     this.maps.set(e.name, st);
     return text;
@@ -138,20 +154,33 @@ export class MapDeltaEncoder {
     let sets = 0;
     let dels = 0;
     let add = '';
+    let pieces = '';
+    const newPieces: string[] = [];
     let i = 0;
     for (const en of e.entries) {
       const r = restText(en);
       if (r === null) return null;
       let id = st.ids.get(en.key);
       if (id === undefined || id >= oldCount) {
-        if (id !== undefined) return null; // a new key twice
+        if (id !== undefined || en.key === null) return this.undo(st, newKeys, newPieces); // a new key twice; a scalar's
         id = oldCount + newKeys.length;
         st.ids.set(en.key, id); // undone below if this print turns out not deltable
         newKeys.push(en.key);
         newRest.push(r);
-        add += (add ? ',' : '') + JSON.stringify(en);
+        let ids = '';
+        for (const p of en.key.split('\n')) {
+          let pid = st.pieces.get(p);
+          if (pid === undefined) {
+            pid = st.pieces.size;
+            st.pieces.set(p, pid);
+            newPieces.push(p);
+            pieces += (pieces ? ',' : '') + JSON.stringify(p);
+          }
+          ids += (ids ? ',' : '') + pid;
+        }
+        add += (add ? ',' : '') + '[' + ids + '],' + r;
       } else {
-        if (present[id]) return this.undo(st, newKeys);
+        if (present[id]) return this.undo(st, newKeys, newPieces);
         present[id] = 1;
         if (st.rest[id] !== r) {
           set += (set ? ',' : '') + id + ',' + r;
@@ -189,14 +218,17 @@ export class MapDeltaEncoder {
     const inOrder = runs.length === 0 || (runs.length === 2 && runs[0] === 0);
     let text = `{"type":"${MAP_DELTA}","t":${JSON.stringify(e.t)},"name":${JSON.stringify(e.name)},"n":${now.length},"ev":${JSON.stringify({ ...e, entries: 0 })}`;
     if (set) text += `,"set":[${set}]`;
+    if (pieces) text += `,"pieces":[${pieces}]`;
     if (add) text += `,"add":[${add}]`;
     if (del) text += `,"del":[${del}]`;
     if (!inOrder) text += `,"order":[${runs.join(',')}]`;
     return text + '}';
   }
 
-  private undo(st: EncState, newKeys: Key[]): null {
+  /** Forget what a print that cannot be a delta added (the full print written instead resets the rest). */
+  private undo(st: EncState, newKeys: Key[], newPieces: string[]): null {
     for (const k of newKeys) st.ids.delete(k);
+    for (const p of newPieces) st.pieces.delete(p);
     return null;
   }
 }
@@ -205,6 +237,8 @@ interface DecState {
   keys: Key[];
   entries: Entry[];
   order: number[];
+  /** Key pieces by number: made from the full print's keys at the first change (most prints have none after them). */
+  pieces: string[] | null;
 }
 
 /**
@@ -217,7 +251,7 @@ export class MapDeltaDecoder {
   /** A full print: the base for the deltas that follow it. */
   full(e: Print): void {
     const entries = e.entries;
-    this.maps.set(e.name, { keys: entries.map((x) => x.key), entries: entries.slice(), order: entries.map((_, i) => i) });
+    this.maps.set(e.name, { keys: entries.map((x) => x.key), entries: entries.slice(), order: entries.map((_, i) => i), pieces: null });
   }
 
   /** Whether a delta of this map can be applied (a full print came first). */
@@ -245,13 +279,39 @@ export class MapDeltaDecoder {
       if (!Number.isInteger(id) || id < 0 || id >= oldCount || typeof rest !== 'object' || rest === null) throw new MapDeltaError(`a change to ${d.name} sets an unknown key (${String(id)})`);
       st.entries[id] = { key: st.keys[id], ...(rest as Record<string, unknown>) };
     }
+    if (st.pieces === null) {
+      const seen = new Set<string>();
+      st.pieces = [];
+      for (const k of st.keys) {
+        if (k === null) continue;
+        for (const p of k.split('\n')) {
+          if (seen.has(p)) continue;
+          seen.add(p);
+          st.pieces.push(p);
+        }
+      }
+    }
+    for (const p of d.pieces ?? []) {
+      if (typeof p !== 'string') throw new MapDeltaError(`a change to ${d.name} has a key piece that is not text`);
+      st.pieces.push(p);
+    }
     const base: number[] = [];
     for (const id of st.order) if (!deleted[id]) base.push(id);
-    for (const en of d.add ?? []) {
-      if (typeof en !== 'object' || en === null || (en.key !== null && typeof en.key !== 'string')) throw new MapDeltaError(`a change to ${d.name} adds an entry without a key`);
+    const add = d.add ?? [];
+    for (let k = 0; k + 1 < add.length; k += 2) {
+      const ids = add[k];
+      const rest = add[k + 1];
+      if (!Array.isArray(ids) || typeof rest !== 'object' || rest === null) throw new MapDeltaError(`a change to ${d.name} adds an entry without a key`);
+      const parts: string[] = [];
+      for (const pid of ids as unknown[]) {
+        const p = typeof pid === 'number' ? st.pieces[pid] : undefined;
+        if (p === undefined) throw new MapDeltaError(`a change to ${d.name} names an unknown key piece (${String(pid)})`);
+        parts.push(p);
+      }
+      const key = parts.join('\n');
       const id = st.keys.length;
-      st.keys.push(en.key);
-      st.entries.push(en);
+      st.keys.push(key);
+      st.entries.push({ key, ...(rest as Record<string, unknown>) });
       base.push(id);
     }
     let order = base;
