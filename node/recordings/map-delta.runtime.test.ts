@@ -23,7 +23,9 @@ if (why) console.warn(`skipping map-delta runtime tests: ${why}`);
 const versions = testedBpftraces().filter((v) => v.minor === '0.17' || v.minor === '0.27');
 for (const v of versions) if (!v.bin) console.warn(`skipping map-delta runtime test on bpftrace ${v.minor}: ${v.why}`);
 
-const SCRIPT = 'profile:hz:999 { @[kstack] = count(); @c[comm, cpu] = count(); }';
+// @sc (a few hundred keys, printed every 200 ms by the snapshot probe) makes many deltas whatever
+// the machine's load; @ (the stack map, printed by SIGUSR1 at its own cadence) fewer.
+const SCRIPT = 'profile:hz:999 { @[kstack] = count(); @c[comm, cpu] = count(); } tracepoint:raw_syscalls:sys_enter { @sc[comm, args->id] = count(); }';
 const isAgg = (e: TraceEvent): e is AggregateEvent => e.type === 'map' || e.type === 'hist' || e.type === 'stats';
 
 describe.skipIf(why !== null)('profiles recorded as changes read back exactly', () => {
@@ -54,7 +56,7 @@ describe.skipIf(why !== null)('profiles recorded as changes read back exactly', 
       const load = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
       let r;
       try {
-        r = await runToEnd(engine, SCRIPT, { snapshotMs: 200, durationSec: 8, mapKeysMax: 65536 });
+        r = await runToEnd(engine, SCRIPT, { snapshotMs: 200, durationSec: 12, mapKeysMax: 65536 });
       } finally {
         RecordingWriter.prototype.append = original;
         load.kill('SIGKILL');
@@ -68,7 +70,8 @@ describe.skipIf(why !== null)('profiles recorded as changes read back exactly', 
 
       // 1. parseRecording: the same events, every print exactly (order, keys, values).
       const prints = printed.filter(isAgg);
-      expect(prints.filter((p) => p.name === '@').length).toBeGreaterThan(3);
+      expect(prints.filter((p) => p.name === '@').length).toBeGreaterThanOrEqual(2);
+      expect(prints.filter((p) => p.name === '@sc').length).toBeGreaterThan(5);
       expect(r.recording.invalid).toEqual([]);
       // Every print to the byte (zod gives other events their schema's key order: compared as values).
       const back = r.events.filter(isAgg);
