@@ -13,7 +13,7 @@ import type { AggregateEvent, TraceEvent } from '../../common/contract/index.js'
 import { testedBpftraces } from '../engine/bpftrace-versions.js';
 import { Engine } from '../engine/sessions.js';
 import { diffRecordings, EXPORT_TYPES, exportRecording } from '../exports/index.js';
-import { runToEnd } from '../../test/support/runtime.js';
+import { runToEnd, waitFor } from '../../test/support/runtime.js';
 import { Replay } from './replay.js';
 import { RecordingScanner } from './scan.js';
 import { RecordingWriter } from './writer.js';
@@ -43,7 +43,7 @@ describe.skipIf(why !== null)('profiles recorded as changes read back exactly', 
   });
 
   for (const v of versions) {
-    it.skipIf(!v.bin)(`bpftrace ${v.minor}: every print, replay, listing, exports and compare`, { timeout: 120_000 }, async () => {
+    it.skipIf(!v.bin)(`bpftrace ${v.minor}: every print, replay, listing, exports and compare`, { timeout: 240_000 }, async () => {
       process.env.KSCOPE_BPFTRACE = v.bin!.path;
       // What bpftrace printed, as decoded: the events handed to the recording writer.
       const printed: TraceEvent[] = [];
@@ -56,7 +56,12 @@ describe.skipIf(why !== null)('profiles recorded as changes read back exactly', 
       const load = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
       let r;
       try {
-        r = await runToEnd(engine, SCRIPT, { snapshotMs: 200, durationSec: 12, mapKeysMax: 65536 });
+        // Until the recording holds changes of both maps (however slowly a loaded machine starts bpftrace), then Stop.
+        r = await runToEnd(engine, SCRIPT, { snapshotMs: 200, durationSec: 120, mapKeysMax: 65536 }, async (s) => {
+          const count = (re: RegExp) => (fs.existsSync(s.recordingPath!) ? fs.readFileSync(s.recordingPath!, 'utf8').match(re)?.length ?? 0 : 0);
+          await waitFor(() => count(/^\{"type":"mapdelta","t":[0-9.]+,"name":"@sc"/gm) >= 5 && count(/^\{"type":"map(delta)?","t":[0-9.]+,"name":"@"/gm) >= 2, 'prints of @sc and @', 100_000, 250);
+          await s.stop();
+        });
       } finally {
         RecordingWriter.prototype.append = original;
         load.kill('SIGKILL');
