@@ -168,7 +168,8 @@ export const RunOptions = z
 export type RunOptions = z.infer<typeof RunOptions>;
 export type RunOptionsInput = z.input<typeof RunOptions>;
 
-export const RECORDING_FORMAT = 1;
+/** 2: map prints may be written as what changed (`mapdelta` lines, common/format/map-delta.ts); 1 is still read. */
+export const RECORDING_FORMAT = 2;
 export const RecordingHeader = z.object({
   type: z.literal('header'),
   format: z.number().int(),

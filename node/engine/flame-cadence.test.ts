@@ -28,4 +28,15 @@ describe('stack maps and their print cadence', () => {
     expect(stackPrintIntervalMs(2000, 10)).toBe(2001);
     expect(stackPrintIntervalMs(200, 1_000_000)).toBe(10_000);
   });
+
+  it('slows down when a print changed few of its keys, and keeps the size cadence when many changed', () => {
+    expect(stackPrintIntervalMs(200, 50_000, null)).toBe(6000);
+    expect(stackPrintIntervalMs(200, 50_000, 0.6)).toBe(6000);
+    expect(stackPrintIntervalMs(200, 50_000, 0.25)).toBe(6000);
+    expect(stackPrintIntervalMs(200, 50_000, 0.13)).toBe(12_000);
+    expect(stackPrintIntervalMs(200, 50_000, 0.01)).toBe(18_000);
+    expect(stackPrintIntervalMs(200, 50_000, 0)).toBe(18_000);
+    expect(stackPrintIntervalMs(200, 1_000_000, 0)).toBe(30_000);
+    expect(stackPrintIntervalMs(200, 0, 0)).toBe(3000);
+  });
 });

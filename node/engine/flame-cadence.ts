@@ -93,8 +93,20 @@ export function injectSnapshotWithStacks(
  * The interval between SIGUSR1 prints of stack maps, given the most keys a stack map had at
  * its last print: at least the snapshot interval and 1 s; +1 s per 10k stacks; at most 10 s.
  * (Symbolizing 50k stacks takes bpftrace a few hundred ms; this keeps it under ~10% busy.)
+ * And its change rate, when the recording knows it (`changed`: the largest share of a stack
+ * map's entries its last print changed): a print that changed under a quarter of the keys
+ * was mostly a repeat, so the next waits longer, up to 3× (and 30 s) when ≤ 1% changed —
+ * a quiet profile costs bpftrace less symbolizing and the recording fewer lines, a busy one
+ * keeps the size's cadence.
  */
-export function stackPrintIntervalMs(snapshotMs: number, lastKeys: number): number {
+export function stackPrintIntervalMs(snapshotMs: number, lastKeys: number, changed: number | null = null): number {
   const base = Math.max(1000, snapshotMs);
-  return Math.min(10_000, Math.round(base + lastKeys / 10));
+  const bySize = Math.min(10_000, Math.round(base + lastKeys / 10));
+  if (changed === null || !(changed < QUIET)) return bySize;
+  const slower = 1 + (MAX_SLOWER - 1) * Math.min(1, (QUIET - changed) / (QUIET - STILL));
+  return Math.min(30_000, Math.round(bySize * slower));
 }
+/** Below this share of changed keys a print counts as partly a repeat; at STILL or below, as one. */
+const QUIET = 0.25;
+const STILL = 0.01;
+const MAX_SLOWER = 3;

@@ -137,7 +137,8 @@ export class Session {
       this.recordingPath = cfg.recordingPath ?? path.join(cfg.recordingsDir!, recordingFileName(this.startedAt, cfg.id));
       this.recording = new RecordingWriter(this.recordingPath, {
         type: 'header',
-        format: RECORDING_FORMAT,
+        // KSCOPE_RECORDING_FORMAT=1 writes every map print whole (bench/profile-size compares both; tools that read format 1).
+        format: process.env.KSCOPE_RECORDING_FORMAT === '1' ? 1 : RECORDING_FORMAT,
         script: cfg.source,
         options: cfg.options,
         bpftraceVersion: cfg.bpftrace.version,
@@ -268,7 +269,18 @@ export class Session {
       if (this.state === 'running' && child && child.exitCode === null && child.signalCode === null) child.kill('SIGUSR1');
       this.stackTimer = null;
       this.scheduleStackPrint();
-    }, stackPrintIntervalMs(this.cfg.options.snapshotMs, this.live.stackKeys));
+    }, stackPrintIntervalMs(this.cfg.options.snapshotMs, this.live.stackKeys, this.stackChangeRate()));
+  }
+
+  /** The largest share of a stack map's keys its last print changed (from the recording's deltas), or null. */
+  private stackChangeRate(): number | null {
+    let most: number | null = null;
+    for (const name of this.plan.stackMaps.keys()) {
+      const f = this.recording?.changeFraction(name) ?? null;
+      if (f === null) return null; // a stack map whose change is not known: the size decides
+      most = Math.max(most ?? 0, f);
+    }
+    return most;
   }
 
   /** A stack map's flame graph at another resolution or below a frame path. */

@@ -76,9 +76,9 @@ type Writer = (sink: Sink) => Promise<string[]>;
 async function plan(recPath: string, format: ExportFormat, opts: ExportOptions): Promise<{ write: Writer; warnings: string[] }> {
   const exporter = opts.exporter ?? 'kscope';
   if (format === 'json' && opts.map === undefined) {
-    // The recording itself, byte for byte: only the header is checked (a future format is refused too).
-    await readRecordingHeader(recPath);
-    return { warnings: [], write: async (sink) => (await copyRecording(recPath, sink), []) };
+    // The recording itself, byte for byte (format 2: its prints rebuilt whole, as format 1): only the header is checked (a future format is refused too).
+    const header = await readRecordingHeader(recPath);
+    return { warnings: [], write: async (sink) => (await copyRecording(recPath, sink, header.format), []) };
   }
   // Stack formats read the map's entries one at a time from its raw print (svg folds a tree from all of them).
   const scan = await scanRecording(recPath, { lazyMaps: STACK_FORMATS.has(format) && format !== 'svg' });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IMPORT_FORMATS, RecordingHeader, TraceEvent } from '../../common/contract/index.js';
+import { IMPORT_FORMATS, RECORDING_FORMAT, RecordingHeader, TraceEvent } from '../../common/contract/index.js';
 import { LiveState } from '../engine/live-state.js';
 import { parseRecording } from '../recordings/writer.js';
 import { detectImportFormat, importFile, ImportError, ImportStream, importText, writeRecording } from './index.js';
@@ -36,7 +36,7 @@ describe('importText', () => {
     expect(RecordingHeader.parse(r.header)).toEqual(r.header);
     expect(r.header).toMatchObject({
       type: 'header',
-      format: 1,
+      format: RECORDING_FORMAT,
       options: { imported: { format: 'bpftrace-text', from: 'seed-lesson-9.txt', name: 'lesson 9' } },
       bpftraceVersion: null,
       kernelRelease: '',

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { RECORDING_FORMAT, RecordingHeader, TraceEvent, type AggregateEvent } from '../../common/contract/index.js';
 import { RecordingFormatError } from './writer.js';
+import { MapDeltaDecoder, MapDeltaError, isMapDelta, type Print } from '../../common/format/map-delta.js';
 
 export interface ScanOptions {
   /**
@@ -44,8 +45,11 @@ export interface RecordingScan {
 
 const CHUNK = 1 << 20;
 const MAX_INVALID_KEPT = 100;
-/** `{"type":"map","t":12,"name":"@x","entries":` — the engine writes events in this key order. */
-const AGG_PREFIX = /^\{"type":"(map|hist|stats)","t":(-?[0-9][0-9.eE+-]*),"name":("(?:[^"\\]|\\.)*"),"entries":/;
+/**
+ * `{"type":"map","t":12,"name":"@x","entries":` — the engine writes events in this key order;
+ * `{"type":"mapdelta","t":12,"name":"@x","n":` — a print written as what changed (format 2).
+ */
+const AGG_PREFIX = /^\{"type":"(map|hist|stats|mapdelta)","t":(-?[0-9][0-9.eE+-]*),"name":("(?:[^"\\]|\\.)*"),"(?:entries|n)":/;
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -113,7 +117,9 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
    * The last print per map: where its line is in the file (read back once, at the end), or
    * the parsed event when onEvent parsed it anyway.
    */
-  const lastRaw = new Map<string, { at: { offset: number; len: number } | null; event: AggregateEvent | null; line: number; head?: RawHead }>();
+  const lastRaw = new Map<string, { at: { offset: number; len: number } | null; event: AggregateEvent | null; line: number; head?: RawHead; deltas: Delta[] }>();
+  /** With onEvent every line is parsed: changes are applied as they come. */
+  const decoder = new MapDeltaDecoder();
   const bad = (line: number, reason: string) => {
     invalidCount++;
     if (invalid.length < MAX_INVALID_KEPT) invalid.push({ line, reason });
@@ -128,11 +134,23 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
       bad(line, 'not JSON');
       return;
     }
+    if (m[1] === 'mapdelta') {
+      // Kept by position after its full print: applied at the end if it is part of the last print.
+      const prev = lastRaw.get(name);
+      if (!prev) {
+        bad(line, `a change to ${name} without its full print before it`);
+        return;
+      }
+      events++;
+      lastT = Math.max(lastT, Number(m[2]));
+      prev.deltas.push({ offset, len, line });
+      return;
+    }
     events++;
     lastT = Math.max(lastT, Number(m[2]));
     // (Map.set on an existing key keeps its first-appearance position.)
     const head: RawHead = { type: m[1] as RawHead['type'], t: Number(m[2]), name, entriesAt: Buffer.byteLength(m[0]) };
-    lastRaw.set(name, { at: { offset, len }, event: null, line, head });
+    lastRaw.set(name, { at: { offset, len }, event: null, line, head, deltas: [] });
   };
   const printHead = (buf: Buffer): RegExpExecArray | null => (opts.onEvent ? null : AGG_PREFIX.exec(buf.toString('utf8', 0, Math.min(buf.length, HEAD_BYTES))));
 
@@ -157,6 +175,29 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
       bad(line, 'not JSON');
       return;
     }
+    let delta = false;
+    if (isMapDelta(json)) {
+      delta = true;
+      const prev = lastRaw.get(json.name);
+      if (!prev) {
+        bad(line, `a change to ${json.name} without its full print before it`);
+        return;
+      }
+      if (!opts.onEvent) {
+        // The last line, unparsed elsewhere: keep it with the others (applied at the end).
+        events++;
+        lastT = Math.max(lastT, json.t);
+        prev.deltas.push({ offset, len: buf.length, line });
+        return;
+      }
+      try {
+        json = decoder.apply(json);
+      } catch (e) {
+        if (!(e instanceof MapDeltaError)) throw e;
+        bad(line, e.message);
+        return;
+      }
+    }
     const agg = asAggregate(json);
     let ev: TraceEvent;
     if (agg) ev = agg;
@@ -171,7 +212,8 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
     events++;
     lastT = Math.max(lastT, ev.t);
     if (agg) {
-      lastRaw.set(agg.name, { at: null, event: agg, line });
+      if (!delta) decoder.full(agg as Print);
+      lastRaw.set(agg.name, { at: null, event: agg, line, deltas: [] });
     }
     opts.onEvent?.(ev);
   };
@@ -290,12 +332,57 @@ export async function scanRecording(path: string, opts: ScanOptions = {}): Promi
           continue;
         }
       }
+      if (ev && v.deltas.length > 0) ev = applyDeltas(ev, v.deltas, readBack, bad);
       if (ev) last.set(name, ev);
     }
     return { header: header as RecordingHeader, last, events, lastT, torn, invalid, invalidCount, bytes };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Where a change to a map's print sits in the file. */
+interface Delta {
+  offset: number;
+  len: number;
+  line: number;
+}
+
+/**
+ * The print that a full print and the changes after it make (the last print of the map).
+ * A change that does not apply is reported and the print before it is kept.
+ */
+function applyDeltas(full: AggregateEvent, deltas: Delta[], readBack: (offset: number, len: number) => Buffer, bad: (line: number, reason: string) => void): AggregateEvent {
+  const dec = new MapDeltaDecoder();
+  // A lazy print's entries are parsed here (getter): the changes need every key.
+  dec.full({ ...full, entries: [...eachEntry(full)] } as Print);
+  let ev = full;
+  for (const d of deltas) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readBack(d.offset, d.len).toString('utf8'));
+    } catch {
+      bad(d.line, 'not JSON');
+      break;
+    }
+    if (!isMapDelta(json)) {
+      bad(d.line, 'not a known event');
+      break;
+    }
+    try {
+      const next = asAggregate(dec.apply(json));
+      if (!next) {
+        bad(d.line, `not a valid print of ${full.name}`);
+        break;
+      }
+      ev = next;
+    } catch (e) {
+      if (!(e instanceof MapDeltaError)) throw e;
+      bad(d.line, e.message);
+      break;
+    }
+  }
+  return ev;
 }
 
 /** A line that spans reads: its bytes while they may be needed, or the map print its head showed. */

@@ -114,7 +114,7 @@ describe('replay', async () => {
 
   it('a recording from a future format: a clear message when opened, listed as unreadable', async () => {
     writeRec(dir, 'future', { ...header(), format: 99, somethingNew: true }, [{ type: 'printf', t: 1, text: 'x' }]);
-    await expect(lib.open('future')).rejects.toThrow(/recording format 99 is newer than this kscope understands \(1\); update kscope/);
+    await expect(lib.open('future')).rejects.toThrow(/recording format 99 is newer than this kscope understands \(2\); update kscope/);
     await expect(lib.at('future', 0, 1)).rejects.toThrow(/format 99/);
     expect((await lib.list('unreadable')).items.map((s) => s.id)).toEqual(['future']);
   });

@@ -9,7 +9,8 @@ import { stackMapsInSource } from '../engine/flame-cadence.js';
 import { isStackMap, keyPartsOf, pruneTree, StackFolder } from '../../common/profile/stacks.js';
 import { upperBound, type LineColumn } from './grow.js';
 import { readAt } from './lines.js';
-import { RecordingScanner, type ReplayIndex, type ScanSummary } from './scan.js';
+import { RecordingScanner, type MapColumn, type ReplayIndex, type ScanSummary } from './scan.js';
+import { MapDeltaDecoder, MapDeltaError, isMapDelta, type Print } from '../../common/format/map-delta.js';
 
 /** Newest values / errors / warnings sent with a state (as a live update caps them). */
 const MAX_VALUES = 200;
@@ -114,7 +115,7 @@ export class Replay {
         events += k;
         if (k === 0) continue;
         const off = col.lines.offset.a[k - 1];
-        const e = readEvent(fd, off, col.lines.len.a[k - 1]);
+        const e = readPrint(fd, col, k - 1);
         if (!e || !AggregateEvent.safeParse(e).success) continue;
         const agg = e as AggregateEvent;
         if (agg.type === 'map' && (col.stack === true || isStackMap(agg.entries))) {
@@ -222,6 +223,31 @@ export class Replay {
     const lines = chunks.flat();
     return { count, lines: lines.length > limit ? lines.slice(lines.length - limit) : lines };
   }
+}
+
+/**
+ * Print i of a map column as bpftrace printed it: its line, or (a change, format 2) the full
+ * print it builds on with the changes up to it applied. Null when a line is damaged.
+ */
+function readPrint(fd: number, col: MapColumn, i: number): TraceEvent | null {
+  const b = col.base.a[i];
+  if (b === i) return readEvent(fd, col.lines.offset.a[i], col.lines.len.a[i]);
+  const full = readEvent(fd, col.lines.offset.a[b], col.lines.len.a[b]);
+  if (!full || !AggregateEvent.safeParse(full).success) return null;
+  const dec = new MapDeltaDecoder();
+  dec.full(full as Print);
+  let ev: Print | null = null;
+  for (let k = b + 1; k <= i; k++) {
+    const d = readEvent(fd, col.lines.offset.a[k], col.lines.len.a[k]) as unknown;
+    if (!isMapDelta(d)) return null;
+    try {
+      ev = dec.apply(d);
+    } catch (e) {
+      if (e instanceof MapDeltaError) return null;
+      throw e;
+    }
+  }
+  return ev as TraceEvent | null;
 }
 
 function readEvent(fd: number, offset: number, len: number): TraceEvent | null {

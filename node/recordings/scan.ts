@@ -12,6 +12,7 @@ import { parseRecording, RecordingFormatError } from './writer.js';
 import { isStackMap } from '../../common/profile/stacks.js';
 import { mapsDeclaredNotStacks } from '../exports/declared-stacks.js';
 import { F64s, LineColumn, U32s } from './grow.js';
+import { MAP_DELTA } from '../../common/format/map-delta.js';
 import { MAX_WHOLE_LINE, scanLines } from './lines.js';
 
 export type AggregateType = 'map' | 'hist' | 'stats';
@@ -39,6 +40,11 @@ export interface MapColumn {
   /** null until a print with entries told whether its keys hold stacks. */
   stack: boolean | null;
   lines: LineColumn;
+  /**
+   * For each line, the index (in `lines`) of the full print it builds on: itself for a full
+   * print, the last full print before it for a change (`mapdelta`, format 2).
+   */
+  base: U32s;
 }
 
 /** printf lines in blocks of ≤ 256 lines spanning ≤ 256 KiB: 40 bytes per block, not per line. */
@@ -92,6 +98,17 @@ const BY_SCRIPT_TAIL = Buffer.from(',"by":"script"}', 'latin1');
 
 function endsByScript(buf: Buffer, start: number, end: number): boolean {
   return end - start > BY_SCRIPT_TAIL.length && buf.compare(BY_SCRIPT_TAIL, 0, BY_SCRIPT_TAIL.length, end - BY_SCRIPT_TAIL.length, end) === 0;
+}
+
+/**
+ * A delta line's print fields (`ev`, near its start: its entries are elsewhere) say
+ * "by":"script" for a print the script made. Those bytes cannot occur inside a JSON string
+ * (its quotes are escaped), so finding them in the line's head is the field itself.
+ */
+const BY_SCRIPT = Buffer.from('"by":"script"');
+const DELTA_HEAD_BYTES = 4096;
+function deltaByScript(buf: Buffer, start: number, end: number): boolean {
+  return buf.subarray(start, Math.min(end, start + DELTA_HEAD_BYTES)).indexOf(BY_SCRIPT) >= 0;
 }
 
 const HEAD = /^\{"type":"([a-z_]+)","t":(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:,"name":"((?:[^"\\]|\\.)*)")?/;
@@ -209,10 +226,11 @@ export class RecordingScanner {
     if (!this.header) throw new RecordingFormatError(`not a kscope recording: the first line is over ${MAX_WHOLE_LINE >> 20} MiB`);
     const text = head.toString('utf8');
     const m = HEAD.exec(text);
-    if (!m || m[3] === undefined || !AGGREGATE.has(m[1])) {
+    if (!m || m[3] === undefined || !(AGGREGATE.has(m[1]) || m[1] === MAP_DELTA)) {
       this.invalidLines++;
       return;
     }
+    if (m[1] === MAP_DELTA) return this.onDelta(JSON.parse(`"${m[3]}"`) as string, Number(m[2]), offset, length, deltaByScript(head, 0, head.length));
     const type = m[1] as AggregateType;
     const name = JSON.parse(`"${m[3]}"`) as string;
     if (type === 'map' && this.mapInfo.get(name)?.stack == null) {
@@ -239,6 +257,7 @@ export class RecordingScanner {
       const type = m[1];
       const t = Number(m[2]);
       if (type === 'printf') return this.onEvent('printf', t, null, null, offset, len);
+      if (type === MAP_DELTA && m[3] !== undefined) return this.onDelta(JSON.parse(`"${m[3]}"`) as string, t, offset, len, deltaByScript(buf, start, end));
       if (AGGREGATE.has(type) && m[3] !== undefined) {
         const name = JSON.parse(`"${m[3]}"`) as string;
         const known = this.mapInfo.get(name);
@@ -261,7 +280,17 @@ export class RecordingScanner {
     this.onEvent(parsed.type, parsed.t, name, parsed, offset, len, 'by' in parsed && parsed.by === 'script');
   }
 
-  private onEvent(type: string, rawT: number, name: string | null, e: TraceEvent | null, offset: number, len: number, byScript = false): void {
+  /** A print written as what changed since the map's previous print: one more print of that map. */
+  private onDelta(name: string, t: number, offset: number, len: number, byScript: boolean): void {
+    const info = this.mapInfo.get(name);
+    if (!info) {
+      this.invalidLines++; // a change with no full print before it: nothing to apply it to
+      return;
+    }
+    this.onEvent(info.type, t, name, null, offset, len, byScript, true);
+  }
+
+  private onEvent(type: string, rawT: number, name: string | null, e: TraceEvent | null, offset: number, len: number, byScript = false, delta = false): void {
     if (this.firstT === null || rawT < this.firstT) this.firstT = rawT;
     if (this.lastT === null || rawT > this.lastT) this.lastT = rawT;
     this.maxT = Math.max(this.maxT, rawT);
@@ -287,10 +316,11 @@ export class RecordingScanner {
         if (ix) {
           let col = ix.maps.get(name!);
           if (!col) {
-            col = { name: name!, type, stack: null, lines: new LineColumn() };
+            col = { name: name!, type, stack: null, lines: new LineColumn(), base: new U32s() };
             ix.maps.set(name!, col);
           }
           col.stack = info.stack;
+          col.base.push(delta && col.lines.length > 0 ? col.base.a[col.lines.length - 1] : col.lines.length);
           col.lines.push(offset, len, t);
           if (byScript) ix.scriptPrintT.push(t);
         }

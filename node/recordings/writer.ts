@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RECORDING_FORMAT, RecordingHeader, TraceEvent } from '../../common/contract/index.js';
+import { MapDeltaDecoder, MapDeltaEncoder, MapDeltaError, isMapDelta, type Print } from '../../common/format/map-delta.js';
 
 export function defaultRecordingsDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_DATA_HOME || path.join(env.HOME || os.homedir(), '.local', 'share');
@@ -21,10 +22,14 @@ export class RecordingWriter {
   /** Set when a write failed (disk full, ...): the recording is valid up to the last line. */
   failure: string | null = null;
 
+  /** Format 2 and later: map prints are written as what changed (common/format/map-delta.ts). */
+  private readonly deltas: MapDeltaEncoder | null;
+
   constructor(
     readonly path: string,
     header: RecordingHeader,
   ) {
+    this.deltas = header.format >= 2 ? new MapDeltaEncoder() : null;
     fs.mkdirSync(pathDir(path), { recursive: true });
     this.fd = fs.openSync(path, 'w', 0o600);
     this.writeRaw(JSON.stringify(header) + '\n');
@@ -37,7 +42,8 @@ export class RecordingWriter {
   append(events: readonly TraceEvent[], onLine?: (event: TraceEvent, offset: number, length: number) => void): void {
     if (this.fd === null || events.length === 0) return;
     let text = '';
-    for (const e of events) text += JSON.stringify(e) + '\n';
+    const d = this.deltas;
+    for (const e of events) text += (d && (e.type === 'map' || e.type === 'hist' || e.type === 'stats') ? d.line(e as Print) : JSON.stringify(e)) + '\n';
     const buf = Buffer.from(text);
     if (onLine) {
       // JSON.stringify escapes newlines inside strings, so every 0x0a byte ends a line: one
@@ -50,6 +56,11 @@ export class RecordingWriter {
       }
     }
     this.writeBuf(buf);
+  }
+
+  /** The share of a map's entries its last print changed (format 2, a map big enough for deltas), else null. */
+  changeFraction(name: string): number | null {
+    return this.deltas?.changed.get(name) ?? null;
   }
 
   private writeRaw(text: string): void {
@@ -133,15 +144,35 @@ export function parseRecording(text: string): ParsedRecording {
   }
   const events: TraceEvent[] = [];
   const invalid: ParsedRecording['invalid'] = [];
+  // Map prints written as changes (format 2) come back as the prints bpftrace printed.
+  const prints = new MapDeltaDecoder();
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i]) continue;
+    let json: unknown;
     try {
-      const r = TraceEvent.safeParse(JSON.parse(lines[i]));
-      if (r.success) events.push(r.data);
-      else invalid.push({ line: i + 1, reason: 'not a known event' });
+      json = JSON.parse(lines[i]);
     } catch {
       invalid.push({ line: i + 1, reason: 'not JSON' });
+      continue;
     }
+    const delta = isMapDelta(json);
+    if (isMapDelta(json)) {
+      const d = json;
+      try {
+        json = prints.apply(d);
+      } catch (e) {
+        if (!(e instanceof MapDeltaError)) throw e;
+        prints.forget(d.name);
+        invalid.push({ line: i + 1, reason: e.message });
+        continue;
+      }
+    }
+    const r = TraceEvent.safeParse(json);
+    if (r.success) {
+      events.push(r.data);
+      const e = r.data;
+      if (!delta && (e.type === 'map' || e.type === 'hist' || e.type === 'stats')) prints.full(json as Print);
+    } else invalid.push({ line: i + 1, reason: 'not a known event' });
   }
   return { header: h.data, events, torn, invalid };
 }
