@@ -5,16 +5,14 @@
 // is filtered; a CPU profile draws its user-space samples and fills the window; its
 // recording downloads as folded stacks; the script is saved as a .bt. At each step the page
 // is shot at 1,280 and 1,920 px into docs/screenshots/journey-*.png (the README's tour).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appForSuite, e2eSkipReason } from './serve.js';
+import { namedSleepForFile, SLEEP } from './named-process.js';
 
 const SHOTS = path.resolve('docs/screenshots');
-const SLEEP = ['/usr/bin/sleep', '/bin/sleep'].find((p) => fs.existsSync(p));
 const NAME = 'kscope-journey'; // under 15 bytes: the kernel's comm keeps it whole
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the journey runs bpftrace' : !SLEEP ? 'no sleep binary to start' : null);
 if (skip) console.warn(`skipping the explorer journey: ${skip}`);
@@ -46,27 +44,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   }
 }
 
-let child: ChildProcess | null = null;
-let dir = '';
-beforeAll(async () => {
-  if (skip) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-journey-'));
-  // exec'd through a symlink, sleep is named after the link.
-  fs.symlinkSync(fs.realpathSync(SLEEP!), path.join(dir, NAME));
-  child = spawn(path.join(dir, NAME), ['600'], { stdio: 'ignore' });
-  for (let i = 0; i < 500; i++) {
-    try {
-      if (fs.readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() === NAME) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-});
-afterAll(() => {
-  child?.kill('SIGKILL');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const napper = namedSleepForFile(NAME, skip !== null);
 
 describe.skipIf(skip !== null)('the explorer, one journey', () => {
   const suite = appForSuite({ width: 1280, height: 800 });
@@ -103,7 +81,7 @@ describe.skipIf(skip !== null)('the explorer, one journey', () => {
     await setScript(page, '// a probe from the browser\n');
     await page.click('[data-testid="probe-target-button"]');
     await page.fill('[data-testid="probe-picker-filter"]', NAME);
-    const row = page.locator(`[data-testid="probe-picker-process"][data-pid="${child!.pid}"]`);
+    const row = page.locator(`[data-testid="probe-picker-process"][data-pid="${napper.pid}"]`);
     await row.waitFor({ timeout: 15_000 });
     await row.click();
     const libc = page.locator('[data-testid="probe-picker-object"][data-path$="/libc.so.6"]');
@@ -119,7 +97,7 @@ describe.skipIf(skip !== null)('the explorer, one journey', () => {
     await page.click('[data-testid="probe-insert"]');
     await expect.poll(() => draft(page)).toContain(`uprobe:${libcPath}:malloc`);
     const runPid = () => page.evaluate<string>(`String(JSON.parse(localStorage.getItem('kscope.runOptions') || '{}').pid ?? '')`);
-    await expect.poll(runPid).toBe(String(child!.pid));
+    await expect.poll(runPid).toBe(String(napper.pid));
     // Back to every probe and no PID for the runs that follow.
     await page.click('[data-testid="probe-target-clear"]');
     await page.fill('[data-testid="probe-search"]', '');

@@ -2,46 +2,25 @@
 // started under a known name is found among the running processes, opens to its executable
 // and the libraries it maps, and picking its libc lists libc's uprobes (as many as
 // `bpftrace -l` lists); inserting one puts the process's PID in the run options (-p).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appForSuite, e2eSkipReason } from './serve.js';
+import { namedSleepForFile, SLEEP } from './named-process.js';
 
-const SLEEP = ['/usr/bin/sleep', '/bin/sleep'].find((p) => fs.existsSync(p));
 const SHOTS = path.resolve('docs/screenshots');
 const NAME = 'kscope-napper'; // under 15 bytes: the kernel's comm keeps it whole
 const skip = e2eSkipReason() ?? (!SLEEP ? 'no sleep binary to start' : null);
 if (skip) console.warn(`skipping probe picker e2e: ${skip}`);
 
-let dir = '';
-let child: ChildProcess | null = null;
-beforeAll(async () => {
-  if (skip) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-picker-'));
-  // exec'd through a symlink, sleep is named after the link (its exe stays /usr/bin/sleep).
-  fs.symlinkSync(fs.realpathSync(SLEEP!), path.join(dir, NAME));
-  child = spawn(path.join(dir, NAME), ['600'], { stdio: 'ignore' });
-  for (let i = 0; i < 500; i++) {
-    try {
-      if (fs.readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() === NAME) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-});
-afterAll(() => {
-  child?.kill('SIGKILL');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const napper = namedSleepForFile(NAME, skip !== null);
 
 async function pickLibc(page: Page): Promise<string> {
   await page.click('[data-testid="probe-target-button"]');
   await page.fill('[data-testid="probe-picker-filter"]', NAME);
-  const row = page.locator(`[data-testid="probe-picker-process"][data-pid="${child!.pid}"]`);
+  const row = page.locator(`[data-testid="probe-picker-process"][data-pid="${napper.pid}"]`);
   await row.waitFor({ timeout: 15_000 });
   expect(await row.getAttribute('data-comm')).toBe(NAME);
   await row.click();
@@ -59,13 +38,13 @@ for (const width of [1280, 1920]) {
       const libcPath = await pickLibc(page);
       const objects = await page.locator('[data-testid="probe-picker-object"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
       // Exactly what the kernel says it maps, the executable first.
-      const maps = fs.readFileSync(`/proc/${child!.pid}/maps`, 'utf8');
+      const maps = fs.readFileSync(`/proc/${napper.pid}/maps`, 'utf8');
       expect(objects[0]).toBe(fs.realpathSync(SLEEP!));
       for (const o of objects) expect(maps).toContain(o);
       await page.screenshot({ path: path.join(SHOTS, `probe-picker-${width}.png`) });
 
       await page.locator(`[data-testid="probe-picker-object"][data-path="${libcPath}"]`).click();
-      await expect.poll(() => page.locator('[data-testid="probe-target"]').innerText(), { timeout: 15_000 }).toContain(`libc.so.6 of ${NAME} (PID ${child!.pid})`);
+      await expect.poll(() => page.locator('[data-testid="probe-target"]').innerText(), { timeout: 15_000 }).toContain(`libc.so.6 of ${NAME} (PID ${napper.pid})`);
       // The tree opens libc's uprobes; the count is what bpftrace -l lists for it.
       const leaves = page.locator(`[data-testid="probe-node"][data-kind="probe"][data-type="uprobe"]`);
       await expect.poll(() => leaves.count(), { timeout: 30_000 }).toBeGreaterThan(5);
@@ -83,11 +62,11 @@ for (const width of [1280, 1920]) {
       await hit.waitFor({ timeout: 15_000 });
       await hit.click();
       await page.locator('[data-testid="probe-insert"]').waitFor({ timeout: 15_000 });
-      expect(await page.locator('[data-testid="probe-pid-hint"]').innerText()).toContain(`-p ${child!.pid}`);
+      expect(await page.locator('[data-testid="probe-pid-hint"]').innerText()).toContain(`-p ${napper.pid}`);
       await page.screenshot({ path: path.join(SHOTS, `probe-target-${width}.png`) });
       await page.click('[data-testid="probe-insert"]');
       const runPid = () => page.evaluate<string>(`(JSON.parse(localStorage.getItem('kscope.runOptions') || '{}').pid) || ''`);
-      await expect.poll(runPid).toBe(String(child!.pid));
+      await expect.poll(runPid).toBe(String(napper.pid));
       expect(suite.errors).toEqual([]);
     });
 

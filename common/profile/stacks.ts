@@ -49,6 +49,23 @@ export interface ParsedKey {
 }
 
 /**
+ * Where the stack that starts with the "\n" at `p` ends: at the "\n" followed by "," or the
+ * key's end (the key's last character), or `p` itself for an empty stack (a lone "\n", e.g.
+ * a kstack sampled in user space: "\n,chromium").
+ */
+function stackEnd(key: string, p: number): number {
+  const n = key.length;
+  if (p + 1 >= n || key.charCodeAt(p + 1) === 44) return p;
+  let q = p + 1;
+  for (;;) {
+    const nl = key.indexOf('\n', q);
+    if (nl < 0) return n;
+    if (nl === n - 1 || key.charCodeAt(nl + 1) === 44) return nl;
+    q = nl + 1;
+  }
+}
+
+/**
  * Split a printed key into its parts. Stack parts run from a "\n" to a "\n" that ends the
  * key or is followed by ","; the other text is split on commas (a comm with a comma in it is
  * re-joined by `normalizeGroups` once the map's part count is known).
@@ -64,20 +81,7 @@ export function parseStackKey(key: string, frameId?: (key: string, from: number,
     if (key.charCodeAt(p) === 10) {
       // A stack: find "\n" followed by "," or the end. An empty stack (a kstack sampled in
       // user space) prints as a lone "\n": "\n,chromium".
-      let q = p + 1;
-      if (p + 1 >= n || key.charCodeAt(p + 1) === 44) q = p;
-      else for (;;) {
-        const nl = key.indexOf('\n', q);
-        if (nl < 0) {
-          q = n;
-          break;
-        }
-        if (nl === n - 1 || key.charCodeAt(nl + 1) === 44) {
-          q = nl;
-          break;
-        }
-        q = nl + 1;
-      }
+      const q = stackEnd(key, p);
       const frames: string[] = [];
       const ids: number[] = [];
       let a = p + 1;
@@ -431,20 +435,7 @@ export class StackFolder {
     while (p < n) {
       if (key.charCodeAt(p) === 10) {
         // A stack: from "\n" to a "\n" followed by "," or the end; a lone "\n" is empty.
-        let q = p + 1;
-        if (p + 1 >= n || key.charCodeAt(p + 1) === 44) q = p;
-        else for (;;) {
-          const nl = key.indexOf('\n', q);
-          if (nl < 0) {
-            q = n;
-            break;
-          }
-          if (nl === n - 1 || key.charCodeAt(nl + 1) === 44) {
-            q = nl;
-            break;
-          }
-          q = nl + 1;
-        }
+        const q = stackEnd(key, p);
         starts.push(nIds);
         let a = p + 1;
         while (a < q) {

@@ -1,35 +1,19 @@
 // Runtime tier: the status bar's events are what the script's probes emitted, counted on a
 // real bpftrace run: every printf line and every print() the script makes, none of kscope's
 // periodic snapshots of the maps it does not print, nor the exit dump.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
+import { engineForSuite, runtimeSkipReason } from '../../test/support/engine-suite.js';
 import { ofType, runToEnd } from '../../test/support/runtime.js';
-import type { Engine } from './sessions.js';
 
-const why = process.getuid?.() !== 0 ? 'needs root (bpftrace attaches probes)' : !fs.existsSync('/usr/bin/bpftrace') ? 'bpftrace is not installed' : null;
+const why = runtimeSkipReason();
 if (why) console.warn(`skipping output-events runtime test: ${why}`);
 
 describe.skipIf(why !== null)('output events on real bpftrace', () => {
-  let tmp: string;
-  let engine: Engine;
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kscope-output-events-'));
-    engine = createBackend({ recordingsDir: path.join(tmp, 'recordings') }).engine;
-  });
-  afterAll(async () => {
-    if (engine) {
-      engine.killAll();
-      await engine.stopAll();
-    }
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const suite = engineForSuite('kscope-output-events-');
 
   it("counts printf lines and the script's prints, not kscope's snapshots or the exit dump", async () => {
     const src = 'interval:ms:100 { @ticks = count(); @seen = count(); printf("tick\\n"); }\ninterval:ms:450 { print(@ticks); }';
-    const r = await runToEnd(engine, src, { snapshotMs: 200, durationSec: 2 });
+    const r = await runToEnd(suite.engine, src, { snapshotMs: 200, durationSec: 2 });
     const printfs = ofType(r.events, 'printf').length;
     const prints = r.events.filter((e) => (e.type === 'map' || e.type === 'hist' || e.type === 'stats') && e.by === 'script').length;
     const snapshots = r.events.filter((e) => (e.type === 'map' || e.type === 'hist' || e.type === 'stats') && e.by === 'kscope').length;
