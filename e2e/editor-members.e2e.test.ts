@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (fs.existsSync('/sys/kernel/btf/vmlinux') ? null : 'no kernel BTF at /sys/kernel/btf/vmlinux');
 if (skip) console.warn(`skipping editor members e2e: ${skip}`);
@@ -25,21 +25,13 @@ const suggestionTypes = (page: Page) =>
     `Object.fromEntries([...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')].map((r) => [r.querySelector('.label-name')?.textContent, r.querySelector('.details-label')?.textContent]))`,
   );
 
-async function typeScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  // Inserted whole (no auto-closed brackets), then the accessor typed as a person would.
-  await page.keyboard.insertText(text);
-}
-
 for (const width of [1280, 1920]) {
   describe.skipIf(skip !== null)(`struct members in the editor at ${width} px`, () => {
     const suite = appForSuite({ width, height: 860 });
 
     it('curtask-> completes struct task_struct from BTF: pid (pid_t) and comm (char[16])', async () => {
       const { page } = suite;
-      await typeScript(page, SCRIPT);
+      await setScript(page, SCRIPT);
       await page.keyboard.type('curtask->');
       // The struct in declaration order: its first member comes first.
       await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('thread_info');
@@ -57,7 +49,7 @@ for (const width of [1280, 1920]) {
 
     it('a variable cast to struct task_struct * follows ->mm-> into struct mm_struct', async () => {
       const { page } = suite;
-      await typeScript(page, SCRIPT);
+      await setScript(page, SCRIPT);
       await page.keyboard.type('$t->mm->');
       await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('mm_count');
       await page.keyboard.type('mm_us');
@@ -68,7 +60,7 @@ for (const width of [1280, 1920]) {
 
     it('choosing a member after curtask. writes curtask-> (the accessor bpftrace 0.17 and 0.23 need)', async () => {
       const { page } = suite;
-      await typeScript(page, SCRIPT);
+      await setScript(page, SCRIPT);
       await page.keyboard.type('curtask.pi');
       await expect.poll(() => suggestions(page), { timeout: 20_000 }).toContain('pid');
       await page.keyboard.press('Enter');
@@ -78,7 +70,7 @@ for (const width of [1280, 1920]) {
 
     it('hover on a member shows its type and struct', async () => {
       const { page } = suite;
-      await typeScript(page, HOVER_SCRIPT);
+      await setScript(page, HOVER_SCRIPT);
       await page.keyboard.press('Escape');
       const comm = page.locator('.monaco-editor .view-line span', { hasText: /^comm$/ }).first();
       await comm.hover();
@@ -118,7 +110,7 @@ describe.skipIf(skip27 !== null)('raw tracepoint args in the editor (bpftrace 0.
     const { page } = suite;
     // The editor offers them once it knows the host's bpftrace version.
     await page.getByText('bpftrace 0.27', { exact: false }).first().waitFor({ timeout: 30_000 });
-    await typeScript(page, 'rawtracepoint:sched_switch\n{\n  @[');
+    await setScript(page, 'rawtracepoint:sched_switch\n{\n  @[');
     await page.keyboard.type('args.');
     await expect.poll(() => suggestions(page), { timeout: 20_000 }).toEqual(expect.arrayContaining(['preempt', 'prev', 'next', 'prev_state']));
     expect((await suggestionTypes(page)).prev).toBe('struct task_struct *');

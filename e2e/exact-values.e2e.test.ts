@@ -3,7 +3,7 @@
 // bytes as \uffffffXX), tuple keys that print alike kept apart. Screenshots at 1,280 and 1,920 px.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the run uses bpftrace' : null);
 if (skip) console.warn(`skipping e2e exact values: ${skip}`);
@@ -34,10 +34,7 @@ describe.skipIf(skip !== null)('exact values in the live views', () => {
 
   it('shows int64 limits, UTF-8 keys and text, and both tuple keys', async () => {
     const page = app.page;
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(SCRIPT);
+    await setScript(page, SCRIPT);
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('[data-testid="status-state"]').innerText(), { timeout: 30_000 }).toMatch(/exited/i);
     const body = async () => page.locator('body').innerText();

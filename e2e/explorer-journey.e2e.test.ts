@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason } from './serve.js';
+import { appForSuite, e2eSkipReason, setScript } from './serve.js';
 import { namedSleepForFile, SLEEP } from './named-process.js';
 
 const SHOTS = path.resolve('docs/screenshots');
@@ -21,13 +21,6 @@ const state = (page: Page) => page.locator('[data-testid="status-state"]').inner
 const draft = (page: Page) => page.evaluate<string>(`JSON.parse(localStorage.getItem('kscope.draft') || '{"source":""}').source`);
 const suggestions = (page: Page) =>
   page.evaluate<string[]>(`[...document.querySelectorAll('.suggest-widget.visible .monaco-list-row .label-name')].map((e) => e.textContent)`);
-
-async function setScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 /** Nothing wider than the window: no sideways scroll of the app. */
 async function fits(page: Page): Promise<boolean> {

@@ -5,19 +5,12 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: real bpftrace runs' : null);
 if (skip) console.warn(`skipping explorer e2e: ${skip}`);
 
 const state = (page: Page) => page.locator('[data-testid="status-state"]').innerText();
-
-async function setScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 describe.skipIf(skip !== null)('explorer: run options and flame graphs', () => {
   const suite = appForSuite({ width: 1280, height: 860 });

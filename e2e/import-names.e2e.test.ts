@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason();
 if (skip) console.warn(`skipping import-names e2e: ${skip}`);
@@ -27,10 +27,7 @@ describe.skipIf(skip !== null)('import names and the editor beside an import', (
     const file = path.join(dir, 'cpu-before.folded');
     fs.writeFileSync(file, 'main;work;compute 30\nmain;idle 10\n');
     // The user's own script in the editor.
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('tracepoint:syscalls:sys_enter_openat { @mine = count(); }\n');
+    await setScript(page, 'tracepoint:syscalls:sys_enter_openat { @mine = count(); }\n');
 
     const names: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the journey runs bpftrace' : null);
 if (skip) console.warn(`skipping e2e journey: ${skip}`);
@@ -50,10 +50,7 @@ describe.skipIf(skip !== null)('browser mode journey', () => {
   });
 
   it('shows a bpftrace error as a marker on the right line', async () => {
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('BEGIN\n{\n  @x = nosuchfunc(1);\n}\n');
+    await setScript(page, 'BEGIN\n{\n  @x = nosuchfunc(1);\n}\n');
     await page.keyboard.press('Control+Enter');
     const problems = page.locator('[data-testid="problems"]');
     await expect.poll(() => problems.innerText(), { timeout: 15_000 }).toMatch(/Unknown function: nosuchfunc/);

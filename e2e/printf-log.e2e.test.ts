@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the log shows a real bpftrace run' : null);
 if (skip) console.warn(`skipping e2e printf log: ${skip}`);
@@ -25,10 +25,7 @@ for (const width of [1280, 1920]) {
     it('runs past the window; the DOM holds only the visible rows; filter, wrap, scroll back and copy work on the whole run', async () => {
       const page = s.page;
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.app.served.url.replace(/\/[^/]*$/, '').replace(/\?.*$/, '') });
-      await page.click('.monaco-editor .view-lines');
-      await page.keyboard.press('Control+A');
-      await page.keyboard.press('Delete');
-      await page.keyboard.insertText(SCRIPT);
+      await setScript(page, SCRIPT);
       await page.keyboard.press('Control+Enter');
       await expect.poll(() => page.locator('[data-testid="status-state"]').innerText(), { timeout: 30_000 }).toMatch(/exited/i);
       const log = page.locator('[data-testid="printf-log"]');
@@ -108,10 +105,7 @@ describe.skipIf(skip !== null)('printf log under a flood, paced to the page', ()
 
   it('counts every line and shows each one as printed, wherever it is scrolled or filtered to', async () => {
     const page = s.page;
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(FLOOD);
+    await setScript(page, FLOOD);
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('[data-testid="status-state"]').innerText(), { timeout: 60_000 }).toMatch(/exited/i);
     const lost = Number((await page.locator('[data-testid="status-lost"]').allInnerTexts()).join('').replace(/\D/g, '') || 0);

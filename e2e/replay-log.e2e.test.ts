@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: real bpftrace runs' : null);
 if (skip) console.warn(`skipping replay-log e2e: ${skip}`);
@@ -17,10 +17,7 @@ describe.skipIf(skip !== null)('replay of a printf run', () => {
 
   it('shows every line of the run, not only its last 2,000', async () => {
     const page = s.page;
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(SCRIPT);
+    await setScript(page, SCRIPT);
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('[data-testid="status-state"]').innerText(), { timeout: 30_000 }).toMatch(/exited/i);
 

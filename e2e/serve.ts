@@ -149,3 +149,14 @@ export function appForSuite(viewport: { width: number; height: number }, readySe
     errors,
   };
 }
+
+/**
+ * Replace the editor's script with `text`, as a user would (select all, delete), inserted
+ * whole so Monaco adds no auto-closed brackets.
+ */
+export async function setScript(page: Page, text: string): Promise<void> {
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}

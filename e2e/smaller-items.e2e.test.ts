@@ -7,20 +7,13 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appForSuite, e2eSkipReason, OUTPUT_DIR } from './serve.js';
+import { appForSuite, e2eSkipReason, OUTPUT_DIR, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: real bpftrace runs' : null);
 if (skip) console.warn(`skipping smaller-items e2e: ${skip}`);
 
 const state = (page: Page) => page.locator('[data-testid="status-state"]').innerText();
 const editorText = async (page: Page) => (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
-
-async function setScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 async function runToExit(page: Page, durationSec?: number): Promise<void> {
   if (durationSec) {

@@ -4,7 +4,7 @@
 // CPUs, user stacks once a process is chosen (item 4). Screenshots at 1280 and 1920 px.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp } from './serve.js';
+import { e2eSkipReason, openApp, OUTPUT_DIR, type OpenApp, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: the run starts bpftrace' : null);
 if (skip) console.warn(`skipping e2e snapshots: ${skip}`);
@@ -23,10 +23,7 @@ for (const width of [1280, 1920]) {
 
     it('print(@, 5); clear(@): the table shows bpftrace\'s top 5, badged, without a rate', async () => {
       const page = app.page;
-      await page.click('.monaco-editor .view-lines');
-      await page.keyboard.press('Control+A');
-      await page.keyboard.press('Delete');
-      await page.keyboard.insertText(IDIOM);
+      await setScript(page, IDIOM);
       await page.keyboard.press('Control+Enter');
       const section = page.locator('section.map[data-map="@"]');
       await expect.poll(() => section.locator('[data-testid="printed-by-script"]').count(), { timeout: 20_000 }).toBe(1);

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served } from './serve.js';
+import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: real bpftrace runs' : null);
 if (skip) console.warn(`skipping theme e2e: ${skip}`);
@@ -25,13 +25,6 @@ async function chooseTheme(page: Page, choice: 'system' | 'light' | 'dark'): Pro
   expect(await page.locator('[data-testid="theme-button"]').getAttribute('data-choice')).toBe(choice);
 }
 const choiceOf = (page: Page) => page.locator('[data-testid="theme-button"]').getAttribute('data-choice');
-
-async function setScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 // Three maps, three units: read sizes in bytes, read latency in µs, syscalls counted.
 // (One probe a line: Monaco indents typed text after a '{'.)

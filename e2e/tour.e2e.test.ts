@@ -6,19 +6,12 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served } from './serve.js';
+import { e2eSkipReason, launchChromium, OUTPUT_DIR, startServe, type Served, setScript } from './serve.js';
 
 const skip = e2eSkipReason() ?? (process.getuid?.() !== 0 ? 'needs root: real bpftrace runs' : null);
 if (skip) console.warn(`skipping tour e2e: ${skip}`);
 
 const state = (page: Page) => page.locator('[data-testid="status-state"]').innerText();
-
-async function setScript(page: Page, text: string): Promise<void> {
-  await page.click('.monaco-editor .view-lines');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 describe.skipIf(skip !== null)('tour', () => {
   let served: Served;
